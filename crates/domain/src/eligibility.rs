@@ -1,0 +1,373 @@
+//! Eligibility (改造范围, DOMAIN §3): each rule reports its own pass or fail and its reason.
+//!
+//! Willingness is deliberately not a rule here: it is a priority factor and the 80% consultation
+//! gate, both later steps.
+
+use crate::estate::{Estate, UrbanLocation};
+use crate::i18n::Text;
+use crate::policy::Policy;
+use serde::{Deserialize, Serialize};
+
+/// One rule of the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// 位于城市或县城（城关镇）
+    CityOrCountySeat,
+    /// 建成年份不晚于截止年份
+    CompletedBeforeCutoff,
+    /// 不是以自建房为主的区域
+    NotMostlySelfBuilt,
+    /// 不是城中村
+    NotUrbanVillage,
+    /// 未列入征收补偿或拆除新建（改建、扩建、翻建）计划
+    NotExpropriationOrRebuild,
+    /// 近N年内未实施综合改造
+    NotRecentlyRenovated,
+    /// 未列入未来N年拆除计划
+    NotInDemolitionPlan,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 7] = [
+        Rule::CityOrCountySeat,
+        Rule::CompletedBeforeCutoff,
+        Rule::NotMostlySelfBuilt,
+        Rule::NotUrbanVillage,
+        Rule::NotExpropriationOrRebuild,
+        Rule::NotRecentlyRenovated,
+        Rule::NotInDemolitionPlan,
+    ];
+
+    pub fn title(self) -> Text {
+        match self {
+            Rule::CityOrCountySeat => Text::new("位于城市或县城", "in a city or county seat"),
+            Rule::CompletedBeforeCutoff => Text::new("建成年份", "year completed"),
+            Rule::NotMostlySelfBuilt => Text::new("非自建房为主", "not mostly self-built"),
+            Rule::NotUrbanVillage => Text::new("非城中村", "not an urban village"),
+            Rule::NotExpropriationOrRebuild => Text::new(
+                "未列入征收或拆除新建计划",
+                "not planned for expropriation or rebuilding",
+            ),
+            Rule::NotRecentlyRenovated => Text::new("近年未实施综合改造", "not recently renovated"),
+            Rule::NotInDemolitionPlan => Text::new("未列入拆除计划", "not in a demolition plan"),
+        }
+    }
+}
+
+/// The outcome of one rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleResult {
+    pub rule: Rule,
+    pub passed: bool,
+    pub reason: Text,
+}
+
+/// The outcome of every rule for one estate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Eligibility {
+    pub results: Vec<RuleResult>,
+}
+
+impl Eligibility {
+    pub fn eligible(&self) -> bool {
+        self.results.iter().all(|r| r.passed)
+    }
+
+    /// The reasons of the failed rules, joined, in one language; empty when eligible.
+    pub fn failed_reasons(&self, lang: crate::Lang) -> String {
+        self.results
+            .iter()
+            .filter(|r| !r.passed)
+            .map(|r| r.reason.get(lang))
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "))
+    }
+}
+
+fn result(rule: Rule, passed: bool, zh: String, en: String) -> RuleResult {
+    RuleResult {
+        rule,
+        passed,
+        reason: Text::new(zh, en),
+    }
+}
+
+/// Applies every rule of the policy to an estate.
+///
+/// `location` says where it lies (see [`UrbanLocation::derive`]); `reference_year` is the year the
+/// assessment is made in, for the "last N years" and "next N years" rules.
+pub fn assess(
+    estate: &Estate,
+    location: UrbanLocation,
+    policy: &Policy,
+    reference_year: i32,
+) -> Eligibility {
+    let p = &policy.eligibility;
+    let mut results = Vec::with_capacity(Rule::ALL.len());
+
+    let (ok, zh, en) = match location {
+        UrbanLocation::Declared(true) => (true, "填报为位于城市或县城".into(), "declared to be in a city or county seat".into()),
+        UrbanLocation::Declared(false) => (false, "填报为不在城市或县城".into(), "declared not to be in a city or county seat".into()),
+        UrbanLocation::Street => (true, "位于街道，属城市或县城".into(), "under a street (街道), so urban".into()),
+        UrbanLocation::CountySeatTown => (true, "位于县城（城关镇）".into(), "in the county seat town".into()),
+        UrbanLocation::OtherTown if p.include_other_towns => (true, "位于建制镇，政策已纳入".into(), "in a town, which this policy includes".into()),
+        UrbanLocation::OtherTown => (false, "位于非县城的建制镇，不属城市或县城".into(), "in a town that is not the county seat".into()),
+        UrbanLocation::Rural => (false, "位于乡或农村地区，不属城市或县城".into(), "in a township or rural area".into()),
+        UrbanLocation::Unknown => (false, "行政区划代码未到街道（乡镇）级，无法判断是否位于城市或县城；请填写社区代码或“是否位于城市或县城”".into(), "the division code stops above the street/town level, so the location cannot be told; give the neighbourhood code or the column 是否位于城市或县城".into()),
+    };
+    results.push(result(Rule::CityOrCountySeat, ok, zh, en));
+
+    let r = match estate.year_completed {
+        Some(y) if y <= p.cutoff_year => result(
+            Rule::CompletedBeforeCutoff,
+            true,
+            format!("{y}年建成，不晚于{}年底", p.cutoff_year),
+            format!("completed in {y}, by the end of {}", p.cutoff_year),
+        ),
+        Some(y) => result(
+            Rule::CompletedBeforeCutoff,
+            false,
+            format!("{y}年建成，晚于{}年底的截止时间", p.cutoff_year),
+            format!(
+                "completed in {y}, after the cut-off (end of {})",
+                p.cutoff_year
+            ),
+        ),
+        None => result(
+            Rule::CompletedBeforeCutoff,
+            false,
+            "建成年份缺失，无法判断".into(),
+            "the year completed is missing".into(),
+        ),
+    };
+    results.push(r);
+
+    results.push(flag_rule(
+        Rule::NotMostlySelfBuilt,
+        estate.mostly_self_built,
+        (
+            "以自建房为主，不纳入改造范围",
+            "mostly self-built houses, which are out of scope",
+        ),
+        ("非自建房为主", "not mostly self-built"),
+    ));
+    results.push(flag_rule(
+        Rule::NotUrbanVillage,
+        estate.urban_village,
+        (
+            "属城中村，不纳入改造范围",
+            "an urban village, which is out of scope",
+        ),
+        ("非城中村", "not an urban village"),
+    ));
+    results.push(flag_rule(
+        Rule::NotExpropriationOrRebuild,
+        estate.expropriation_or_rebuild_planned,
+        (
+            "已列入征收补偿安置或拆除新建（改建、扩建、翻建）计划，不得纳入",
+            "planned for expropriation or demolish-and-rebuild, which may not be included",
+        ),
+        (
+            "未列入征收或拆除新建计划",
+            "not planned for expropriation or rebuilding",
+        ),
+    ));
+
+    let n = p.recent_renovation_years;
+    let r = match estate.last_renovated_year {
+        Some(y) if reference_year - y < n && y <= reference_year => result(
+            Rule::NotRecentlyRenovated,
+            false,
+            format!("{y}年已实施综合改造，在近{n}年内"),
+            format!("comprehensively renovated in {y}, within the last {n} years"),
+        ),
+        Some(y) => result(
+            Rule::NotRecentlyRenovated,
+            true,
+            format!("{y}年改造，已超过{n}年"),
+            format!("renovated in {y}, more than {n} years ago"),
+        ),
+        None => result(
+            Rule::NotRecentlyRenovated,
+            true,
+            format!("近{n}年内未实施综合改造"),
+            format!("not renovated in the last {n} years"),
+        ),
+    };
+    results.push(r);
+
+    let n = p.demolition_plan_years;
+    let r = match estate.planned_demolition_year {
+        Some(y) if y - reference_year <= n => result(
+            Rule::NotInDemolitionPlan,
+            false,
+            format!("已列入{y}年拆除计划，在未来{n}年内"),
+            format!("planned for demolition in {y}, within the next {n} years"),
+        ),
+        Some(y) => result(
+            Rule::NotInDemolitionPlan,
+            true,
+            format!("拆除计划在{y}年，超出未来{n}年"),
+            format!("demolition planned for {y}, beyond the next {n} years"),
+        ),
+        None => result(
+            Rule::NotInDemolitionPlan,
+            true,
+            format!("未列入未来{n}年拆除计划"),
+            format!("not in the demolition plans of the next {n} years"),
+        ),
+    };
+    results.push(r);
+
+    Eligibility { results }
+}
+
+fn flag_rule(rule: Rule, flag: bool, fail: (&str, &str), pass: (&str, &str)) -> RuleResult {
+    let (zh, en) = if flag { fail } else { pass };
+    result(rule, !flag, zh.into(), en.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Lang;
+
+    fn estate() -> Estate {
+        Estate {
+            name: "幸福小区".into(),
+            division_code: "340802001001".into(),
+            year_completed: Some(1995),
+            ..Default::default()
+        }
+    }
+
+    fn check(e: &Estate, loc: UrbanLocation) -> Eligibility {
+        assess(e, loc, &Policy::national(), 2026)
+    }
+
+    fn failed(el: &Eligibility) -> Vec<Rule> {
+        el.results
+            .iter()
+            .filter(|r| !r.passed)
+            .map(|r| r.rule)
+            .collect()
+    }
+
+    #[test]
+    fn a_typical_old_estate_is_eligible_with_a_reason_per_rule() {
+        let el = check(&estate(), UrbanLocation::Street);
+        assert!(el.eligible(), "{el:?}");
+        assert_eq!(el.results.len(), Rule::ALL.len());
+        assert!(el
+            .results
+            .iter()
+            .all(|r| !r.reason.zh.is_empty() && !r.reason.en.is_empty()));
+        assert_eq!(el.failed_reasons(Lang::Zh), "");
+    }
+
+    #[test]
+    fn location_rule() {
+        let e = estate();
+        for (loc, ok) in [
+            (UrbanLocation::Street, true),
+            (UrbanLocation::CountySeatTown, true),
+            (UrbanLocation::Declared(true), true),
+            (UrbanLocation::Declared(false), false),
+            (UrbanLocation::OtherTown, false),
+            (UrbanLocation::Rural, false),
+            (UrbanLocation::Unknown, false),
+        ] {
+            let el = check(&e, loc);
+            assert_eq!(el.eligible(), ok, "{loc:?}");
+            if !ok {
+                assert_eq!(failed(&el), vec![Rule::CityOrCountySeat]);
+                assert!(
+                    el.failed_reasons(Lang::Zh).contains("城市或县城"),
+                    "{loc:?}"
+                );
+            }
+        }
+        let mut p = Policy::national();
+        p.eligibility.include_other_towns = true;
+        assert!(assess(&e, UrbanLocation::OtherTown, &p, 2026).eligible());
+    }
+
+    #[test]
+    fn cutoff_year_rule_is_inclusive_and_configurable() {
+        let mut e = estate();
+        e.year_completed = Some(2000);
+        assert!(check(&e, UrbanLocation::Street).eligible());
+        e.year_completed = Some(2001);
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(failed(&el), vec![Rule::CompletedBeforeCutoff]);
+        assert!(el.failed_reasons(Lang::Zh).contains("2001年建成"));
+        assert!(el
+            .failed_reasons(Lang::En)
+            .contains("after the cut-off (end of 2000)"));
+        let mut p = Policy::national();
+        p.eligibility.cutoff_year = 2005;
+        assert!(assess(&e, UrbanLocation::Street, &p, 2026).eligible());
+        e.year_completed = None;
+        assert_eq!(
+            failed(&check(&e, UrbanLocation::Street)),
+            vec![Rule::CompletedBeforeCutoff]
+        );
+    }
+
+    #[test]
+    fn self_built_urban_village_and_expropriation_rules() {
+        let mut e = estate();
+        e.mostly_self_built = true;
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(failed(&el), vec![Rule::NotMostlySelfBuilt]);
+        assert!(el.failed_reasons(Lang::Zh).contains("自建房"));
+
+        let mut e = estate();
+        e.urban_village = true;
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(failed(&el), vec![Rule::NotUrbanVillage]);
+        assert!(el.failed_reasons(Lang::Zh).contains("城中村"));
+
+        let mut e = estate();
+        e.expropriation_or_rebuild_planned = true;
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(failed(&el), vec![Rule::NotExpropriationOrRebuild]);
+        assert!(el.failed_reasons(Lang::Zh).contains("征收"));
+    }
+
+    #[test]
+    fn recent_renovation_and_demolition_plan_rules() {
+        let mut e = estate();
+        e.last_renovated_year = Some(2022); // 2026 - 2022 = 4 < 5
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(failed(&el), vec![Rule::NotRecentlyRenovated]);
+        assert!(el.failed_reasons(Lang::Zh).contains("近5年"));
+        e.last_renovated_year = Some(2021); // 5 years ago: outside "the last 5 years"
+        assert!(check(&e, UrbanLocation::Street).eligible());
+
+        let mut e = estate();
+        e.planned_demolition_year = Some(2031);
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(failed(&el), vec![Rule::NotInDemolitionPlan]);
+        assert!(el.failed_reasons(Lang::Zh).contains("拆除计划"));
+        e.planned_demolition_year = Some(2032);
+        assert!(check(&e, UrbanLocation::Street).eligible());
+    }
+
+    #[test]
+    fn several_failures_are_all_reported() {
+        let mut e = estate();
+        e.year_completed = Some(2010);
+        e.urban_village = true;
+        let el = check(&e, UrbanLocation::Rural);
+        assert_eq!(
+            failed(&el),
+            vec![
+                Rule::CityOrCountySeat,
+                Rule::CompletedBeforeCutoff,
+                Rule::NotUrbanVillage
+            ]
+        );
+    }
+}

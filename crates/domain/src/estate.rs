@@ -1,0 +1,216 @@
+//! Estates (小区) and their buildings (楼栋), with the attributes the survey (摸底调查) records.
+
+use crate::division::{DivisionCode, TownKind};
+use serde::{Deserialize, Serialize};
+
+/// Defines an enum of fixed survey values with their Chinese labels (used in sheets and drop-downs)
+/// and English labels.
+macro_rules! labelled_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $zh:literal, $en:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vm])* $v,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v,)+];
+
+            pub fn label_zh(self) -> &'static str {
+                match self { $($name::$v => $zh,)+ }
+            }
+
+            pub fn label_en(self) -> &'static str {
+                match self { $($name::$v => $en,)+ }
+            }
+
+            /// The stored form (snake_case English).
+            pub fn key(self) -> &'static str {
+                match self { $($name::$v => stringify!($v),)+ }
+            }
+
+            pub fn from_key(key: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.key() == key)
+            }
+
+            /// Finds the value whose Chinese or English label is `s`.
+            pub fn from_label(s: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| {
+                    v.label_zh() == s || v.label_en().eq_ignore_ascii_case(s) || v.key() == s
+                })
+            }
+
+            pub fn labels_zh() -> Vec<&'static str> {
+                Self::ALL.iter().map(|v| v.label_zh()).collect()
+            }
+        }
+    };
+}
+
+labelled_enum! {
+    /// 产权性质: the property types seen in surveys.
+    PropertyType {
+        Commercial => "普通商品住宅", "commercial housing";
+        PublicHousing => "公房", "public housing";
+        ReformHousing => "房改房", "reform housing";
+        Affordable => "经济适用房", "affordable housing";
+        PriceCapped => "两限商品房", "price-capped housing";
+        OwnerOccupied => "自住型商品房", "owner-occupied commercial housing";
+        PolicyRental => "政策性租赁住房", "policy rental housing";
+        SharedOwnership => "共有产权住房", "shared-ownership housing";
+        Resettlement => "安置房", "resettlement housing";
+        UnitManaged => "单位自管房", "unit-managed housing";
+        Military => "军队住房", "military housing";
+        Mixed => "混合", "mixed";
+        Other => "其他", "other";
+    }
+}
+
+labelled_enum! {
+    /// 管理模式: how the estate is managed today.
+    ManagementMode {
+        Professional => "专业化物业管理", "professional property management";
+        SelfGoverned => "居民自治", "residents' self-governance";
+        CommunityManaged => "社区代管", "community-managed";
+        UnitManaged => "单位管理", "managed by the work unit";
+        None => "无人管理", "unmanaged";
+    }
+}
+
+labelled_enum! {
+    /// 房屋安全等级 (JGJ 125): A and B are safe to use, C is locally dangerous, D is dangerous as a whole.
+    SafetyGrade {
+        A => "A", "A";
+        B => "B", "B";
+        C => "C", "C";
+        D => "D", "D";
+    }
+}
+
+labelled_enum! {
+    /// 坐标系 of coordinates in a sheet; anju stores WGS-84.
+    CoordinateSystem {
+        Wgs84 => "WGS84", "WGS84";
+        Gcj02 => "GCJ02", "GCJ02";
+        Bd09 => "BD09", "BD09";
+    }
+}
+
+/// Where an estate lies, as far as the eligibility rule "in a city or county seat" is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UrbanLocation {
+    /// Stated on the survey sheet (是否位于城市或县城).
+    Declared(bool),
+    /// Under a street (街道): urban.
+    Street,
+    /// Under the town that is its county's seat (城关镇).
+    CountySeatTown,
+    /// Under another town (镇).
+    OtherTown,
+    /// Under a township (乡) or another rural unit.
+    Rural,
+    /// The estate's division is above the town level, so it cannot be told.
+    Unknown,
+}
+
+impl UrbanLocation {
+    /// Derives the location from the estate's division and whether its town is a county seat.
+    pub fn derive(declared: Option<bool>, code: &DivisionCode, town_is_county_seat: bool) -> Self {
+        if let Some(d) = declared {
+            return UrbanLocation::Declared(d);
+        }
+        match code.town_kind() {
+            None => UrbanLocation::Unknown,
+            Some(TownKind::Street) => UrbanLocation::Street,
+            Some(TownKind::Town) if town_is_county_seat => UrbanLocation::CountySeatTown,
+            Some(TownKind::Town) => UrbanLocation::OtherTown,
+            Some(TownKind::Township) | Some(TownKind::Other) => UrbanLocation::Rural,
+        }
+    }
+}
+
+/// A point in WGS-84 (the stored form of every coordinate).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Wgs84 {
+    pub lon: f64,
+    pub lat: f64,
+}
+
+/// 小区: a residential compound, or a single building counted as one.
+///
+/// Areas are in hundredths of a square metre (integers), so sums are exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Estate {
+    /// 小区编码: the estate's own code, where the survey gives one.
+    pub code: Option<String>,
+    /// 小区名称
+    pub name: String,
+    /// 行政区划代码 of its neighbourhood.
+    pub division_code: String,
+    /// 详细地址
+    pub address: String,
+    /// 建成年份 (year of completion acceptance).
+    pub year_completed: Option<i32>,
+    /// 楼栋数
+    pub building_count: i32,
+    /// 户数
+    pub households: i32,
+    /// 建筑面积, in hundredths of m².
+    pub floor_area_centi_m2: i64,
+    /// 产权性质
+    pub property_type: Option<PropertyType>,
+    /// 管理模式
+    pub management_mode: Option<ManagementMode>,
+    /// 是否城中村
+    pub urban_village: bool,
+    /// 是否自建房为主
+    pub mostly_self_built: bool,
+    /// 是否列入征收或拆除新建计划
+    pub expropriation_or_rebuild_planned: bool,
+    /// 最近一次综合改造年份
+    pub last_renovated_year: Option<i32>,
+    /// 计划拆除年份 (in a demolition plan of the coming years)
+    pub planned_demolition_year: Option<i32>,
+    /// 是否历史文化街区或历史建筑
+    pub historic_protection: bool,
+    /// 改造意愿（%）: a priority factor, not an eligibility rule.
+    pub willingness_pct: Option<f64>,
+    /// 违法建设数量
+    pub illegal_structures: Option<i32>,
+    /// 已拆除违法建设数量
+    pub illegal_structures_removed: Option<i32>,
+    /// 是否位于城市或县城, where the sheet states it.
+    pub in_city_or_county_seat: Option<bool>,
+    /// Location in WGS-84.
+    pub location: Option<Wgs84>,
+}
+
+impl Estate {
+    /// The key an estate is matched by when it has no code: neighbourhood + name.
+    pub fn natural_key(&self) -> (String, String) {
+        (self.division_code.clone(), self.name.clone())
+    }
+}
+
+/// 楼栋: one building of an estate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Building {
+    /// 楼栋号
+    pub number: String,
+    /// 层数
+    pub floors: Option<i32>,
+    /// 单元数
+    pub stairway_units: Option<i32>,
+    /// 户数
+    pub households: Option<i32>,
+    /// 建筑面积, in hundredths of m².
+    pub floor_area_centi_m2: Option<i64>,
+    /// 结构类型 (砖混, 框架 …)
+    pub structure: Option<String>,
+    /// 建成年份
+    pub year_completed: Option<i32>,
+    /// 房屋安全等级
+    pub safety_grade: Option<SafetyGrade>,
+    /// 是否有电梯
+    pub has_lift: bool,
+}

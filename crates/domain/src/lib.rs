@@ -1,0 +1,20 @@
+//! anju-domain: the pure rules and types of the renovation programme (城镇老旧小区改造).
+//!
+//! No I/O, no async, no database: everything here is a function of its inputs, and every number a
+//! rule uses comes from [`policy::Policy`], never from a literal.
+
+pub mod division;
+pub mod eligibility;
+pub mod estate;
+pub mod i18n;
+pub mod mode;
+pub mod policy;
+
+pub use division::{Division, DivisionCode, DivisionError, Level, TownKind};
+pub use eligibility::{assess, Eligibility, Rule, RuleResult};
+pub use estate::{
+    Building, CoordinateSystem, Estate, ManagementMode, PropertyType, SafetyGrade, UrbanLocation,
+};
+pub use i18n::{Lang, Text};
+pub use mode::{suggest_mode, Mode, ModeSuggestion};
+pub use policy::Policy;

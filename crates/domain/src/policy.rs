@@ -1,0 +1,103 @@
+//! The policy: every number a rule uses, with the national defaults. A province or city writes its
+//! own TOML; [`Policy::national`] is the default.
+
+use serde::{Deserialize, Serialize};
+
+/// The national default policy, as shipped.
+pub const NATIONAL_TOML: &str = include_str!("../../../policy/national.toml");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The name of this policy (e.g. 全国默认 or a province's document number).
+    pub name: String,
+    /// The year this policy applies from.
+    pub effective_year: i32,
+    pub eligibility: EligibilityPolicy,
+    pub mode: ModePolicy,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EligibilityPolicy {
+    /// Estates completed in or before this year are in scope (国办发〔2020〕23号: end of 2000).
+    pub cutoff_year: i32,
+    /// Not comprehensively renovated in the last N years (seed 5).
+    pub recent_renovation_years: i32,
+    /// Not in the demolition plans of the next N years (seed 5).
+    pub demolition_plan_years: i32,
+    /// Whether an estate in a town that is not its county's seat is in scope.
+    pub include_other_towns: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModePolicy {
+    /// The safety grades that make a building dangerous, so that its estate is suggested for the
+    /// demolition-combined mode (拆改结合型).
+    /// Written as letters: `["D"]`, or `["C", "D"]` for a stricter policy.
+    pub dangerous_grades: Vec<String>,
+}
+
+impl ModePolicy {
+    /// Whether a building of this grade counts as dangerous.
+    pub fn is_dangerous(&self, grade: crate::SafetyGrade) -> bool {
+        self.dangerous_grades.iter().any(|g| g == grade.label_zh())
+    }
+}
+
+/// Why a policy file could not be used.
+#[derive(Debug, thiserror::Error)]
+#[error("政策配置有误 / invalid policy: {0}")]
+pub struct PolicyError(String);
+
+impl Policy {
+    /// The national defaults.
+    pub fn national() -> Policy {
+        Policy::from_toml(NATIONAL_TOML).expect("the shipped national policy parses")
+    }
+
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let p: Policy = toml::from_str(text).map_err(|e| PolicyError(e.to_string()))?;
+        if !(1900..=2100).contains(&p.eligibility.cutoff_year) {
+            return Err(PolicyError(format!(
+                "eligibility.cutoff_year {} 不在1900–2100之间 / is not between 1900 and 2100",
+                p.eligibility.cutoff_year
+            )));
+        }
+        if p.eligibility.recent_renovation_years < 0 || p.eligibility.demolition_plan_years < 0 {
+            return Err(PolicyError(
+                "年限不能为负数 / the year spans cannot be negative".into(),
+            ));
+        }
+        for g in &p.mode.dangerous_grades {
+            if crate::SafetyGrade::from_label(g).is_none() {
+                return Err(PolicyError(format!(
+                    "mode.dangerous_grades 中的 {g:?} 不是A、B、C、D之一 / is not one of A, B, C, D"
+                )));
+            }
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn national_defaults() {
+        let p = Policy::national();
+        assert_eq!(p.eligibility.cutoff_year, 2000);
+        assert!(p.mode.is_dangerous(crate::SafetyGrade::D));
+        assert!(!p.mode.is_dangerous(crate::SafetyGrade::C));
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_years() {
+        let bad = NATIONAL_TOML.replace("cutoff_year = 2000", "cutoff_year = 20005");
+        assert!(Policy::from_toml(&bad).is_err());
+        let unknown = format!("{NATIONAL_TOML}\nfoo = 1\n");
+        assert!(Policy::from_toml(&unknown).is_err());
+    }
+}
