@@ -9,6 +9,7 @@ pub mod estate;
 pub mod i18n;
 pub mod mode;
 pub mod policy;
+pub mod summary;
 
 pub use division::{Division, DivisionCode, DivisionError, Level, TownKind};
 pub use eligibility::{assess, Eligibility, Rule, RuleResult};
@@ -18,3 +19,4 @@ pub use estate::{
 pub use i18n::{Lang, Text};
 pub use mode::{suggest_mode, Mode, ModeSuggestion};
 pub use policy::Policy;
+pub use summary::{Summary, SummaryLine, Totals};

@@ -1,1 +1,95 @@
+//! anju-store: persistence for SQLite and PostgreSQL with one set of entities and migrations.
+//!
+//! The backend follows from the URL scheme (`sqlite://…` or `postgres://…`); an unknown scheme is
+//! an error, never a silent new file. Every change of business data writes its audit row in the
+//! same transaction.
 
+pub mod assess;
+pub mod audit;
+pub mod convert;
+pub mod divisions;
+pub mod entity;
+pub mod estates;
+pub mod migration;
+pub mod summary;
+
+pub use assess::Assessor;
+pub use audit::WriteCtx;
+pub use estates::{BuildingUpsert, UpsertReport};
+
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+/// Errors of the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("不支持的数据库地址“{0}”：请使用 sqlite://文件 或 postgres://… / unsupported database URL {0:?}: use sqlite://FILE or postgres://…")]
+    UnknownScheme(String),
+    #[error("数据库错误 / database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("未找到 / not found: {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database, SQLite or PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub db: DatabaseConnection,
+}
+
+/// Which backend a URL names.
+pub fn backend_of(url: &str) -> Result<DatabaseBackend> {
+    if url.starts_with("sqlite:") {
+        Ok(DatabaseBackend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(DatabaseBackend::Postgres)
+    } else {
+        Err(StoreError::UnknownScheme(url.to_string()))
+    }
+}
+
+impl Store {
+    /// Connects and brings the schema up to date. A SQLite file is created on first use, with WAL,
+    /// foreign keys and a busy timeout on every connection.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let backend = backend_of(url)?;
+        let url = if backend == DatabaseBackend::Sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+            let sep = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{sep}mode=rwc")
+        } else {
+            url.to_string()
+        };
+        let mut opts = ConnectOptions::new(url);
+        opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
+        if backend == DatabaseBackend::Sqlite {
+            opts.max_connections(4).map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30))
+            });
+        } else {
+            opts.max_connections(16);
+        }
+        let db = Database::connect(opts).await?;
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.get_database_backend()
+    }
+
+    /// Writes `$1` (PostgreSQL) or `?` (SQLite) for raw SQL.
+    pub(crate) fn placeholder(&self, n: usize) -> String {
+        match self.backend() {
+            DatabaseBackend::Postgres => format!("${n}"),
+            _ => "?".into(),
+        }
+    }
+}

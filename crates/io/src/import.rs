@@ -1,0 +1,665 @@
+//! Importing survey sheets: finding the header among title rows and group titles, skipping what is
+//! not data (blank rows, note rows, column numbers, totals, footnotes), and reading every cell into
+//! its type. Every bad cell is reported with the row number Excel shows, the column header, the value
+//! and what was expected; a sheet with any error imports nothing (the caller's transaction).
+
+use crate::columns::{Field, HeaderIndex, Kind, BUILDING_FIELDS, ESTATE_FIELDS};
+use crate::normalize::squeeze;
+use crate::sheet::Grid;
+use crate::value::{self, Expected};
+use anju_domain::{
+    Building, CoordinateSystem, DivisionCode, Estate, Lang, ManagementMode, PropertyType,
+    SafetyGrade, Text,
+};
+use calamine::Data;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One bad cell (or row, when `column` is `None`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CellError {
+    /// The row number as Excel shows it (1-based).
+    pub row: u32,
+    /// The absolute 0-based column, if the error is about one cell.
+    pub column: Option<u32>,
+    /// The column's header as written in the sheet.
+    pub header: String,
+    /// The value as written.
+    pub value: String,
+    /// What was expected.
+    pub expected: Text,
+}
+
+impl CellError {
+    /// The column letter(s) Excel shows (A, B, …, AA).
+    pub fn column_letter(&self) -> String {
+        self.column.map(column_letter).unwrap_or_default()
+    }
+
+    pub fn describe(&self, lang: Lang) -> String {
+        let cell = match self.column {
+            Some(c) => format!("{}{}", column_letter(c), self.row),
+            None => self.row.to_string(),
+        };
+        match lang {
+            Lang::Zh => format!(
+                "第{}行（{}）“{}”：值“{}”有误，应为{}",
+                self.row, cell, self.header, self.value, self.expected.zh
+            ),
+            Lang::En => format!(
+                "row {} ({}) \"{}\": value \"{}\" is wrong, expected {}",
+                self.row, cell, self.header, self.value, self.expected.en
+            ),
+        }
+    }
+}
+
+pub fn column_letter(mut c: u32) -> String {
+    let mut s = Vec::new();
+    loop {
+        s.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    s.reverse();
+    String::from_utf8(s).expect("ASCII")
+}
+
+/// Why a whole sheet cannot be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SheetError {
+    #[error("找不到表头：前{scanned}行中没有一行包含{missing} / no header row found in the first {scanned} rows with {missing}")]
+    NoHeader { scanned: usize, missing: String },
+    #[error("第{row}行表头缺少必填列：{missing} / the header in row {row} lacks the required column(s): {missing}")]
+    MissingColumns { row: u32, missing: String },
+    #[error("第{row}行表头中“{first}”和“{second}”指同一列“{field}” / in the header row {row}, \"{first}\" and \"{second}\" both name \"{field}\"")]
+    DuplicateColumn {
+        row: u32,
+        first: String,
+        second: String,
+        field: String,
+    },
+}
+
+/// Where the header is and which column holds which field.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Relative index of the (lower) header row.
+    pub header_row: usize,
+    /// (relative column, field index, header text as written)
+    pub columns: Vec<(usize, usize, String)>,
+    /// Headers that name no field: ignored, and reported so that a typo is noticed.
+    pub ignored: Vec<String>,
+}
+
+impl Layout {
+    fn column_of(&self, field: usize) -> Option<(usize, &str)> {
+        self.columns
+            .iter()
+            .find(|(_, f, _)| *f == field)
+            .map(|(c, _, h)| (*c, h.as_str()))
+    }
+}
+
+const HEADER_SCAN_ROWS: usize = 30;
+
+/// Finds the header row: the row (within the first 30) whose cells, or the cells of the row above
+/// where a two-row header merges group titles, name the most fields.
+pub fn locate_header(grid: &Grid, fields: &[Field]) -> Result<Layout, SheetError> {
+    let index = HeaderIndex::new(fields);
+    let scan = grid.height().min(HEADER_SCAN_ROWS);
+    let width = grid.range.width();
+    let mut best: Option<(usize, Layout)> = None;
+    for r in 0..scan {
+        let mut columns = Vec::new();
+        let mut ignored = Vec::new();
+        for c in 0..width {
+            let lower = value::text(grid.cell(r, c));
+            let upper = if r > 0 {
+                value::text(grid.cell(r - 1, c))
+            } else {
+                None
+            };
+            let mut candidates: Vec<String> = Vec::new();
+            if let Some(l) = &lower {
+                candidates.push(l.clone());
+                if let Some(u) = &upper {
+                    candidates.push(format!("{u}{l}"));
+                }
+            } else if let Some(u) = &upper {
+                candidates.push(u.clone());
+            }
+            match candidates.iter().find_map(|h| index.find(h).map(|f| (f, h))) {
+                Some((f, h)) => columns.push((c, f, h.clone())),
+                None => {
+                    if let Some(l) = lower {
+                        ignored.push(l);
+                    }
+                }
+            }
+        }
+        let score = {
+            let mut fs: Vec<usize> = columns.iter().map(|(_, f, _)| *f).collect();
+            fs.sort_unstable();
+            fs.dedup();
+            fs.len()
+        };
+        if score >= 2 && best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((
+                score,
+                Layout {
+                    header_row: r,
+                    columns,
+                    ignored,
+                },
+            ));
+        }
+    }
+    let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
+    let Some((_, layout)) = best else {
+        return Err(SheetError::NoHeader {
+            scanned: scan,
+            missing: required
+                .iter()
+                .map(|f| f.header)
+                .collect::<Vec<_>>()
+                .join("、"),
+        });
+    };
+    let row = grid.excel_row(layout.header_row);
+    for (i, (_, f, h)) in layout.columns.iter().enumerate() {
+        if let Some((_, _, h2)) = layout.columns[i + 1..].iter().find(|(_, f2, _)| f2 == f) {
+            return Err(SheetError::DuplicateColumn {
+                row,
+                first: h.clone(),
+                second: h2.clone(),
+                field: fields[*f].header.to_string(),
+            });
+        }
+    }
+    let missing: Vec<&str> = fields
+        .iter()
+        .enumerate()
+        .filter(|(i, f)| f.required && layout.column_of(*i).is_none())
+        .map(|(_, f)| f.header)
+        .collect();
+    if !missing.is_empty() {
+        return Err(SheetError::MissingColumns {
+            row,
+            missing: missing.join("、"),
+        });
+    }
+    Ok(layout)
+}
+
+/// Why a row below the header is not data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    Blank,
+    /// The template's note row (必填/选填 …) or a row of column numbers (1, 2, 3 …).
+    Note,
+    /// A totals row (合计, 总计, 小计).
+    Total,
+    /// A footnote (注：…) or the signature lines (填表人, 统计负责人 …).
+    Footnote,
+}
+
+const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "共计", "总数", "全市小计", "全省合计"];
+/// Lines below the data that are not data (注… is handled by [`is_note_start`]).
+const FOOTNOTE_PREFIXES: &[&str] = &[
+    "备注:",
+    "说明:",
+    "填表说明",
+    "填写说明",
+    "填表人",
+    "填报人",
+    "统计负责人",
+    "单位负责人",
+    "审核人",
+    "报送日期",
+    "填报日期",
+    "填表日期",
+    "联系电话",
+];
+
+/// Classifies a row below the header; `offset` is its distance from the header (1 = just below).
+pub fn classify(row: &[Data], offset: usize) -> Option<Skip> {
+    let texts: Vec<String> = row
+        .iter()
+        .filter(|c| !value::is_blank(c))
+        .map(|c| squeeze(&value::display(c)))
+        .collect();
+    if texts.is_empty() {
+        return Some(Skip::Blank);
+    }
+    let first = texts[0].as_str();
+    let footnote = if first.starts_with('注') {
+        is_note_start(first)
+    } else {
+        FOOTNOTE_PREFIXES.iter().any(|p| first.starts_with(p))
+    };
+    if footnote {
+        return Some(Skip::Footnote);
+    }
+    if texts.iter().take(3).any(|t| {
+        TOTAL_WORDS.contains(&t.as_str()) || t.starts_with("合计") || t.ends_with("小计")
+    }) {
+        return Some(Skip::Total);
+    }
+    if offset <= 2 {
+        let notes = texts
+            .iter()
+            .filter(|t| t.starts_with("必填") || t.starts_with("选填") || t.starts_with("填写说明"))
+            .count();
+        if notes * 2 >= texts.len() {
+            return Some(Skip::Note);
+        }
+        let numbered = texts
+            .iter()
+            .enumerate()
+            .all(|(i, t)| t.trim_end_matches('栏') == (i + 1).to_string());
+        if numbered && texts.len() >= 3 {
+            return Some(Skip::Note);
+        }
+    }
+    None
+}
+
+/// A footnote starts with 注 followed by a colon, a digit or a space (注：…, 注1.…); an estate
+/// named 注塑厂宿舍 is data.
+fn is_note_start(s: &str) -> bool {
+    let rest = &s["注".len()..];
+    rest.is_empty() || rest.starts_with([':', ' ', '.', ',']) || rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Reads the cells of one data row, recording errors.
+struct RowReader<'a> {
+    grid: &'a Grid,
+    layout: &'a Layout,
+    fields: &'a [Field],
+    field_ids: HashMap<&'static str, usize>,
+    row: &'a [Data],
+    excel_row: u32,
+    errors: &'a mut Vec<CellError>,
+}
+
+impl<'a> RowReader<'a> {
+    fn cell(&self, key: &str) -> Option<(usize, &'a Data, &'a str)> {
+        let f = *self.field_ids.get(key).expect("known field key");
+        let layout: &'a Layout = self.layout;
+        let row: &'a [Data] = self.row;
+        layout.column_of(f).map(|(c, h)| {
+            static EMPTY: Data = Data::Empty;
+            (c, row.get(c).unwrap_or(&EMPTY), h)
+        })
+    }
+
+    fn error(&mut self, c: usize, header: &str, cell: &Data, expected: Expected) {
+        self.errors.push(CellError {
+            row: self.excel_row,
+            column: Some(self.grid.abs_col(c)),
+            header: header.to_string(),
+            value: value::display(cell),
+            expected,
+        });
+    }
+
+    /// Reads a field with `parse`; a missing column gives `None`; a required blank cell is an error.
+    fn get<T>(&mut self, key: &str, parse: impl Fn(&Data) -> Result<Option<T>, Expected>) -> Option<T> {
+        let (c, cell, header) = self.cell(key)?;
+        let header = header.to_string();
+        match parse(cell) {
+            Ok(Some(v)) => Some(v),
+            Ok(None) => {
+                let f = &self.fields[self.field_ids[key]];
+                if f.required {
+                    let what = match parse(&Data::String("?".into())) {
+                        Err(e) => e,
+                        Ok(_) => Text::new("非空文字", "some text"),
+                    };
+                    self.error(
+                        c,
+                        &header,
+                        cell,
+                        Text::new(format!("必填，{}", what.zh), format!("required: {}", what.en)),
+                    );
+                }
+                None
+            }
+            Err(e) => {
+                self.error(c, &header, cell, e);
+                None
+            }
+        }
+    }
+
+    fn flag(&mut self, key: &str) -> bool {
+        self.get(key, |c| value::yes_no(c).map(Some)).unwrap_or(false)
+    }
+
+    fn opt_flag(&mut self, key: &str) -> Option<bool> {
+        let (_, cell, _) = self.cell(key)?;
+        if value::is_blank(cell) {
+            return None;
+        }
+        self.get(key, |c| value::yes_no(c).map(Some))
+    }
+}
+
+fn text_opt(c: &Data) -> Result<Option<String>, Expected> {
+    Ok(value::text(c))
+}
+
+/// The rows of a sheet that are data, with their relative index.
+fn data_rows<'g>(grid: &'g Grid, layout: &Layout) -> impl Iterator<Item = (usize, &'g [Data])> + 'g {
+    let header = layout.header_row;
+    grid.range
+        .rows()
+        .enumerate()
+        .skip(header + 1)
+        .filter(move |(r, row)| classify(row, r - header).is_none())
+}
+
+/// An estate row read from a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstateRow {
+    pub row: u32,
+    pub estate: Estate,
+}
+
+/// The result of reading a sheet: rows, cell errors, and what was ignored.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    pub sheet_name: String,
+    pub header_row: u32,
+    pub rows: Vec<T>,
+    pub errors: Vec<CellError>,
+    pub ignored_headers: Vec<String>,
+    pub skipped: usize,
+}
+
+fn field_ids(fields: &[Field]) -> HashMap<&'static str, usize> {
+    fields.iter().enumerate().map(|(i, f)| (f.key, i)).collect()
+}
+
+/// Reads the estate sheet. `division_known` says whether a code is in the division table: an
+/// unknown code is an error on its row.
+pub fn parse_estates(
+    grid: &Grid,
+    division_known: &dyn Fn(&DivisionCode) -> bool,
+) -> Result<Parsed<EstateRow>, SheetError> {
+    let layout = locate_header(grid, ESTATE_FIELDS)?;
+    let ids = field_ids(ESTATE_FIELDS);
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(String, String), u32> = HashMap::new();
+    let mut seen_codes: HashMap<String, u32> = HashMap::new();
+    let total_below = grid.height().saturating_sub(layout.header_row + 1);
+    for (r, row) in data_rows(grid, &layout) {
+        let excel_row = grid.excel_row(r);
+        let mut rr = RowReader {
+            grid,
+            layout: &layout,
+            fields: ESTATE_FIELDS,
+            field_ids: ids.clone(),
+            row,
+            excel_row,
+            errors: &mut errors,
+        };
+        let name = rr.get("name", text_opt);
+        let code = rr.get("division_code", value::division_code);
+        if let (Some(code), Some((c, cell, h))) = (code, rr.cell("division_code")) {
+            if !division_known(&code) {
+                let h = h.to_string();
+                let cell = cell.clone();
+                rr.error(
+                    c,
+                    &h,
+                    &cell,
+                    Text::new(
+                        "行政区划表中已有的代码（请先导入行政区划）",
+                        "a code present in the division table (import the divisions first)",
+                    ),
+                );
+            }
+        }
+        let mut e = Estate {
+            code: rr.get("code", text_opt),
+            name: name.clone().unwrap_or_default(),
+            division_code: code.map(|c| c.to_string()).unwrap_or_default(),
+            address: rr.get("address", text_opt).unwrap_or_default(),
+            year_completed: rr.get("year_completed", value::year),
+            building_count: rr.get("building_count", value::count).unwrap_or(0),
+            households: rr.get("households", value::count).unwrap_or(0),
+            floor_area_centi_m2: rr.get("floor_area", value::area).unwrap_or(0),
+            property_type: rr.get("property_type", |c| {
+                value::choice(c, PropertyType::from_label, &PropertyType::labels_zh())
+            }),
+            management_mode: rr.get("management_mode", |c| {
+                value::choice(c, ManagementMode::from_label, &ManagementMode::labels_zh())
+            }),
+            urban_village: rr.flag("urban_village"),
+            mostly_self_built: rr.flag("mostly_self_built"),
+            expropriation_or_rebuild_planned: rr.flag("expropriation_or_rebuild_planned"),
+            last_renovated_year: rr.get("last_renovated_year", value::year),
+            planned_demolition_year: rr.get("planned_demolition_year", value::year),
+            historic_protection: rr.flag("historic_protection"),
+            willingness_pct: rr.get("willingness_pct", value::percent),
+            illegal_structures: rr.get("illegal_structures", value::count),
+            illegal_structures_removed: rr.get("illegal_structures_removed", value::count),
+            in_city_or_county_seat: rr.opt_flag("in_city_or_county_seat"),
+            location: None,
+        };
+        if let (Some(n), Some(rm)) = (e.illegal_structures, e.illegal_structures_removed) {
+            if rm > n {
+                if let Some((c, cell, h)) = rr.cell("illegal_structures_removed") {
+                    let (h, cell) = (h.to_string(), cell.clone());
+                    rr.error(c, &h, &cell, Text::new(format!("不大于违法建设数量{n}"), format!("at most the illegal structures counted ({n})")));
+                }
+            }
+        }
+        e.location = read_location(&mut rr);
+        if let Some(code) = e.code.clone() {
+            if let Some(first) = seen_codes.insert(code.clone(), excel_row) {
+                row_error(&mut errors, excel_row, "小区编码", &code, duplicate(first));
+            }
+        } else if name.is_some() && !e.division_code.is_empty() {
+            if let Some(first) = seen.insert(e.natural_key(), excel_row) {
+                row_error(&mut errors, excel_row, "小区名称", &e.name, duplicate(first));
+            }
+        }
+        rows.push(EstateRow {
+            row: excel_row,
+            estate: e,
+        });
+    }
+    Ok(Parsed {
+        sheet_name: grid.sheet_name.clone(),
+        header_row: grid.excel_row(layout.header_row),
+        skipped: total_below - rows.len(),
+        rows,
+        errors,
+        ignored_headers: layout.ignored,
+    })
+}
+
+fn duplicate(first: u32) -> Text {
+    Text::new(
+        format!("不与第{first}行重复（同一社区内小区名称唯一）"),
+        format!("not a repeat of row {first} (names are unique within a neighbourhood)"),
+    )
+}
+
+fn row_error(errors: &mut Vec<CellError>, row: u32, header: &str, value: &str, expected: Text) {
+    errors.push(CellError {
+        row,
+        column: None,
+        header: header.to_string(),
+        value: value.to_string(),
+        expected,
+    });
+}
+
+/// Reads 经度/纬度/坐标系 and converts to WGS-84; both or neither must be given.
+fn read_location(rr: &mut RowReader<'_>) -> Option<anju_domain::estate::Wgs84> {
+    let lon = rr.get("longitude", value::number);
+    let lat = rr.get("latitude", value::number);
+    let crs = rr
+        .get("coordinate_system", |c| value::coordinate_system(c).map(Some))
+        .unwrap_or(CoordinateSystem::Wgs84);
+    match (lon, lat) {
+        (None, None) => None,
+        (Some(lon), Some(lat)) => {
+            let in_china = |lon: f64, lat: f64| (73.0..=136.0).contains(&lon) && (3.0..=54.0).contains(&lat);
+            if !in_china(lon, lat) {
+                let (c, cell, h) = rr.cell("longitude").expect("read above");
+                let (h, cell) = (h.to_string(), cell.clone());
+                let swapped = in_china(lat, lon);
+                rr.error(
+                    c,
+                    &h,
+                    &cell,
+                    if swapped {
+                        Text::new("经度73–136、纬度3–54（经纬度似乎填反了）", "longitude 73–136 and latitude 3–54 (they look swapped)")
+                    } else {
+                        Text::new("中国境内的经度73–136、纬度3–54", "a longitude 73–136 and latitude 3–54, inside China")
+                    },
+                );
+                return None;
+            }
+            Some(crate::coords::to_wgs84(lon, lat, crs))
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            let key = if lon.is_none() { "longitude" } else { "latitude" };
+            if let Some((c, cell, h)) = rr.cell(key) {
+                let (h, cell) = (h.to_string(), cell.clone());
+                rr.error(c, &h, &cell, Text::new("经度和纬度须同时填写", "longitude and latitude together"));
+            } else {
+                let row = rr.excel_row;
+                row_error(rr.errors, row, key, "", Text::new("经度和纬度须同时填写", "longitude and latitude together"));
+            }
+            None
+        }
+    }
+}
+
+/// Which estate a building row belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EstateRef {
+    Code(String),
+    NameInDivision { division_code: String, name: String },
+}
+
+impl EstateRef {
+    pub fn describe(&self) -> String {
+        match self {
+            EstateRef::Code(c) => c.clone(),
+            EstateRef::NameInDivision { division_code, name } => format!("{division_code} {name}"),
+        }
+    }
+}
+
+/// A building row read from a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildingRow {
+    pub row: u32,
+    pub estate: EstateRef,
+    pub building: Building,
+}
+
+/// Reads the building sheet. Each row names its estate by 小区编码, or by 行政区划代码 + 小区名称.
+pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
+    let layout = locate_header(grid, BUILDING_FIELDS)?;
+    let ids = field_ids(BUILDING_FIELDS);
+    let has = |k: &str| layout.column_of(ids[k]).is_some();
+    if !has("estate_code") && !(has("division_code") && has("estate_name")) {
+        return Err(SheetError::MissingColumns {
+            row: grid.excel_row(layout.header_row),
+            missing: "小区编码，或行政区划代码和小区名称 / estate code, or division code and estate name".into(),
+        });
+    }
+    let mut errors = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(EstateRef, String), u32> = HashMap::new();
+    let total_below = grid.height().saturating_sub(layout.header_row + 1);
+    for (r, row) in data_rows(grid, &layout) {
+        let excel_row = grid.excel_row(r);
+        let mut rr = RowReader {
+            grid,
+            layout: &layout,
+            fields: BUILDING_FIELDS,
+            field_ids: ids.clone(),
+            row,
+            excel_row,
+            errors: &mut errors,
+        };
+        let code = rr.get("estate_code", text_opt);
+        let division = rr.get("division_code", value::division_code);
+        let name = rr.get("estate_name", text_opt);
+        let estate = match (code, division, name) {
+            (Some(c), _, _) => Some(EstateRef::Code(c)),
+            (None, Some(d), Some(n)) => Some(EstateRef::NameInDivision {
+                division_code: d.to_string(),
+                name: n,
+            }),
+            _ => {
+                row_error(
+                    rr.errors,
+                    excel_row,
+                    "小区编码 / 小区名称",
+                    "",
+                    Text::new("小区编码，或行政区划代码和小区名称", "the estate code, or the division code and the estate name"),
+                );
+                None
+            }
+        };
+        let b = Building {
+            number: rr.get("number", text_opt).unwrap_or_default(),
+            floors: rr.get("floors", value::count),
+            stairway_units: rr.get("stairway_units", value::count),
+            households: rr.get("households", value::count),
+            floor_area_centi_m2: rr.get("floor_area", value::area),
+            structure: rr.get("structure", text_opt),
+            year_completed: rr.get("year_completed", value::year),
+            safety_grade: rr.get("safety_grade", |c| {
+                value::choice(c, SafetyGrade::from_label, &SafetyGrade::labels_zh())
+            }),
+            has_lift: rr.flag("has_lift"),
+        };
+        if let Some(estate) = estate {
+            if !b.number.is_empty() {
+                if let Some(first) = seen.insert((estate.clone(), b.number.clone()), excel_row) {
+                    row_error(&mut errors, excel_row, "楼栋号", &b.number, Text::new(
+                        format!("不与第{first}行重复（同一小区内楼栋号唯一）"),
+                        format!("not a repeat of row {first} (building numbers are unique within an estate)"),
+                    ));
+                }
+            }
+            rows.push(BuildingRow {
+                row: excel_row,
+                estate,
+                building: b,
+            });
+        }
+    }
+    Ok(Parsed {
+        sheet_name: grid.sheet_name.clone(),
+        header_row: grid.excel_row(layout.header_row),
+        skipped: total_below.saturating_sub(rows.len()),
+        rows,
+        errors,
+        ignored_headers: layout.ignored,
+    })
+}
+
+/// The header of a field by key, for the caller's own errors.
+pub fn header_of(fields: &[Field], key: &str) -> &'static str {
+    fields.iter().find(|f| f.key == key).map_or("", |f| f.header)
+}
+
+/// Whether a field kind is a yes/no column (for templates).
+pub fn is_yes_no(kind: Kind) -> bool {
+    kind == Kind::YesNo
+}

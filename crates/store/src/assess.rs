@@ -1,0 +1,52 @@
+//! Applies the policy's eligibility rules to stored estates: the one place where the derived
+//! columns (eligible, failed rules, suggested mode) are computed.
+
+use anju_domain::{assess, Eligibility, Estate, Policy, UrbanLocation};
+use anju_domain::{DivisionCode, Level};
+use std::collections::HashSet;
+
+/// The policy, the year of assessment, and which towns are county seats.
+#[derive(Debug, Clone)]
+pub struct Assessor {
+    pub policy: Policy,
+    pub reference_year: i32,
+    pub county_seat_towns: HashSet<String>,
+}
+
+impl Assessor {
+    pub fn location(&self, e: &Estate) -> UrbanLocation {
+        match DivisionCode::parse(&e.division_code) {
+            Ok(code) => {
+                let seat = code
+                    .ancestor_at(Level::Town)
+                    .is_some_and(|t| self.county_seat_towns.contains(t.as_str()));
+                UrbanLocation::derive(e.in_city_or_county_seat, &code, seat)
+            }
+            Err(_) => e.in_city_or_county_seat.map_or(UrbanLocation::Unknown, UrbanLocation::Declared),
+        }
+    }
+
+    pub fn assess(&self, e: &Estate) -> Eligibility {
+        assess(e, self.location(e), &self.policy, self.reference_year)
+    }
+
+    /// (eligible, failed rule keys)
+    pub fn derived(&self, e: &Estate) -> (bool, String) {
+        let el = self.assess(e);
+        let failed = el
+            .results
+            .iter()
+            .filter(|r| !r.passed)
+            .map(|r| serde_json::to_value(r.rule).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+            .collect::<Vec<_>>()
+            .join(",");
+        (el.eligible(), failed)
+    }
+}
+
+impl crate::Store {
+    /// An assessor for the policy and year, with the county seats from the division table.
+    pub async fn assessor(&self, policy: Policy, reference_year: i32) -> crate::Result<Assessor> {
+        Ok(Assessor { policy, reference_year, county_seat_towns: self.county_seat_towns().await? })
+    }
+}

@@ -1,0 +1,53 @@
+//! 小区
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "estates")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub division_code: String,
+    pub address: String,
+    pub year_completed: Option<i32>,
+    pub building_count: i32,
+    pub households: i32,
+    pub floor_area_centi_m2: i64,
+    pub property_type: Option<String>,
+    pub management_mode: Option<String>,
+    pub urban_village: bool,
+    pub mostly_self_built: bool,
+    pub expropriation_or_rebuild_planned: bool,
+    pub last_renovated_year: Option<i32>,
+    pub planned_demolition_year: Option<i32>,
+    pub historic_protection: bool,
+    pub willingness_pct: Option<f64>,
+    pub illegal_structures: Option<i32>,
+    pub illegal_structures_removed: Option<i32>,
+    pub in_city_or_county_seat: Option<bool>,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+    /// Derived by the eligibility rules of the policy in force when last written.
+    pub eligible: bool,
+    /// Keys of the failed rules, comma-separated (empty when eligible).
+    pub failed_rules: String,
+    /// comprehensive | demolition_combined
+    pub suggested_mode: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    #[sea_orm(has_many = "super::building::Entity")]
+    Building,
+}
+
+impl Related<super::building::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Building.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,6 @@
+//! SeaORM entities: one set for SQLite and PostgreSQL.
+
+pub mod audit_log;
+pub mod building;
+pub mod division;
+pub mod estate;

@@ -1,0 +1,179 @@
+//! Schema migrations, the same for SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(M0001Inventory)]
+    }
+}
+
+fn a(name: &str) -> Alias {
+    Alias::new(name)
+}
+
+fn id(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).big_integer().not_null().auto_increment().primary_key().to_owned()
+}
+fn text(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).string().not_null().to_owned()
+}
+fn text_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).string().null().to_owned()
+}
+fn long_text_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).text().null().to_owned()
+}
+fn int(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).integer().not_null().to_owned()
+}
+fn int_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).integer().null().to_owned()
+}
+fn big(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).big_integer().not_null().to_owned()
+}
+fn big_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).big_integer().null().to_owned()
+}
+fn flag(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).boolean().not_null().default(false).to_owned()
+}
+fn flag_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).boolean().null().to_owned()
+}
+fn real_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).double().null().to_owned()
+}
+fn time(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).timestamp_with_time_zone().not_null().to_owned()
+}
+
+#[derive(DeriveMigrationName)]
+struct M0001Inventory;
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0001Inventory {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(a("divisions"))
+                .col(ColumnDef::new(a("code")).string_len(12).not_null().primary_key())
+                .col(text("name"))
+                .col(ColumnDef::new(a("level")).small_integer().not_null())
+                .col(text_null("parent_code"))
+                .col(flag("county_seat"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(Index::create().name("divisions_parent").table(a("divisions")).col(a("parent_code")).to_owned()).await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("estates"))
+                .col(id("id"))
+                .col(text_null("code"))
+                .col(text("name"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(text("address"))
+                .col(int_null("year_completed"))
+                .col(int("building_count"))
+                .col(int("households"))
+                .col(big("floor_area_centi_m2"))
+                .col(text_null("property_type"))
+                .col(text_null("management_mode"))
+                .col(flag("urban_village"))
+                .col(flag("mostly_self_built"))
+                .col(flag("expropriation_or_rebuild_planned"))
+                .col(int_null("last_renovated_year"))
+                .col(int_null("planned_demolition_year"))
+                .col(flag("historic_protection"))
+                .col(real_null("willingness_pct"))
+                .col(int_null("illegal_structures"))
+                .col(int_null("illegal_structures_removed"))
+                .col(flag_null("in_city_or_county_seat"))
+                .col(real_null("longitude"))
+                .col(real_null("latitude"))
+                .col(flag("eligible"))
+                .col(text("failed_rules"))
+                .col(text("suggested_mode"))
+                .col(time("created_at"))
+                .col(time("updated_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("estates_division")
+                        .from(a("estates"), a("division_code"))
+                        .to(a("divisions"), a("code")),
+                )
+                .to_owned(),
+        )
+        .await?;
+        // Codes are unique where given (NULLs do not collide); names are unique in a neighbourhood.
+        m.create_index(Index::create().name("estates_code").table(a("estates")).col(a("code")).unique().to_owned()).await?;
+        m.create_index(
+            Index::create().name("estates_division_name").table(a("estates")).col(a("division_code")).col(a("name")).unique().to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("buildings"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("number"))
+                .col(int_null("floors"))
+                .col(int_null("stairway_units"))
+                .col(int_null("households"))
+                .col(big_null("floor_area_centi_m2"))
+                .col(text_null("structure"))
+                .col(int_null("year_completed"))
+                .col(text_null("safety_grade"))
+                .col(flag("has_lift"))
+                .col(time("created_at"))
+                .col(time("updated_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("buildings_estate")
+                        .from(a("buildings"), a("estate_id"))
+                        .to(a("estates"), a("id"))
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create().name("buildings_estate_number").table(a("buildings")).col(a("estate_id")).col(a("number")).unique().to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(a("audit_log"))
+                .col(id("id"))
+                .col(time("at"))
+                .col(text("actor"))
+                .col(text("action"))
+                .col(text("entity"))
+                .col(text("entity_id"))
+                .col(text_null("division_code"))
+                .col(text_null("source"))
+                .col(long_text_null("before"))
+                .col(long_text_null("after"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(Index::create().name("audit_entity").table(a("audit_log")).col(a("entity")).col(a("entity_id")).to_owned()).await?;
+        m.create_index(Index::create().name("audit_division").table(a("audit_log")).col(a("division_code")).to_owned()).await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["audit_log", "buildings", "estates", "divisions"] {
+            m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
