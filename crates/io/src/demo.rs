@@ -2,7 +2,10 @@
 //! given (by default the built-in 安徽省). The same seed gives the same estates, always.
 
 use anju_domain::estate::Wgs84;
-use anju_domain::{Building, Division, DivisionCode, Estate, Level, ManagementMode, PropertyType, SafetyGrade, TownKind};
+use anju_domain::{
+    Building, Division, DivisionCode, Estate, Level, ManagementMode, PropertyType, SafetyGrade,
+    TownKind,
+};
 use std::collections::HashMap;
 
 /// How much to make.
@@ -79,23 +82,70 @@ impl Rng {
 
 /// City centres of 安徽省 (WGS-84, approximate), by 4-digit city code.
 const CITY_CENTRES: &[(&str, f64, f64)] = &[
-    ("3401", 117.227, 31.820), ("3402", 118.433, 31.352), ("3403", 117.389, 32.916),
-    ("3404", 116.999, 32.626), ("3405", 118.507, 31.670), ("3406", 116.798, 33.955),
-    ("3407", 117.812, 30.945), ("3408", 117.063, 30.543), ("3410", 118.338, 29.715),
-    ("3411", 118.317, 32.301), ("3412", 115.814, 32.890), ("3413", 116.964, 33.647),
-    ("3415", 116.520, 31.735), ("3416", 115.778, 33.845), ("3417", 117.491, 30.664),
+    ("3401", 117.227, 31.820),
+    ("3402", 118.433, 31.352),
+    ("3403", 117.389, 32.916),
+    ("3404", 116.999, 32.626),
+    ("3405", 118.507, 31.670),
+    ("3406", 116.798, 33.955),
+    ("3407", 117.812, 30.945),
+    ("3408", 117.063, 30.543),
+    ("3410", 118.338, 29.715),
+    ("3411", 118.317, 32.301),
+    ("3412", 115.814, 32.890),
+    ("3413", 116.964, 33.647),
+    ("3415", 116.520, 31.735),
+    ("3416", 115.778, 33.845),
+    ("3417", 117.491, 30.664),
     ("3418", 118.759, 30.940),
 ];
 
 const SUFFIXES: &[&str] = &[
-    "小区", "新村", "花园", "宿舍", "家属院", "公寓", "西苑", "东苑", "南院", "北院", "一村", "二村",
-    "三村", "大院", "里", "新苑", "小区二期", "佳苑",
+    "小区",
+    "新村",
+    "花园",
+    "宿舍",
+    "家属院",
+    "公寓",
+    "西苑",
+    "东苑",
+    "南院",
+    "北院",
+    "一村",
+    "二村",
+    "三村",
+    "大院",
+    "里",
+    "新苑",
+    "小区二期",
+    "佳苑",
 ];
 const ORIGINS: &[&str] = &[
-    "", "", "", "", "供电局", "粮食局", "棉纺厂", "机械厂", "教师", "化肥厂", "铁路", "邮电", "糖厂",
-    "纺织", "建工", "医院", "税务", "水泥厂",
+    "",
+    "",
+    "",
+    "",
+    "供电局",
+    "粮食局",
+    "棉纺厂",
+    "机械厂",
+    "教师",
+    "化肥厂",
+    "铁路",
+    "邮电",
+    "糖厂",
+    "纺织",
+    "建工",
+    "医院",
+    "税务",
+    "水泥厂",
 ];
-const STRUCTURES: &[(&str, f64)] = &[("砖混", 0.68), ("框架", 0.18), ("砖木", 0.06), ("钢混", 0.08)];
+const STRUCTURES: &[(&str, f64)] = &[
+    ("砖混", 0.68),
+    ("框架", 0.18),
+    ("砖木", 0.06),
+    ("钢混", 0.08),
+];
 
 /// Makes estates with their buildings for the urban neighbourhood committees among `divisions`.
 pub struct DemoGenerator {
@@ -112,14 +162,18 @@ pub struct DemoGenerator {
 
 impl DemoGenerator {
     pub fn new(divisions: &[Division], scale: Scale, seed: u64) -> Self {
-        let names: HashMap<DivisionCode, &Division> = divisions.iter().map(|d| (d.code, d)).collect();
+        let names: HashMap<DivisionCode, &Division> =
+            divisions.iter().map(|d| (d.code, d)).collect();
         let mut places = Vec::new();
         for d in divisions {
             if d.level() != Level::Neighbourhood || !d.code.is_residents_committee() {
                 continue;
             }
             let town = d.code.parent().and_then(|t| names.get(&t).copied());
-            let county = d.code.ancestor_at(Level::County).and_then(|c| names.get(&c).copied());
+            let county = d
+                .code
+                .ancestor_at(Level::County)
+                .and_then(|c| names.get(&c).copied());
             let urban = match d.code.town_kind() {
                 Some(TownKind::Street) => true,
                 Some(TownKind::Town) => town.is_some_and(|t| t.county_seat),
@@ -136,7 +190,10 @@ impl DemoGenerator {
         // eligibility rules then put out of scope.
         let weight: f64 = places.iter().map(|p| if p.3 { 1.0 } else { 0.08 }).sum();
         let mean_per_place = scale.estates() / weight.max(1.0);
-        let mut centres: HashMap<String, (f64, f64)> = CITY_CENTRES.iter().map(|(c, x, y)| (c.to_string(), (*x, *y))).collect();
+        let mut centres: HashMap<String, (f64, f64)> = CITY_CENTRES
+            .iter()
+            .map(|(c, x, y)| (c.to_string(), (*x, *y)))
+            .collect();
         // Cities without a known centre (divisions imported beyond 安徽省) get one from their code.
         for p in &places {
             let city = p.0.code.as_str()[..4].to_string();
@@ -145,7 +202,16 @@ impl DemoGenerator {
                 (100.0 + r.f() * 20.0, 23.0 + r.f() * 17.0)
             });
         }
-        DemoGenerator { rng: Rng::new(seed), scale, places, mean_per_place, centres, place: 0, left_here: 0, index_here: 0 }
+        DemoGenerator {
+            rng: Rng::new(seed),
+            scale,
+            places,
+            mean_per_place,
+            centres,
+            place: 0,
+            left_here: 0,
+            index_here: 0,
+        }
     }
 
     /// How many neighbourhoods the estates are spread over.
@@ -179,24 +245,45 @@ impl DemoGenerator {
         let i = self.index_here;
         self.index_here += 1;
         let r = &mut self.rng;
-        let base = div.name.trim_end_matches("居委会").trim_end_matches("居民委员会").trim_end_matches("社区").to_string();
+        let base = div
+            .name
+            .trim_end_matches("居委会")
+            .trim_end_matches("居民委员会")
+            .trim_end_matches("社区")
+            .to_string();
         let origin = ORIGINS[r.below(ORIGINS.len() as u64) as usize];
         let suffix = SUFFIXES[(i as usize) % SUFFIXES.len()];
         let round = i as usize / SUFFIXES.len();
-        let name = if round == 0 { format!("{base}{origin}{suffix}") } else { format!("{base}{origin}{suffix}{}期", round + 1) };
+        let name = if round == 0 {
+            format!("{base}{origin}{suffix}")
+        } else {
+            format!("{base}{origin}{suffix}{}期", round + 1)
+        };
         // Years 1975–2005, most between 1985 and 2000 (a triangle peaking at 1992).
         let year = (1975.0 + 30.0 * (r.f() * 0.55 + r.f() * 0.45)).floor() as i32;
-        let n_buildings = (r.lognormal(self.scale.mean_buildings(), 0.75).round() as i32).clamp(1, 80);
+        let n_buildings =
+            (r.lognormal(self.scale.mean_buildings(), 0.75).round() as i32).clamp(1, 80);
         let mut buildings = Vec::with_capacity(n_buildings as usize);
         let mut households = 0;
         let mut area: i64 = 0;
         for b in 0..n_buildings {
             let hh = (r.lognormal(84.0, 0.35).round() as i32).clamp(6, 400);
-            let floors = if r.chance(0.08) { 9 + r.below(10) as i32 } else if r.chance(0.1) { 2 + r.below(3) as i32 } else { 5 + r.below(3) as i32 };
+            let floors = if r.chance(0.08) {
+                9 + r.below(10) as i32
+            } else if r.chance(0.1) {
+                2 + r.below(3) as i32
+            } else {
+                5 + r.below(3) as i32
+            };
             let units = ((hh as f64 / (floors as f64 * 2.0)).round() as i32).max(1);
             let per_hh = (74.0 * (1.0 + 0.15 * r.normal())).clamp(35.0, 140.0);
             let a = (hh as f64 * per_hh * 100.0).round() as i64;
-            let grade = *r.pick(&[(SafetyGrade::A, 0.33), (SafetyGrade::B, 0.52), (SafetyGrade::C, 0.12), (SafetyGrade::D, 0.03)]);
+            let grade = *r.pick(&[
+                (SafetyGrade::A, 0.33),
+                (SafetyGrade::B, 0.52),
+                (SafetyGrade::C, 0.12),
+                (SafetyGrade::D, 0.03),
+            ]);
             households += hh;
             area += a;
             buildings.push(Building {
@@ -211,8 +298,18 @@ impl DemoGenerator {
                 has_lift: floors >= 8 || r.chance(0.03),
             });
         }
-        let illegal = if r.chance(0.3) { Some(1 + r.below(10) as i32) } else { Some(0) };
-        let removed = illegal.map(|n| if n > 0 && r.chance(0.5) { r.below(n as u64 + 1) as i32 } else { 0 });
+        let illegal = if r.chance(0.3) {
+            Some(1 + r.below(10) as i32)
+        } else {
+            Some(0)
+        };
+        let removed = illegal.map(|n| {
+            if n > 0 && r.chance(0.5) {
+                r.below(n as u64 + 1) as i32
+            } else {
+                0
+            }
+        });
         let estate = Estate {
             code: Some(format!("{}{:03}", div.code, i + 1)),
             name,
@@ -223,19 +320,35 @@ impl DemoGenerator {
             households,
             floor_area_centi_m2: area,
             property_type: Some(*r.pick(&[
-                (PropertyType::ReformHousing, 0.34), (PropertyType::Commercial, 0.2), (PropertyType::PublicHousing, 0.12),
-                (PropertyType::UnitManaged, 0.12), (PropertyType::Affordable, 0.07), (PropertyType::Resettlement, 0.06),
-                (PropertyType::Mixed, 0.07), (PropertyType::Military, 0.02),
+                (PropertyType::ReformHousing, 0.34),
+                (PropertyType::Commercial, 0.2),
+                (PropertyType::PublicHousing, 0.12),
+                (PropertyType::UnitManaged, 0.12),
+                (PropertyType::Affordable, 0.07),
+                (PropertyType::Resettlement, 0.06),
+                (PropertyType::Mixed, 0.07),
+                (PropertyType::Military, 0.02),
             ])),
             management_mode: Some(*r.pick(&[
-                (ManagementMode::Professional, 0.3), (ManagementMode::CommunityManaged, 0.3), (ManagementMode::SelfGoverned, 0.15),
-                (ManagementMode::UnitManaged, 0.1), (ManagementMode::None, 0.15),
+                (ManagementMode::Professional, 0.3),
+                (ManagementMode::CommunityManaged, 0.3),
+                (ManagementMode::SelfGoverned, 0.15),
+                (ManagementMode::UnitManaged, 0.1),
+                (ManagementMode::None, 0.15),
             ])),
             urban_village: r.chance(0.03),
             mostly_self_built: r.chance(0.04),
             expropriation_or_rebuild_planned: r.chance(0.02),
-            last_renovated_year: if r.chance(0.05) { Some(2016 + r.below(10) as i32) } else { None },
-            planned_demolition_year: if r.chance(0.01) { Some(2026 + r.below(8) as i32) } else { None },
+            last_renovated_year: if r.chance(0.05) {
+                Some(2016 + r.below(10) as i32)
+            } else {
+                None
+            },
+            planned_demolition_year: if r.chance(0.01) {
+                Some(2026 + r.below(8) as i32)
+            } else {
+                None
+            },
             historic_protection: r.chance(0.015),
             willingness_pct: Some(((100.0 - 40.0 * r.f() * r.f()) * 10.0).round() / 10.0),
             illegal_structures: illegal,
@@ -244,7 +357,13 @@ impl DemoGenerator {
             location: None,
         };
         let loc = self.location(&div.code);
-        (Estate { location: Some(loc), ..estate }, buildings)
+        (
+            Estate {
+                location: Some(loc),
+                ..estate
+            },
+            buildings,
+        )
     }
 }
 
@@ -288,8 +407,12 @@ mod tests {
     #[test]
     fn province_demo_is_deterministic_and_realistic() {
         let d = parse_divisions(BUILTIN_ANHUI).unwrap();
-        let a: Vec<_> = DemoGenerator::new(&d, Scale::Province, 7).take(500).collect();
-        let b: Vec<_> = DemoGenerator::new(&d, Scale::Province, 7).take(500).collect();
+        let a: Vec<_> = DemoGenerator::new(&d, Scale::Province, 7)
+            .take(500)
+            .collect();
+        let b: Vec<_> = DemoGenerator::new(&d, Scale::Province, 7)
+            .take(500)
+            .collect();
         assert_eq!(a, b);
         let all: Vec<_> = DemoGenerator::new(&d, Scale::Province, 7).collect();
         let n = all.len() as f64;
@@ -301,14 +424,28 @@ mod tests {
         let per_hh = area as f64 / 100.0 / hh as f64;
         assert!((75.0..95.0).contains(&per_building), "{per_building}");
         assert!((68.0..80.0).contains(&per_hh), "{per_hh}");
-        assert!(all.iter().all(|(e, _)| (1975..=2005).contains(&e.year_completed.unwrap())));
+        assert!(all
+            .iter()
+            .all(|(e, _)| (1975..=2005).contains(&e.year_completed.unwrap())));
         // Every estate lies near its own city's centre.
         for (e, _) in &all {
-            let (cx, cy) = CITY_CENTRES.iter().find(|c| c.0 == &e.division_code[..4]).map(|c| (c.1, c.2)).unwrap();
+            let (cx, cy) = CITY_CENTRES
+                .iter()
+                .find(|c| c.0 == &e.division_code[..4])
+                .map(|c| (c.1, c.2))
+                .unwrap();
             let p = e.location.unwrap();
-            assert!((p.lon - cx).abs() < 1.0 && (p.lat - cy).abs() < 1.0, "{} {:?}", e.name, p);
+            assert!(
+                (p.lon - cx).abs() < 1.0 && (p.lat - cy).abs() < 1.0,
+                "{} {:?}",
+                e.name,
+                p
+            );
         }
         let mut keys = std::collections::HashSet::new();
-        assert!(all.iter().all(|(e, _)| keys.insert(e.natural_key())), "names unique per neighbourhood");
+        assert!(
+            all.iter().all(|(e, _)| keys.insert(e.natural_key())),
+            "names unique per neighbourhood"
+        );
     }
 }

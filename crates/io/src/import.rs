@@ -131,7 +131,10 @@ pub fn locate_header(grid: &Grid, fields: &[Field]) -> Result<Layout, SheetError
             } else if let Some(u) = &upper {
                 candidates.push(u.clone());
             }
-            match candidates.iter().find_map(|h| index.find(h).map(|f| (f, h))) {
+            match candidates
+                .iter()
+                .find_map(|h| index.find(h).map(|f| (f, h)))
+            {
                 Some((f, h)) => columns.push((c, f, h.clone())),
                 None => {
                     if let Some(l) = lower {
@@ -206,7 +209,15 @@ pub enum Skip {
     Footnote,
 }
 
-const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "共计", "总数", "全市小计", "全省合计"];
+const TOTAL_WORDS: &[&str] = &[
+    "合计",
+    "总计",
+    "小计",
+    "共计",
+    "总数",
+    "全市小计",
+    "全省合计",
+];
 /// Lines below the data that are not data (注… is handled by [`is_note_start`]).
 const FOOTNOTE_PREFIXES: &[&str] = &[
     "备注:",
@@ -243,9 +254,11 @@ pub fn classify(row: &[Data], offset: usize) -> Option<Skip> {
     if footnote {
         return Some(Skip::Footnote);
     }
-    if texts.iter().take(3).any(|t| {
-        TOTAL_WORDS.contains(&t.as_str()) || t.starts_with("合计") || t.ends_with("小计")
-    }) {
+    if texts
+        .iter()
+        .take(3)
+        .any(|t| TOTAL_WORDS.contains(&t.as_str()) || t.starts_with("合计") || t.ends_with("小计"))
+    {
         return Some(Skip::Total);
     }
     if offset <= 2 {
@@ -271,7 +284,9 @@ pub fn classify(row: &[Data], offset: usize) -> Option<Skip> {
 /// named 注塑厂宿舍 is data.
 fn is_note_start(s: &str) -> bool {
     let rest = &s["注".len()..];
-    rest.is_empty() || rest.starts_with([':', ' ', '.', ',']) || rest.starts_with(|c: char| c.is_ascii_digit())
+    rest.is_empty()
+        || rest.starts_with([':', ' ', '.', ','])
+        || rest.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Reads the cells of one data row, recording errors.
@@ -307,7 +322,11 @@ impl<'a> RowReader<'a> {
     }
 
     /// Reads a field with `parse`; a missing column gives `None`; a required blank cell is an error.
-    fn get<T>(&mut self, key: &str, parse: impl Fn(&Data) -> Result<Option<T>, Expected>) -> Option<T> {
+    fn get<T>(
+        &mut self,
+        key: &str,
+        parse: impl Fn(&Data) -> Result<Option<T>, Expected>,
+    ) -> Option<T> {
         let (c, cell, header) = self.cell(key)?;
         let header = header.to_string();
         match parse(cell) {
@@ -323,7 +342,10 @@ impl<'a> RowReader<'a> {
                         c,
                         &header,
                         cell,
-                        Text::new(format!("必填，{}", what.zh), format!("required: {}", what.en)),
+                        Text::new(
+                            format!("必填，{}", what.zh),
+                            format!("required: {}", what.en),
+                        ),
                     );
                 }
                 None
@@ -336,7 +358,8 @@ impl<'a> RowReader<'a> {
     }
 
     fn flag(&mut self, key: &str) -> bool {
-        self.get(key, |c| value::yes_no(c).map(Some)).unwrap_or(false)
+        self.get(key, |c| value::yes_no(c).map(Some))
+            .unwrap_or(false)
     }
 
     fn opt_flag(&mut self, key: &str) -> Option<bool> {
@@ -353,7 +376,10 @@ fn text_opt(c: &Data) -> Result<Option<String>, Expected> {
 }
 
 /// The rows of a sheet that are data, with their relative index.
-fn data_rows<'g>(grid: &'g Grid, layout: &Layout) -> impl Iterator<Item = (usize, &'g [Data])> + 'g {
+fn data_rows<'g>(
+    grid: &'g Grid,
+    layout: &Layout,
+) -> impl Iterator<Item = (usize, &'g [Data])> + 'g {
     let header = layout.header_row;
     grid.range
         .rows()
@@ -456,7 +482,15 @@ pub fn parse_estates(
             if rm > n {
                 if let Some((c, cell, h)) = rr.cell("illegal_structures_removed") {
                     let (h, cell) = (h.to_string(), cell.clone());
-                    rr.error(c, &h, &cell, Text::new(format!("不大于违法建设数量{n}"), format!("at most the illegal structures counted ({n})")));
+                    rr.error(
+                        c,
+                        &h,
+                        &cell,
+                        Text::new(
+                            format!("不大于违法建设数量{n}"),
+                            format!("at most the illegal structures counted ({n})"),
+                        ),
+                    );
                 }
             }
         }
@@ -467,7 +501,13 @@ pub fn parse_estates(
             }
         } else if name.is_some() && !e.division_code.is_empty() {
             if let Some(first) = seen.insert(e.natural_key(), excel_row) {
-                row_error(&mut errors, excel_row, "小区名称", &e.name, duplicate(first));
+                row_error(
+                    &mut errors,
+                    excel_row,
+                    "小区名称",
+                    &e.name,
+                    duplicate(first),
+                );
             }
         }
         rows.push(EstateRow {
@@ -507,12 +547,15 @@ fn read_location(rr: &mut RowReader<'_>) -> Option<anju_domain::estate::Wgs84> {
     let lon = rr.get("longitude", value::number);
     let lat = rr.get("latitude", value::number);
     let crs = rr
-        .get("coordinate_system", |c| value::coordinate_system(c).map(Some))
+        .get("coordinate_system", |c| {
+            value::coordinate_system(c).map(Some)
+        })
         .unwrap_or(CoordinateSystem::Wgs84);
     match (lon, lat) {
         (None, None) => None,
         (Some(lon), Some(lat)) => {
-            let in_china = |lon: f64, lat: f64| (73.0..=136.0).contains(&lon) && (3.0..=54.0).contains(&lat);
+            let in_china =
+                |lon: f64, lat: f64| (73.0..=136.0).contains(&lon) && (3.0..=54.0).contains(&lat);
             if !in_china(lon, lat) {
                 let (c, cell, h) = rr.cell("longitude").expect("read above");
                 let (h, cell) = (h.to_string(), cell.clone());
@@ -522,9 +565,15 @@ fn read_location(rr: &mut RowReader<'_>) -> Option<anju_domain::estate::Wgs84> {
                     &h,
                     &cell,
                     if swapped {
-                        Text::new("经度73–136、纬度3–54（经纬度似乎填反了）", "longitude 73–136 and latitude 3–54 (they look swapped)")
+                        Text::new(
+                            "经度73–136、纬度3–54（经纬度似乎填反了）",
+                            "longitude 73–136 and latitude 3–54 (they look swapped)",
+                        )
                     } else {
-                        Text::new("中国境内的经度73–136、纬度3–54", "a longitude 73–136 and latitude 3–54, inside China")
+                        Text::new(
+                            "中国境内的经度73–136、纬度3–54",
+                            "a longitude 73–136 and latitude 3–54, inside China",
+                        )
                     },
                 );
                 return None;
@@ -532,13 +581,28 @@ fn read_location(rr: &mut RowReader<'_>) -> Option<anju_domain::estate::Wgs84> {
             Some(crate::coords::to_wgs84(lon, lat, crs))
         }
         (Some(_), None) | (None, Some(_)) => {
-            let key = if lon.is_none() { "longitude" } else { "latitude" };
+            let key = if lon.is_none() {
+                "longitude"
+            } else {
+                "latitude"
+            };
             if let Some((c, cell, h)) = rr.cell(key) {
                 let (h, cell) = (h.to_string(), cell.clone());
-                rr.error(c, &h, &cell, Text::new("经度和纬度须同时填写", "longitude and latitude together"));
+                rr.error(
+                    c,
+                    &h,
+                    &cell,
+                    Text::new("经度和纬度须同时填写", "longitude and latitude together"),
+                );
             } else {
                 let row = rr.excel_row;
-                row_error(rr.errors, row, key, "", Text::new("经度和纬度须同时填写", "longitude and latitude together"));
+                row_error(
+                    rr.errors,
+                    row,
+                    key,
+                    "",
+                    Text::new("经度和纬度须同时填写", "longitude and latitude together"),
+                );
             }
             None
         }
@@ -556,7 +620,10 @@ impl EstateRef {
     pub fn describe(&self) -> String {
         match self {
             EstateRef::Code(c) => c.clone(),
-            EstateRef::NameInDivision { division_code, name } => format!("{division_code} {name}"),
+            EstateRef::NameInDivision {
+                division_code,
+                name,
+            } => format!("{division_code} {name}"),
         }
     }
 }
@@ -574,10 +641,12 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
     let layout = locate_header(grid, BUILDING_FIELDS)?;
     let ids = field_ids(BUILDING_FIELDS);
     let has = |k: &str| layout.column_of(ids[k]).is_some();
-    if !has("estate_code") && !(has("division_code") && has("estate_name")) {
+    if !(has("estate_code") || has("division_code") && has("estate_name")) {
         return Err(SheetError::MissingColumns {
             row: grid.excel_row(layout.header_row),
-            missing: "小区编码，或行政区划代码和小区名称 / estate code, or division code and estate name".into(),
+            missing:
+                "小区编码，或行政区划代码和小区名称 / estate code, or division code and estate name"
+                    .into(),
         });
     }
     let mut errors = Vec::new();
@@ -610,7 +679,10 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
                     excel_row,
                     "小区编码 / 小区名称",
                     "",
-                    Text::new("小区编码，或行政区划代码和小区名称", "the estate code, or the division code and the estate name"),
+                    Text::new(
+                        "小区编码，或行政区划代码和小区名称",
+                        "the estate code, or the division code and the estate name",
+                    ),
                 );
                 None
             }
@@ -656,7 +728,10 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
 
 /// The header of a field by key, for the caller's own errors.
 pub fn header_of(fields: &[Field], key: &str) -> &'static str {
-    fields.iter().find(|f| f.key == key).map_or("", |f| f.header)
+    fields
+        .iter()
+        .find(|f| f.key == key)
+        .map_or("", |f| f.header)
 }
 
 /// Whether a field kind is a yes/no column (for templates).

@@ -11,7 +11,10 @@ pub mod sheet;
 pub mod value;
 pub mod write;
 
-pub use import::{parse_buildings, parse_estates, BuildingRow, CellError, EstateRef, EstateRow, Parsed, SheetError};
+pub use import::{
+    parse_buildings, parse_estates, BuildingRow, CellError, EstateRef, EstateRow, Parsed,
+    SheetError,
+};
 pub use sheet::{read_grid, Grid};
 
 /// Errors of reading and writing files.

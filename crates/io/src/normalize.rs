@@ -10,8 +10,14 @@ pub fn fold(s: &str) -> String {
             '\u{FF01}'..='\u{FF5E}' => {
                 out.push(char::from_u32(ch as u32 - 0xFF01 + 0x21).expect("ASCII range"))
             }
-            '\u{3000}' | '\u{00A0}' | '\u{2002}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\t'
-            | '\r' | '\n' => out.push(' '),
+            '\u{3000}'
+            | '\u{00A0}'
+            | '\u{2002}'..='\u{200A}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\t'
+            | '\r'
+            | '\n' => out.push(' '),
             '\u{200B}'..='\u{200D}' | '\u{FEFF}' => {}
             _ => out.push(ch),
         }
@@ -48,8 +54,28 @@ pub fn header_key(s: &str) -> String {
             !c.is_whitespace()
                 && !matches!(
                     c,
-                    '(' | ')' | '[' | ']' | '{' | '}' | '【' | '】' | '<' | '>' | '《' | '》'
-                        | '〔' | '〕' | ':' | '*' | '_' | '-' | '/' | '\\' | '、' | '.' | '。'
+                    '(' | ')'
+                        | '['
+                        | ']'
+                        | '{'
+                        | '}'
+                        | '【'
+                        | '】'
+                        | '<'
+                        | '>'
+                        | '《'
+                        | '》'
+                        | '〔'
+                        | '〕'
+                        | ':'
+                        | '*'
+                        | '_'
+                        | '-'
+                        | '/'
+                        | '\\'
+                        | '、'
+                        | '.'
+                        | '。'
                 )
         })
         .collect::<String>()
@@ -80,7 +106,10 @@ mod tests {
     #[test]
     fn header_keys() {
         assert_eq!(header_key("建筑面积（㎡）"), header_key("建筑面积(平方米)"));
-        assert_eq!(header_key(" 建筑面积 \n(m2) "), header_key("建筑面积【平米】"));
+        assert_eq!(
+            header_key(" 建筑面积 \n(m2) "),
+            header_key("建筑面积【平米】")
+        );
         assert_eq!(header_key("改造意愿（%）"), "改造意愿%");
         assert_eq!(squeeze("合　计"), "合计");
     }

@@ -104,7 +104,10 @@ fn read_csv(path: &Path) -> Result<Grid, IoError> {
         rows.push(rec.iter().map(str::to_string).collect());
     }
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut range = Range::new((0, 0), (rows.len().max(1) as u32 - 1, width.max(1) as u32 - 1));
+    let mut range = Range::new(
+        (0, 0),
+        (rows.len().max(1) as u32 - 1, width.max(1) as u32 - 1),
+    );
     for (r, row) in rows.into_iter().enumerate() {
         for (c, v) in row.into_iter().enumerate() {
             if !v.is_empty() {

@@ -75,7 +75,10 @@ pub fn number(cell: &Data) -> Result<Option<f64>, Expected> {
 
 /// Parses `-1,234.5万㎡`-like text: a number, then an optional 万, then an optional unit.
 fn parse_number_text(s: &str) -> Option<f64> {
-    let s: String = s.chars().filter(|c| !matches!(c, ',' | '，' | '_' | '\'')).collect();
+    let s: String = s
+        .chars()
+        .filter(|c| !matches!(c, ',' | '，' | '_' | '\''))
+        .collect();
     let end = s
         .char_indices()
         .find(|(i, c)| !(c.is_ascii_digit() || *c == '.' || (*i == 0 && (*c == '-' || *c == '+'))))
@@ -87,8 +90,26 @@ fn parse_number_text(s: &str) -> Option<f64> {
         None => (1.0, rest),
     };
     const UNITS: &[&str] = &[
-        "", "㎡", "平方米", "平米", "m2", "m²", "年", "户", "栋", "幢", "座", "个", "处", "层", "%",
-        "元", "人", "单元", "度", "°",
+        "",
+        "㎡",
+        "平方米",
+        "平米",
+        "m2",
+        "m²",
+        "年",
+        "户",
+        "栋",
+        "幢",
+        "座",
+        "个",
+        "处",
+        "层",
+        "%",
+        "元",
+        "人",
+        "单元",
+        "度",
+        "°",
     ];
     if !UNITS.contains(&unit) {
         return None;
@@ -113,7 +134,7 @@ pub fn area(cell: &Data) -> Result<Option<i64>, Expected> {
     let bad = || expected("不小于0的面积（平方米）", "an area in m², 0 or more");
     match number(cell).map_err(|_| bad())? {
         None => Ok(None),
-        Some(v) if v >= 0.0 && v < 1e12 => Ok(Some((v * 100.0).round() as i64)),
+        Some(v) if (0.0..1e12).contains(&v) => Ok(Some((v * 100.0).round() as i64)),
         Some(_) => Err(bad()),
     }
 }
@@ -176,7 +197,12 @@ fn year_of_excel_serial(serial: f64) -> i32 {
 
 /// A percentage 0–100: `85`, `85%`, or a fraction such as 0.85 from a cell formatted as percent.
 pub fn percent(cell: &Data) -> Result<Option<f64>, Expected> {
-    let bad = || expected("0–100之间的百分比，如85或85%", "a percentage 0–100, such as 85 or 85%");
+    let bad = || {
+        expected(
+            "0–100之间的百分比，如85或85%",
+            "a percentage 0–100, such as 85 or 85%",
+        )
+    };
     let v = match cell {
         Data::Float(f) if *f > 0.0 && *f <= 1.0 && f.fract() != 0.0 => Some(f * 100.0),
         Data::Float(f) if *f == 1.0 => Some(100.0),
@@ -191,7 +217,12 @@ pub fn percent(cell: &Data) -> Result<Option<f64>, Expected> {
 
 /// Yes or no: 是/否, blank is no; also Y/N, yes/no, true/false, 1/0, √/×, 有/无.
 pub fn yes_no(cell: &Data) -> Result<bool, Expected> {
-    let bad = || expected("是或否（空白视为否）", "是 (yes) or 否 (no); blank means no");
+    let bad = || {
+        expected(
+            "是或否（空白视为否）",
+            "是 (yes) or 否 (no); blank means no",
+        )
+    };
     match cell {
         Data::Empty => Ok(false),
         Data::Bool(b) => Ok(*b),
@@ -200,7 +231,9 @@ pub fn yes_no(cell: &Data) -> Result<bool, Expected> {
         Data::Float(f) if *f == 1.0 => Ok(true),
         Data::Float(f) if *f == 0.0 => Ok(false),
         Data::String(s) => match squeeze(s).to_lowercase().as_str() {
-            "" | "否" | "不是" | "n" | "no" | "false" | "0" | "×" | "x" | "无" | "没有" => Ok(false),
+            "" | "否" | "不是" | "n" | "no" | "false" | "0" | "×" | "x" | "无" | "没有" => {
+                Ok(false)
+            }
             "是" | "y" | "yes" | "true" | "1" | "√" | "✓" | "有" => Ok(true),
             _ => Err(bad()),
         },
@@ -248,7 +281,9 @@ pub fn coordinate_system(cell: &Data) -> Result<CoordinateSystem, Expected> {
         .collect();
     match k.as_str() {
         "WGS84" | "GPS" | "EPSG4326" | "CGCS2000" => Ok(CoordinateSystem::Wgs84),
-        "GCJ02" | "高德" | "腾讯" | "火星坐标" | "国测局坐标" => Ok(CoordinateSystem::Gcj02),
+        "GCJ02" | "高德" | "腾讯" | "火星坐标" | "国测局坐标" => {
+            Ok(CoordinateSystem::Gcj02)
+        }
         "BD09" | "BD09LL" | "百度" => Ok(CoordinateSystem::Bd09),
         _ => Err(bad()),
     }
@@ -284,7 +319,10 @@ mod tests {
     #[test]
     fn numbers_as_people_type_them() {
         assert_eq!(number(&s("12,345.6㎡")).unwrap(), Some(12345.6));
-        assert_eq!(number(&s("１２，３４５．６ 平方米")).unwrap(), Some(12345.6));
+        assert_eq!(
+            number(&s("１２，３４５．６ 平方米")).unwrap(),
+            Some(12345.6)
+        );
         assert_eq!(number(&s("1.2万㎡")).unwrap(), Some(12000.0));
         assert_eq!(number(&s(" 120户\u{00A0}")).unwrap(), Some(120.0));
         assert_eq!(number(&s("")).unwrap(), None);
@@ -323,16 +361,28 @@ mod tests {
         assert!(!yes_no(&Data::Empty).unwrap());
         assert!(yes_no(&s("也许")).is_err());
         assert_eq!(
-            division_code(&Data::Float(340802001001.0)).unwrap().unwrap().as_str(),
+            division_code(&Data::Float(340802001001.0))
+                .unwrap()
+                .unwrap()
+                .as_str(),
             "340802001001"
         );
         assert_eq!(
-            division_code(&s(" 340802001001\u{00A0}")).unwrap().unwrap().as_str(),
+            division_code(&s(" 340802001001\u{00A0}"))
+                .unwrap()
+                .unwrap()
+                .as_str(),
             "340802001001"
         );
         let e = division_code(&s("3408020010")).unwrap_err();
         assert!(e.zh.contains("12位"), "{}", e.zh);
-        assert_eq!(coordinate_system(&s("gcj-02")).unwrap(), CoordinateSystem::Gcj02);
-        assert_eq!(coordinate_system(&s("百度")).unwrap(), CoordinateSystem::Bd09);
+        assert_eq!(
+            coordinate_system(&s("gcj-02")).unwrap(),
+            CoordinateSystem::Gcj02
+        );
+        assert_eq!(
+            coordinate_system(&s("百度")).unwrap(),
+            CoordinateSystem::Bd09
+        );
     }
 }

@@ -30,7 +30,11 @@ pub fn write_template(kind: TemplateKind, path: &Path) -> Result<(), IoError> {
     let (title, fields): (&str, Vec<&Field>) = match kind {
         TemplateKind::Estates => (
             "城镇老旧小区摸底调查表",
-            ESTATE_FIELDS.iter().filter(|f| f.in_template).chain(ESTATE_FIELDS.iter().filter(|f| !f.in_template)).collect(),
+            ESTATE_FIELDS
+                .iter()
+                .filter(|f| f.in_template)
+                .chain(ESTATE_FIELDS.iter().filter(|f| !f.in_template))
+                .collect(),
         ),
         TemplateKind::Buildings => (
             "城镇老旧小区楼栋摸底调查表",
@@ -39,20 +43,43 @@ pub fn write_template(kind: TemplateKind, path: &Path) -> Result<(), IoError> {
     };
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    ws.set_name(if kind == TemplateKind::Estates { "小区" } else { "楼栋" }).map_err(xerr)?;
-    let title_fmt = Format::new().set_bold().set_font_size(16).set_align(FormatAlign::Center);
-    let head = Format::new().set_bold().set_background_color(Color::RGB(0xDDEBF7)).set_border(rust_xlsxwriter::FormatBorder::Thin).set_text_wrap();
-    let head_opt = Format::new().set_bold().set_background_color(Color::RGB(0xF2F2F2)).set_border(rust_xlsxwriter::FormatBorder::Thin).set_text_wrap();
-    let note = Format::new().set_font_color(Color::RGB(0x7F7F7F)).set_italic().set_text_wrap();
+    ws.set_name(if kind == TemplateKind::Estates {
+        "小区"
+    } else {
+        "楼栋"
+    })
+    .map_err(xerr)?;
+    let title_fmt = Format::new()
+        .set_bold()
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let head = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xDDEBF7))
+        .set_border(rust_xlsxwriter::FormatBorder::Thin)
+        .set_text_wrap();
+    let head_opt = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xF2F2F2))
+        .set_border(rust_xlsxwriter::FormatBorder::Thin)
+        .set_text_wrap();
+    let note = Format::new()
+        .set_font_color(Color::RGB(0x7F7F7F))
+        .set_italic()
+        .set_text_wrap();
     let last = fields.len() as u16 - 1;
-    ws.merge_range(0, 0, 0, last, title, &title_fmt).map_err(xerr)?;
+    ws.merge_range(0, 0, 0, last, title, &title_fmt)
+        .map_err(xerr)?;
     ws.write_string(1, 0, "填报单位（盖章）：").map_err(xerr)?;
     ws.write_string(1, 4, "填报日期：").map_err(xerr)?;
     for (c, f) in fields.iter().enumerate() {
         let c = c as u16;
-        ws.write_string_with_format(2, c, f.header, if f.required { &head } else { &head_opt }).map_err(xerr)?;
-        ws.write_string_with_format(3, c, f.note(), &note).map_err(xerr)?;
-        ws.set_column_width(c, (f.header.chars().count() as f64 * 2.2).max(12.0)).map_err(xerr)?;
+        ws.write_string_with_format(2, c, f.header, if f.required { &head } else { &head_opt })
+            .map_err(xerr)?;
+        ws.write_string_with_format(3, c, f.note(), &note)
+            .map_err(xerr)?;
+        ws.set_column_width(c, (f.header.chars().count() as f64 * 2.2).max(12.0))
+            .map_err(xerr)?;
         let list: Option<&[&str]> = match f.kind {
             Kind::Choice(list) => Some(list),
             Kind::YesNo => Some(YES_NO),
@@ -64,7 +91,8 @@ pub fn write_template(kind: TemplateKind, path: &Path) -> Result<(), IoError> {
                 .map_err(xerr)?
                 .set_error_message(format!("请从下拉列表中选择：{}", list.join("、")))
                 .map_err(xerr)?;
-            ws.add_data_validation(4, c, TEMPLATE_ROWS, c, &dv).map_err(xerr)?;
+            ws.add_data_validation(4, c, TEMPLATE_ROWS, c, &dv)
+                .map_err(xerr)?;
         }
     }
     ws.set_row_height(3, 30).map_err(xerr)?;
@@ -88,11 +116,29 @@ pub struct ExportEstate {
 fn export_headers(lang: Lang) -> Vec<&'static str> {
     let mut h: Vec<&'static str> = ESTATE_FIELDS
         .iter()
-        .map(|f| if lang == Lang::Zh { f.header } else { f.header_en })
+        .map(|f| {
+            if lang == Lang::Zh {
+                f.header
+            } else {
+                f.header_en
+            }
+        })
         .collect();
     h.extend(match lang {
-        Lang::Zh => ["所属区划", "是否符合改造条件", "不符合原因", "建议改造模式", "模式依据"],
-        Lang::En => ["Division", "Eligible", "Reasons out", "Suggested mode", "Mode reason"],
+        Lang::Zh => [
+            "所属区划",
+            "是否符合改造条件",
+            "不符合原因",
+            "建议改造模式",
+            "模式依据",
+        ],
+        Lang::En => [
+            "Division",
+            "Eligible",
+            "Reasons out",
+            "Suggested mode",
+            "Mode reason",
+        ],
     });
     h
 }
@@ -106,7 +152,12 @@ enum Out {
 
 fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
     let s = &e.estate;
-    let yn = |b: bool| Out::Text(lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" }).into());
+    let yn = |b: bool| {
+        Out::Text(
+            lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" })
+                .into(),
+        )
+    };
     let opt_i = |v: Option<i32>| v.map_or(Out::Empty, |v| Out::Num(v as f64));
     let mut out = Vec::with_capacity(ESTATE_FIELDS.len() + 5);
     for f in ESTATE_FIELDS {
@@ -118,16 +169,26 @@ fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
             "building_count" => Out::Num(s.building_count as f64),
             "households" => Out::Num(s.households as f64),
             "floor_area" => Out::Num(m2(s.floor_area_centi_m2)),
-            "property_type" => s.property_type.map_or(Out::Empty, |p| Out::Text(lang.pick(p.label_zh(), p.label_en()).into())),
+            "property_type" => s.property_type.map_or(Out::Empty, |p| {
+                Out::Text(lang.pick(p.label_zh(), p.label_en()).into())
+            }),
             "urban_village" => yn(s.urban_village),
             "mostly_self_built" => yn(s.mostly_self_built),
             "expropriation_or_rebuild_planned" => yn(s.expropriation_or_rebuild_planned),
             "willingness_pct" => s.willingness_pct.map_or(Out::Empty, Out::Num),
             "longitude" => s.location.map_or(Out::Empty, |p| Out::Num(p.lon)),
             "latitude" => s.location.map_or(Out::Empty, |p| Out::Num(p.lat)),
-            "coordinate_system" => if s.location.is_some() { Out::Text("WGS84".into()) } else { Out::Empty },
+            "coordinate_system" => {
+                if s.location.is_some() {
+                    Out::Text("WGS84".into())
+                } else {
+                    Out::Empty
+                }
+            }
             "code" => s.code.clone().map_or(Out::Empty, Out::Text),
-            "management_mode" => s.management_mode.map_or(Out::Empty, |m| Out::Text(lang.pick(m.label_zh(), m.label_en()).into())),
+            "management_mode" => s.management_mode.map_or(Out::Empty, |m| {
+                Out::Text(lang.pick(m.label_zh(), m.label_en()).into())
+            }),
             "last_renovated_year" => opt_i(s.last_renovated_year),
             "planned_demolition_year" => opt_i(s.planned_demolition_year),
             "historic_protection" => yn(s.historic_protection),
@@ -147,28 +208,49 @@ fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
 
 /// Streams estates to a file, as .xlsx (constant memory) or .csv (UTF-8 with BOM, as Excel wants).
 pub enum EstateWriter {
-    Xlsx { wb: Box<Workbook>, row: u32, path: std::path::PathBuf, lang: Lang },
-    Csv { w: csv::Writer<std::io::BufWriter<std::fs::File>>, lang: Lang },
+    Xlsx {
+        wb: Box<Workbook>,
+        row: u32,
+        path: std::path::PathBuf,
+        lang: Lang,
+    },
+    Csv {
+        w: Box<csv::Writer<std::io::BufWriter<std::fs::File>>>,
+        lang: Lang,
+    },
 }
 
 impl EstateWriter {
     pub fn create(path: &Path, csv: bool, lang: Lang) -> Result<Self, IoError> {
         let headers = export_headers(lang);
         if csv {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(path).map_err(|e| IoError::Write(e.to_string()))?);
-            std::io::Write::write_all(&mut f, b"\xEF\xBB\xBF").map_err(|e| IoError::Write(e.to_string()))?;
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(path).map_err(|e| IoError::Write(e.to_string()))?,
+            );
+            std::io::Write::write_all(&mut f, b"\xEF\xBB\xBF")
+                .map_err(|e| IoError::Write(e.to_string()))?;
             let mut w = csv::Writer::from_writer(f);
-            w.write_record(&headers).map_err(|e| IoError::Write(e.to_string()))?;
-            Ok(EstateWriter::Csv { w, lang })
+            w.write_record(&headers)
+                .map_err(|e| IoError::Write(e.to_string()))?;
+            Ok(EstateWriter::Csv {
+                w: Box::new(w),
+                lang,
+            })
         } else {
             let mut wb = Box::new(Workbook::new());
             let ws = wb.add_worksheet_with_constant_memory().map_err(xerr)?;
             ws.set_name(lang.pick("小区", "Estates")).map_err(xerr)?;
             let head = Format::new().set_bold();
             for (c, h) in headers.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, *h, &head).map_err(xerr)?;
+                ws.write_string_with_format(0, c as u16, *h, &head)
+                    .map_err(xerr)?;
             }
-            Ok(EstateWriter::Xlsx { wb, row: 1, path: path.to_path_buf(), lang })
+            Ok(EstateWriter::Xlsx {
+                wb,
+                row: 1,
+                path: path.to_path_buf(),
+                lang,
+            })
         }
     }
 
@@ -183,7 +265,8 @@ impl EstateWriter {
                         Out::Empty => String::new(),
                     })
                     .collect();
-                w.write_record(&rec).map_err(|e| IoError::Write(e.to_string()))
+                w.write_record(&rec)
+                    .map_err(|e| IoError::Write(e.to_string()))
             }
             EstateWriter::Xlsx { wb, row, lang, .. } => {
                 let ws = wb.worksheet_from_index(0).map_err(xerr)?;
@@ -224,32 +307,95 @@ pub fn write_summary_xlsx(summary: &Summary, path: &Path, lang: Lang) -> Result<
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("汇总", "Summary")).map_err(xerr)?;
     let bold = Format::new().set_bold();
-    let title = format!("{}{}", summary.division_name, lang.pick("老旧小区摸底汇总表", " — old estates inventory summary"));
-    ws.write_string_with_format(0, 0, title, &bold.clone().set_font_size(14)).map_err(xerr)?;
+    let title = format!(
+        "{}{}",
+        summary.division_name,
+        lang.pick("老旧小区摸底汇总表", " — old estates inventory summary")
+    );
+    ws.write_string_with_format(0, 0, title, &bold.clone().set_font_size(14))
+        .map_err(xerr)?;
     let headers = match lang {
-        Lang::Zh => ["序号", "行政区划代码", "区划名称", "小区数(个)", "楼栋数(栋)", "户数(户)", "建筑面积(万平方米)", "符合条件小区数(个)", "符合条件楼栋数(栋)", "符合条件户数(户)", "符合条件建筑面积(万平方米)"],
-        Lang::En => ["No.", "Division code", "Division", "Estates", "Buildings", "Households", "Floor area (10k m²)", "Eligible estates", "Eligible buildings", "Eligible households", "Eligible floor area (10k m²)"],
+        Lang::Zh => [
+            "序号",
+            "行政区划代码",
+            "区划名称",
+            "小区数(个)",
+            "楼栋数(栋)",
+            "户数(户)",
+            "建筑面积(万平方米)",
+            "符合条件小区数(个)",
+            "符合条件楼栋数(栋)",
+            "符合条件户数(户)",
+            "符合条件建筑面积(万平方米)",
+        ],
+        Lang::En => [
+            "No.",
+            "Division code",
+            "Division",
+            "Estates",
+            "Buildings",
+            "Households",
+            "Floor area (10k m²)",
+            "Eligible estates",
+            "Eligible buildings",
+            "Eligible households",
+            "Eligible floor area (10k m²)",
+        ],
     };
     for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(2, c as u16, *h, &bold).map_err(xerr)?;
+        ws.write_string_with_format(2, c as u16, *h, &bold)
+            .map_err(xerr)?;
     }
     let mut row = 3;
-    let line = |ws: &mut Worksheet, row: u32, no: &str, code: &str, name: &str, t: &anju_domain::Totals, fmt: Option<&Format>| -> Result<(), IoError> {
+    let line = |ws: &mut Worksheet,
+                row: u32,
+                no: &str,
+                code: &str,
+                name: &str,
+                t: &anju_domain::Totals,
+                fmt: Option<&Format>|
+     -> Result<(), IoError> {
         let plain = Format::new();
         let f = fmt.unwrap_or(&plain);
         ws.write_string_with_format(row, 0, no, f).map_err(xerr)?;
         ws.write_string_with_format(row, 1, code, f).map_err(xerr)?;
         ws.write_string_with_format(row, 2, name, f).map_err(xerr)?;
-        let nums = [t.estates as f64, t.buildings as f64, t.households as f64, m2(t.floor_area_centi_m2) / 10_000.0, t.eligible_estates as f64, t.eligible_buildings as f64, t.eligible_households as f64, m2(t.eligible_floor_area_centi_m2) / 10_000.0];
+        let nums = [
+            t.estates as f64,
+            t.buildings as f64,
+            t.households as f64,
+            m2(t.floor_area_centi_m2) / 10_000.0,
+            t.eligible_estates as f64,
+            t.eligible_buildings as f64,
+            t.eligible_households as f64,
+            m2(t.eligible_floor_area_centi_m2) / 10_000.0,
+        ];
         for (i, n) in nums.iter().enumerate() {
-            ws.write_number_with_format(row, 3 + i as u16, *n, f).map_err(xerr)?;
+            ws.write_number_with_format(row, 3 + i as u16, *n, f)
+                .map_err(xerr)?;
         }
         Ok(())
     };
-    line(ws, row, "", summary.division_code.as_deref().unwrap_or(""), lang.pick("合计", "Total"), &summary.totals, Some(&bold))?;
+    line(
+        ws,
+        row,
+        "",
+        summary.division_code.as_deref().unwrap_or(""),
+        lang.pick("合计", "Total"),
+        &summary.totals,
+        Some(&bold),
+    )?;
     row += 1;
     for (i, p) in summary.parts.iter().enumerate() {
-        line(ws, row, &(i + 1).to_string(), &p.division_code, &p.division_name, &p.totals, None)?;
+        line(
+            ws,
+            row,
+            &(i + 1).to_string(),
+            &p.division_code,
+            &p.division_name,
+            &p.totals,
+            None,
+        )?;
         row += 1;
     }
     ws.set_column_width(2, 20).map_err(xerr)?;
@@ -259,16 +405,26 @@ pub fn write_summary_xlsx(summary: &Summary, path: &Path, lang: Lang) -> Result<
 
 /// Writes the sheet back with each bad cell filled red and a note saying what was expected, and a
 /// last column 错误说明 listing each row's errors.
-pub fn write_errors_out(grid: &Grid, errors: &[CellError], path: &Path, lang: Lang) -> Result<(), IoError> {
+pub fn write_errors_out(
+    grid: &Grid,
+    errors: &[CellError],
+    path: &Path,
+    lang: Lang,
+) -> Result<(), IoError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(lang.pick("错误标注", "Errors")).map_err(xerr)?;
-    let bad = Format::new().set_background_color(Color::RGB(0xFFC7CE)).set_font_color(Color::RGB(0x9C0006));
+    let bad = Format::new()
+        .set_background_color(Color::RGB(0xFFC7CE))
+        .set_font_color(Color::RGB(0x9C0006));
     let (r0, c0) = grid.range.start().unwrap_or((0, 0));
-    let by_cell: HashMap<(u32, u32), Vec<&CellError>> = errors.iter().filter(|e| e.column.is_some()).fold(HashMap::new(), |mut m, e| {
-        m.entry((e.row - 1, e.column.unwrap())).or_default().push(e);
-        m
-    });
+    let by_cell: HashMap<(u32, u32), Vec<&CellError>> = errors
+        .iter()
+        .filter(|e| e.column.is_some())
+        .fold(HashMap::new(), |mut m, e| {
+            m.entry((e.row - 1, e.column.unwrap())).or_default().push(e);
+            m
+        });
     let mut by_row: HashMap<u32, Vec<&CellError>> = HashMap::new();
     for e in errors {
         by_row.entry(e.row - 1).or_default().push(e);
@@ -281,8 +437,18 @@ pub fn write_errors_out(grid: &Grid, errors: &[CellError], path: &Path, lang: La
             let fmt = by_cell.get(&(ar, ac as u32)).map(|_| &bad);
             write_cell(ws, ar, ac, cell, fmt)?;
             if let Some(errs) = by_cell.get(&(ar, ac as u32)) {
-                let text = errs.iter().map(|e| e.expected.get(lang).to_string()).collect::<Vec<_>>().join("\n");
-                ws.insert_note(ar, ac, &Note::new(format!("{}{text}", lang.pick("应为：", "expected: "))).set_author("anju")).map_err(xerr)?;
+                let text = errs
+                    .iter()
+                    .map(|e| e.expected.get(lang).to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                ws.insert_note(
+                    ar,
+                    ac,
+                    &Note::new(format!("{}{text}", lang.pick("应为：", "expected: ")))
+                        .set_author("anju"),
+                )
+                .map_err(xerr)?;
                 if value_is_empty(cell) {
                     ws.write_blank(ar, ac, &bad).map_err(xerr)?;
                 }
@@ -290,12 +456,25 @@ pub fn write_errors_out(grid: &Grid, errors: &[CellError], path: &Path, lang: La
         }
     }
     let msg_col = (end_c + 1) as u16;
-    let header_fmt = Format::new().set_bold().set_font_color(Color::RGB(0x9C0006));
+    let header_fmt = Format::new()
+        .set_bold()
+        .set_font_color(Color::RGB(0x9C0006));
     let first_err_row = by_row.keys().min().copied().unwrap_or(r0);
-    ws.write_string_with_format(first_err_row.saturating_sub(1).max(r0), msg_col, lang.pick("错误说明", "Errors"), &header_fmt).map_err(xerr)?;
+    ws.write_string_with_format(
+        first_err_row.saturating_sub(1).max(r0),
+        msg_col,
+        lang.pick("错误说明", "Errors"),
+        &header_fmt,
+    )
+    .map_err(xerr)?;
     for (r, errs) in by_row {
-        let text = errs.iter().map(|e| e.describe(lang)).collect::<Vec<_>>().join("；");
-        ws.write_string_with_format(r, msg_col, text, &bad).map_err(xerr)?;
+        let text = errs
+            .iter()
+            .map(|e| e.describe(lang))
+            .collect::<Vec<_>>()
+            .join("；");
+        ws.write_string_with_format(r, msg_col, text, &bad)
+            .map_err(xerr)?;
     }
     let _ = end_r;
     ws.set_column_width(msg_col, 60).map_err(xerr)?;
@@ -306,14 +485,32 @@ fn value_is_empty(cell: &Data) -> bool {
     matches!(cell, Data::Empty)
 }
 
-fn write_cell(ws: &mut Worksheet, r: u32, c: u16, cell: &Data, fmt: Option<&Format>) -> Result<(), IoError> {
+fn write_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Data,
+    fmt: Option<&Format>,
+) -> Result<(), IoError> {
     let plain = Format::new();
     let f = fmt.unwrap_or(&plain);
     match cell {
         Data::Empty => Ok(()),
-        Data::Int(i) => ws.write_number_with_format(r, c, *i as f64, f).map(|_| ()).map_err(xerr),
-        Data::Float(x) => ws.write_number_with_format(r, c, *x, f).map(|_| ()).map_err(xerr),
-        Data::DateTime(d) => ws.write_number_with_format(r, c, d.as_f64(), f).map(|_| ()).map_err(xerr),
-        other => ws.write_string_with_format(r, c, crate::value::display(other), f).map(|_| ()).map_err(xerr),
+        Data::Int(i) => ws
+            .write_number_with_format(r, c, *i as f64, f)
+            .map(|_| ())
+            .map_err(xerr),
+        Data::Float(x) => ws
+            .write_number_with_format(r, c, *x, f)
+            .map(|_| ())
+            .map_err(xerr),
+        Data::DateTime(d) => ws
+            .write_number_with_format(r, c, d.as_f64(), f)
+            .map(|_| ())
+            .map_err(xerr),
+        other => ws
+            .write_string_with_format(r, c, crate::value::display(other), f)
+            .map(|_| ())
+            .map_err(xerr),
     }
 }

@@ -22,7 +22,9 @@ impl Assessor {
                     .is_some_and(|t| self.county_seat_towns.contains(t.as_str()));
                 UrbanLocation::derive(e.in_city_or_county_seat, &code, seat)
             }
-            Err(_) => e.in_city_or_county_seat.map_or(UrbanLocation::Unknown, UrbanLocation::Declared),
+            Err(_) => e
+                .in_city_or_county_seat
+                .map_or(UrbanLocation::Unknown, UrbanLocation::Declared),
         }
     }
 
@@ -37,7 +39,12 @@ impl Assessor {
             .results
             .iter()
             .filter(|r| !r.passed)
-            .map(|r| serde_json::to_value(r.rule).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())
+            .map(|r| {
+                serde_json::to_value(r.rule)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default()
+            })
             .collect::<Vec<_>>()
             .join(",");
         (el.eligible(), failed)
@@ -47,6 +54,10 @@ impl Assessor {
 impl crate::Store {
     /// An assessor for the policy and year, with the county seats from the division table.
     pub async fn assessor(&self, policy: Policy, reference_year: i32) -> crate::Result<Assessor> {
-        Ok(Assessor { policy, reference_year, county_seat_towns: self.county_seat_towns().await? })
+        Ok(Assessor {
+            policy,
+            reference_year,
+            county_seat_towns: self.county_seat_towns().await?,
+        })
     }
 }

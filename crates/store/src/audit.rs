@@ -12,7 +12,10 @@ pub struct WriteCtx {
 
 impl WriteCtx {
     pub fn new(actor: impl Into<String>, source: Option<String>) -> Self {
-        WriteCtx { actor: actor.into(), source }
+        WriteCtx {
+            actor: actor.into(),
+            source,
+        }
     }
 }
 
@@ -25,10 +28,22 @@ pub(crate) struct AuditBatch<'a> {
 
 impl<'a> AuditBatch<'a> {
     pub fn new(ctx: &'a WriteCtx) -> Self {
-        AuditBatch { ctx, at: chrono::Utc::now(), rows: Vec::new() }
+        AuditBatch {
+            ctx,
+            at: chrono::Utc::now(),
+            rows: Vec::new(),
+        }
     }
 
-    pub fn push(&mut self, action: &str, entity: &str, id: impl ToString, division: Option<&str>, before: Option<String>, after: Option<String>) {
+    pub fn push(
+        &mut self,
+        action: &str,
+        entity: &str,
+        id: impl ToString,
+        division: Option<&str>,
+        before: Option<String>,
+        after: Option<String>,
+    ) {
         self.rows.push(audit_log::ActiveModel {
             id: NotSet,
             at: Set(self.at),
@@ -46,7 +61,9 @@ impl<'a> AuditBatch<'a> {
     pub async fn flush(&mut self, db: &impl ConnectionTrait) -> crate::Result<()> {
         let rows = std::mem::take(&mut self.rows);
         for chunk in chunks(rows, 1000) {
-            audit_log::Entity::insert_many(chunk).exec_without_returning(db).await?;
+            audit_log::Entity::insert_many(chunk)
+                .exec_without_returning(db)
+                .await?;
         }
         Ok(())
     }
@@ -64,7 +81,11 @@ pub(crate) fn chunks<T>(v: Vec<T>, n: usize) -> Vec<Vec<T>> {
 
 impl crate::Store {
     /// The audit trail of one record, oldest first.
-    pub async fn history(&self, entity: &str, entity_id: &str) -> crate::Result<Vec<audit_log::Model>> {
+    pub async fn history(
+        &self,
+        entity: &str,
+        entity_id: &str,
+    ) -> crate::Result<Vec<audit_log::Model>> {
         use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
         Ok(audit_log::Entity::find()
             .filter(audit_log::Column::Entity.eq(entity))

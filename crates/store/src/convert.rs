@@ -15,7 +15,10 @@ pub fn estate_from_model(m: &estate::Model) -> Estate {
         households: m.households,
         floor_area_centi_m2: m.floor_area_centi_m2,
         property_type: m.property_type.as_deref().and_then(PropertyType::from_key),
-        management_mode: m.management_mode.as_deref().and_then(ManagementMode::from_key),
+        management_mode: m
+            .management_mode
+            .as_deref()
+            .and_then(ManagementMode::from_key),
         urban_village: m.urban_village,
         mostly_self_built: m.mostly_self_built,
         expropriation_or_rebuild_planned: m.expropriation_or_rebuild_planned,

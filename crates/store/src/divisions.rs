@@ -4,7 +4,10 @@ use crate::audit::{chunks, AuditBatch, WriteCtx};
 use crate::entity::division;
 use crate::{Result, Store};
 use anju_domain::{Division, DivisionCode, Level};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 use std::collections::{HashMap, HashSet};
 
 /// What an import of divisions did.
@@ -26,37 +29,67 @@ fn to_active(d: &Division) -> division::ActiveModel {
 }
 
 fn from_model(m: &division::Model) -> Option<Division> {
-    Some(Division { code: DivisionCode::parse(&m.code).ok()?, name: m.name.clone(), county_seat: m.county_seat })
+    Some(Division {
+        code: DivisionCode::parse(&m.code).ok()?,
+        name: m.name.clone(),
+        county_seat: m.county_seat,
+    })
 }
 
 impl Store {
     /// Inserts or updates divisions, in one transaction, auditing each change.
-    pub async fn import_divisions(&self, ctx: &WriteCtx, list: &[Division]) -> Result<DivisionReport> {
+    pub async fn import_divisions(
+        &self,
+        ctx: &WriteCtx,
+        list: &[Division],
+    ) -> Result<DivisionReport> {
         let txn = self.db.begin().await?;
-        let existing: HashMap<String, division::Model> =
-            division::Entity::find().all(&txn).await?.into_iter().map(|m| (m.code.clone(), m)).collect();
+        let existing: HashMap<String, division::Model> = division::Entity::find()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|m| (m.code.clone(), m))
+            .collect();
         let mut report = DivisionReport::default();
         let mut audit = AuditBatch::new(ctx);
         let mut new = Vec::new();
         for d in list {
             let code = d.code.to_string();
             match existing.get(&code) {
-                Some(m) if m.name == d.name && m.county_seat == d.county_seat => report.unchanged += 1,
+                Some(m) if m.name == d.name && m.county_seat == d.county_seat => {
+                    report.unchanged += 1
+                }
                 Some(m) => {
                     let before = crate::convert::json(&from_model(m));
                     division::Entity::update(to_active(d)).exec(&txn).await?;
-                    audit.push("update", "division", &code, Some(&code), Some(before), Some(crate::convert::json(d)));
+                    audit.push(
+                        "update",
+                        "division",
+                        &code,
+                        Some(&code),
+                        Some(before),
+                        Some(crate::convert::json(d)),
+                    );
                     report.updated += 1;
                 }
                 None => {
                     new.push(to_active(d));
-                    audit.push("create", "division", &code, Some(&code), None, Some(crate::convert::json(d)));
+                    audit.push(
+                        "create",
+                        "division",
+                        &code,
+                        Some(&code),
+                        None,
+                        Some(crate::convert::json(d)),
+                    );
                     report.inserted += 1;
                 }
             }
         }
         for chunk in chunks(new, 1000) {
-            division::Entity::insert_many(chunk).exec_without_returning(&txn).await?;
+            division::Entity::insert_many(chunk)
+                .exec_without_returning(&txn)
+                .await?;
         }
         audit.flush(&txn).await?;
         txn.commit().await?;
@@ -69,11 +102,20 @@ impl Store {
 
     /// Every division code, for checking imported rows.
     pub async fn division_codes(&self) -> Result<HashSet<String>> {
-        Ok(division::Entity::find().all(&self.db).await?.into_iter().map(|m| m.code).collect())
+        Ok(division::Entity::find()
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|m| m.code)
+            .collect())
     }
 
     pub async fn division(&self, code: &DivisionCode) -> Result<Option<Division>> {
-        Ok(division::Entity::find_by_id(code.to_string()).one(&self.db).await?.as_ref().and_then(from_model))
+        Ok(division::Entity::find_by_id(code.to_string())
+            .one(&self.db)
+            .await?
+            .as_ref()
+            .and_then(from_model))
     }
 
     /// The divisions directly under `code` (or the provinces when `None`).
@@ -83,7 +125,11 @@ impl Store {
             Some(c) => q.filter(division::Column::ParentCode.eq(c.to_string())),
             None => q.filter(division::Column::Level.eq(Level::Province as i16)),
         };
-        Ok(q.all(&self.db).await?.iter().filter_map(from_model).collect())
+        Ok(q.all(&self.db)
+            .await?
+            .iter()
+            .filter_map(from_model)
+            .collect())
     }
 
     /// The codes of the towns that are county seats.
@@ -101,7 +147,11 @@ impl Store {
     pub async fn division_names(&self, codes: &[String]) -> Result<HashMap<String, String>> {
         let mut out = HashMap::new();
         for chunk in codes.chunks(500) {
-            for m in division::Entity::find().filter(division::Column::Code.is_in(chunk.to_vec())).all(&self.db).await? {
+            for m in division::Entity::find()
+                .filter(division::Column::Code.is_in(chunk.to_vec()))
+                .all(&self.db)
+                .await?
+            {
                 out.insert(m.code, m.name);
             }
         }

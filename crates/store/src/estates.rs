@@ -9,8 +9,8 @@ use anju_domain::{suggest_mode, Building, DivisionCode, Estate, Mode};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -34,7 +34,12 @@ pub struct BuildingUpsert {
 
 const BATCH: usize = 1000;
 
-fn estate_active(e: &Estate, a: &Assessor, mode: Mode, now: chrono::DateTime<Utc>) -> estate::ActiveModel {
+fn estate_active(
+    e: &Estate,
+    a: &Assessor,
+    mode: Mode,
+    now: chrono::DateTime<Utc>,
+) -> estate::ActiveModel {
     let (eligible, failed) = a.derived(e);
     estate::ActiveModel {
         id: NotSet,
@@ -68,7 +73,11 @@ fn estate_active(e: &Estate, a: &Assessor, mode: Mode, now: chrono::DateTime<Utc
     }
 }
 
-fn building_active(estate_id: i64, b: &Building, now: chrono::DateTime<Utc>) -> building::ActiveModel {
+fn building_active(
+    estate_id: i64,
+    b: &Building,
+    now: chrono::DateTime<Utc>,
+) -> building::ActiveModel {
     building::ActiveModel {
         id: NotSet,
         estate_id: Set(estate_id),
@@ -88,18 +97,30 @@ fn building_active(estate_id: i64, b: &Building, now: chrono::DateTime<Utc>) -> 
 
 /// The existing estates an import may touch: those with the given codes or in the given
 /// neighbourhoods.
-async fn load_existing(txn: &DatabaseTransaction, codes: &[String], divisions: &[String]) -> Result<Vec<estate::Model>> {
+async fn load_existing(
+    txn: &DatabaseTransaction,
+    codes: &[String],
+    divisions: &[String],
+) -> Result<Vec<estate::Model>> {
     let mut out = Vec::new();
     let mut seen = HashSet::new();
     for chunk in divisions.chunks(500) {
-        for m in estate::Entity::find().filter(estate::Column::DivisionCode.is_in(chunk.to_vec())).all(txn).await? {
+        for m in estate::Entity::find()
+            .filter(estate::Column::DivisionCode.is_in(chunk.to_vec()))
+            .all(txn)
+            .await?
+        {
             if seen.insert(m.id) {
                 out.push(m);
             }
         }
     }
     for chunk in codes.chunks(500) {
-        for m in estate::Entity::find().filter(estate::Column::Code.is_in(chunk.to_vec())).all(txn).await? {
+        for m in estate::Entity::find()
+            .filter(estate::Column::Code.is_in(chunk.to_vec()))
+            .all(txn)
+            .await?
+        {
             if seen.insert(m.id) {
                 out.push(m);
             }
@@ -119,9 +140,17 @@ impl Store {
     /// Inserts or updates estates in one transaction: matched by estate code, else by
     /// neighbourhood + name; an unchanged estate is not written at all, so importing the same sheet
     /// twice changes nothing. Each insert and update writes an audit row.
-    pub async fn upsert_estates(&self, ctx: &WriteCtx, estates: &[Estate], a: &Assessor) -> Result<UpsertReport> {
+    pub async fn upsert_estates(
+        &self,
+        ctx: &WriteCtx,
+        estates: &[Estate],
+        a: &Assessor,
+    ) -> Result<UpsertReport> {
         let txn = self.db.begin().await?;
-        let report = self.upsert_estates_in(&txn, ctx, estates, a, |_| {}).await?.0;
+        let report = self
+            .upsert_estates_in(&txn, ctx, estates, a, |_| {})
+            .await?
+            .0;
         txn.commit().await?;
         Ok(report)
     }
@@ -140,8 +169,14 @@ impl Store {
         let codes = distinct(estates.iter().filter_map(|e| e.code.as_deref()));
         let divisions = distinct(estates.iter().map(|e| e.division_code.as_str()));
         let existing = load_existing(txn, &codes, &divisions).await?;
-        let by_code: HashMap<&str, &estate::Model> = existing.iter().filter_map(|m| m.code.as_deref().map(|c| (c, m))).collect();
-        let by_name: HashMap<(&str, &str), &estate::Model> = existing.iter().map(|m| ((m.division_code.as_str(), m.name.as_str()), m)).collect();
+        let by_code: HashMap<&str, &estate::Model> = existing
+            .iter()
+            .filter_map(|m| m.code.as_deref().map(|c| (c, m)))
+            .collect();
+        let by_name: HashMap<(&str, &str), &estate::Model> = existing
+            .iter()
+            .map(|m| ((m.division_code.as_str(), m.name.as_str()), m))
+            .collect();
 
         let mut report = UpsertReport::default();
         let mut audit = AuditBatch::new(ctx);
@@ -167,7 +202,14 @@ impl Store {
                     am.id = Unchanged(m.id);
                     am.created_at = NotSet;
                     estate::Entity::update(am).exec(txn).await?;
-                    audit.push("update", "estate", m.id, Some(&e.division_code), Some(json(&before)), Some(json(e)));
+                    audit.push(
+                        "update",
+                        "estate",
+                        m.id,
+                        Some(&e.division_code),
+                        Some(json(&before)),
+                        Some(json(e)),
+                    );
                     report.updated += 1;
                 }
                 None => new.push((i, estate_active(e, a, Mode::Comprehensive, now))),
@@ -180,11 +222,20 @@ impl Store {
         let mut done = estates.len() - new_count;
         for chunk in chunks(new, BATCH) {
             let (idx, models): (Vec<usize>, Vec<estate::ActiveModel>) = chunk.into_iter().unzip();
-            let keys = estate::Entity::insert_many(models).exec_with_returning_keys(txn).await?;
+            let keys = estate::Entity::insert_many(models)
+                .exec_with_returning_keys(txn)
+                .await?;
             for (i, id) in idx.into_iter().zip(keys) {
                 ids[i] = id;
                 let e = &estates[i];
-                audit.push("create", "estate", id, Some(&e.division_code), None, Some(json(e)));
+                audit.push(
+                    "create",
+                    "estate",
+                    id,
+                    Some(&e.division_code),
+                    None,
+                    Some(json(e)),
+                );
             }
             done += BATCH;
             progress(done.min(estates.len()));
@@ -197,14 +248,29 @@ impl Store {
     /// Inserts or updates buildings in one transaction, matched by estate + building number, then
     /// suggests each touched estate's mode again. Rows whose estate cannot be found are returned as
     /// `Err` with their indices, and nothing is written.
-    pub async fn upsert_buildings(&self, ctx: &WriteCtx, rows: &[BuildingUpsert], a: &Assessor) -> Result<std::result::Result<UpsertReport, Vec<usize>>> {
+    pub async fn upsert_buildings(
+        &self,
+        ctx: &WriteCtx,
+        rows: &[BuildingUpsert],
+        a: &Assessor,
+    ) -> Result<std::result::Result<UpsertReport, Vec<usize>>> {
         let txn = self.db.begin().await?;
         // Resolve each row's estate.
         let codes = distinct(rows.iter().filter_map(|r| r.estate_code.as_deref()));
-        let divisions = distinct(rows.iter().filter(|r| r.estate_code.is_none()).filter_map(|r| r.division_code.as_deref()));
+        let divisions = distinct(
+            rows.iter()
+                .filter(|r| r.estate_code.is_none())
+                .filter_map(|r| r.division_code.as_deref()),
+        );
         let existing = load_existing(&txn, &codes, &divisions).await?;
-        let by_code: HashMap<&str, i64> = existing.iter().filter_map(|m| m.code.as_deref().map(|c| (c, m.id))).collect();
-        let by_name: HashMap<(&str, &str), i64> = existing.iter().map(|m| ((m.division_code.as_str(), m.name.as_str()), m.id)).collect();
+        let by_code: HashMap<&str, i64> = existing
+            .iter()
+            .filter_map(|m| m.code.as_deref().map(|c| (c, m.id)))
+            .collect();
+        let by_name: HashMap<(&str, &str), i64> = existing
+            .iter()
+            .map(|m| ((m.division_code.as_str(), m.name.as_str()), m.id))
+            .collect();
         let mut estate_ids = Vec::with_capacity(rows.len());
         let mut missing = Vec::new();
         for (i, r) in rows.iter().enumerate() {
@@ -221,11 +287,18 @@ impl Store {
         if !missing.is_empty() {
             return Ok(Err(missing));
         }
-        let division_of: HashMap<i64, &str> = existing.iter().map(|m| (m.id, m.division_code.as_str())).collect();
+        let division_of: HashMap<i64, &str> = existing
+            .iter()
+            .map(|m| (m.id, m.division_code.as_str()))
+            .collect();
         let touched = distinct_ids(&estate_ids);
         let mut current: HashMap<(i64, String), building::Model> = HashMap::new();
         for chunk in touched.chunks(500) {
-            for m in building::Entity::find().filter(building::Column::EstateId.is_in(chunk.to_vec())).all(&txn).await? {
+            for m in building::Entity::find()
+                .filter(building::Column::EstateId.is_in(chunk.to_vec()))
+                .all(&txn)
+                .await?
+            {
                 current.insert((m.estate_id, m.number.clone()), m);
             }
         }
@@ -248,7 +321,14 @@ impl Store {
                     am.id = Unchanged(m.id);
                     am.created_at = NotSet;
                     building::Entity::update(am).exec(&txn).await?;
-                    audit.push("update", "building", m.id, div, Some(json(&before)), Some(json(b)));
+                    audit.push(
+                        "update",
+                        "building",
+                        m.id,
+                        div,
+                        Some(json(&before)),
+                        Some(json(b)),
+                    );
                     report.updated += 1;
                 }
                 None => {
@@ -261,7 +341,9 @@ impl Store {
         let mut meta = new_meta.into_iter();
         for chunk in chunks(new, BATCH) {
             let n = chunk.len();
-            let keys = building::Entity::insert_many(chunk).exec_with_returning_keys(&txn).await?;
+            let keys = building::Entity::insert_many(chunk)
+                .exec_with_returning_keys(&txn)
+                .await?;
             for (id, (div, b)) in keys.into_iter().zip(meta.by_ref().take(n)) {
                 audit.push("create", "building", id, div, None, Some(json(b)));
             }
@@ -273,10 +355,17 @@ impl Store {
     }
 
     /// Inserts new estates with their buildings (the demo): one transaction, audited.
-    pub async fn insert_estates_with_buildings(&self, ctx: &WriteCtx, items: &[(Estate, Vec<Building>)], a: &Assessor) -> Result<()> {
+    pub async fn insert_estates_with_buildings(
+        &self,
+        ctx: &WriteCtx,
+        items: &[(Estate, Vec<Building>)],
+        a: &Assessor,
+    ) -> Result<()> {
         let txn = self.db.begin().await?;
         let estates: Vec<Estate> = items.iter().map(|(e, _)| e.clone()).collect();
-        let (_, ids) = self.upsert_estates_in(&txn, ctx, &estates, a, |_| {}).await?;
+        let (_, ids) = self
+            .upsert_estates_in(&txn, ctx, &estates, a, |_| {})
+            .await?;
         let now = Utc::now();
         let mut audit = AuditBatch::new(ctx);
         let mut rows = Vec::new();
@@ -290,7 +379,9 @@ impl Store {
         let mut meta = meta.into_iter();
         for chunk in chunks(rows, BATCH) {
             let n = chunk.len();
-            let keys = building::Entity::insert_many(chunk).exec_with_returning_keys(&txn).await?;
+            let keys = building::Entity::insert_many(chunk)
+                .exec_with_returning_keys(&txn)
+                .await?;
             for (id, (div, b)) in keys.into_iter().zip(meta.by_ref().take(n)) {
                 audit.push("create", "building", id, Some(div), None, Some(json(b)));
             }
@@ -308,15 +399,25 @@ impl Store {
         let mut changed = 0;
         let mut last = 0i64;
         loop {
-            let page = estate::Entity::find().filter(estate::Column::Id.gt(last)).order_by_asc(estate::Column::Id).limit(5000).all(&txn).await?;
+            let page = estate::Entity::find()
+                .filter(estate::Column::Id.gt(last))
+                .order_by_asc(estate::Column::Id)
+                .limit(5000)
+                .all(&txn)
+                .await?;
             let Some(end) = page.last() else { break };
             last = end.id;
             for m in page {
                 let (eligible, failed) = a.derived(&estate_from_model(&m));
                 if eligible != m.eligible || failed != m.failed_rules {
-                    estate::Entity::update(estate::ActiveModel { id: Unchanged(m.id), eligible: Set(eligible), failed_rules: Set(failed), ..Default::default() })
-                        .exec(&txn)
-                        .await?;
+                    estate::Entity::update(estate::ActiveModel {
+                        id: Unchanged(m.id),
+                        eligible: Set(eligible),
+                        failed_rules: Set(failed),
+                        ..Default::default()
+                    })
+                    .exec(&txn)
+                    .await?;
                     changed += 1;
                 }
             }
@@ -326,7 +427,13 @@ impl Store {
     }
 
     /// One page of estates inside a division (all when `None`), in id order after `after_id`.
-    pub async fn estates_page(&self, division: Option<&DivisionCode>, eligible_only: bool, after_id: i64, limit: u64) -> Result<Vec<estate::Model>> {
+    pub async fn estates_page(
+        &self,
+        division: Option<&DivisionCode>,
+        eligible_only: bool,
+        after_id: i64,
+        limit: u64,
+    ) -> Result<Vec<estate::Model>> {
         let mut q = estate::Entity::find().filter(estate::Column::Id.gt(after_id));
         if let Some(d) = division {
             let (lo, hi) = d.range();
@@ -335,7 +442,10 @@ impl Store {
         if eligible_only {
             q = q.filter(estate::Column::Eligible.eq(true));
         }
-        Ok(q.order_by_asc(estate::Column::Id).limit(limit).all(&self.db).await?)
+        Ok(q.order_by_asc(estate::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
     }
 
     pub async fn estate_count(&self) -> Result<u64> {
@@ -347,13 +457,26 @@ impl Store {
     }
 
     /// An estate and its buildings.
-    pub async fn estate_with_buildings(&self, id: i64) -> Result<Option<(estate::Model, Vec<building::Model>)>> {
-        let Some(e) = estate::Entity::find_by_id(id).one(&self.db).await? else { return Ok(None) };
-        let bs = building::Entity::find().filter(building::Column::EstateId.eq(id)).order_by_asc(building::Column::Id).all(&self.db).await?;
+    pub async fn estate_with_buildings(
+        &self,
+        id: i64,
+    ) -> Result<Option<(estate::Model, Vec<building::Model>)>> {
+        let Some(e) = estate::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let bs = building::Entity::find()
+            .filter(building::Column::EstateId.eq(id))
+            .order_by_asc(building::Column::Id)
+            .all(&self.db)
+            .await?;
         Ok(Some((e, bs)))
     }
 
-    pub async fn estate_by_key(&self, division_code: &str, name: &str) -> Result<Option<estate::Model>> {
+    pub async fn estate_by_key(
+        &self,
+        division_code: &str,
+        name: &str,
+    ) -> Result<Option<estate::Model>> {
         Ok(estate::Entity::find()
             .filter(estate::Column::DivisionCode.eq(division_code))
             .filter(estate::Column::Name.eq(name))
@@ -365,8 +488,15 @@ impl Store {
     pub async fn buildings_of(&self, estate_ids: &[i64]) -> Result<HashMap<i64, Vec<Building>>> {
         let mut out: HashMap<i64, Vec<Building>> = HashMap::new();
         for chunk in estate_ids.chunks(500) {
-            for m in building::Entity::find().filter(building::Column::EstateId.is_in(chunk.to_vec())).order_by_asc(building::Column::Id).all(&self.db).await? {
-                out.entry(m.estate_id).or_default().push(building_from_model(&m));
+            for m in building::Entity::find()
+                .filter(building::Column::EstateId.is_in(chunk.to_vec()))
+                .order_by_asc(building::Column::Id)
+                .all(&self.db)
+                .await?
+            {
+                out.entry(m.estate_id)
+                    .or_default()
+                    .push(building_from_model(&m));
             }
         }
         Ok(out)
@@ -385,8 +515,15 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
     let ids = distinct_ids(estate_ids);
     for chunk in ids.chunks(500) {
         let mut by_estate: HashMap<i64, Vec<Building>> = HashMap::new();
-        for m in building::Entity::find().filter(building::Column::EstateId.is_in(chunk.to_vec())).all(txn).await? {
-            by_estate.entry(m.estate_id).or_default().push(building_from_model(&m));
+        for m in building::Entity::find()
+            .filter(building::Column::EstateId.is_in(chunk.to_vec()))
+            .all(txn)
+            .await?
+        {
+            by_estate
+                .entry(m.estate_id)
+                .or_default()
+                .push(building_from_model(&m));
         }
         let stored: Vec<(i64, String)> = estate::Entity::find()
             .select_only()
@@ -399,7 +536,10 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
         let mut to_demolition = Vec::new();
         let mut to_comprehensive = Vec::new();
         for (id, mode) in stored {
-            let s = suggest_mode(by_estate.get(&id).map_or(&[][..], |v| v.as_slice()), &a.policy);
+            let s = suggest_mode(
+                by_estate.get(&id).map_or(&[][..], |v| v.as_slice()),
+                &a.policy,
+            );
             if s.mode.key() != mode {
                 match s.mode {
                     Mode::DemolitionCombined => to_demolition.push(id),
@@ -407,10 +547,16 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
                 }
             }
         }
-        for (mode, ids) in [(Mode::DemolitionCombined, to_demolition), (Mode::Comprehensive, to_comprehensive)] {
+        for (mode, ids) in [
+            (Mode::DemolitionCombined, to_demolition),
+            (Mode::Comprehensive, to_comprehensive),
+        ] {
             if !ids.is_empty() {
                 estate::Entity::update_many()
-                    .col_expr(estate::Column::SuggestedMode, sea_orm::sea_query::Expr::value(mode.key()))
+                    .col_expr(
+                        estate::Column::SuggestedMode,
+                        sea_orm::sea_query::Expr::value(mode.key()),
+                    )
                     .filter(estate::Column::Id.is_in(ids))
                     .exec(txn)
                     .await?;
@@ -419,4 +565,13 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
     }
     let _ = txn.get_database_backend();
     Ok(())
+}
+
+/// A transaction the caller holds (so a long import can report progress while it writes).
+pub type Txn = DatabaseTransaction;
+
+impl Store {
+    pub async fn begin(&self) -> Result<Txn> {
+        Ok(self.db.begin().await?)
+    }
 }

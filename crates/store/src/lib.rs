@@ -17,7 +17,9 @@ pub use assess::Assessor;
 pub use audit::WriteCtx;
 pub use estates::{BuildingUpsert, UpsertReport};
 
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -58,14 +60,18 @@ impl Store {
     /// foreign keys and a busy timeout on every connection.
     pub async fn connect(url: &str) -> Result<Store> {
         let backend = backend_of(url)?;
-        let url = if backend == DatabaseBackend::Sqlite && !url.contains("mode=") && !url.contains(":memory:") {
+        let url = if backend == DatabaseBackend::Sqlite
+            && !url.contains("mode=")
+            && !url.contains(":memory:")
+        {
             let sep = if url.contains('?') { '&' } else { '?' };
             format!("{url}{sep}mode=rwc")
         } else {
             url.to_string()
         };
         let mut opts = ConnectOptions::new(url);
-        opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
+        opts.sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(30));
         if backend == DatabaseBackend::Sqlite {
             opts.max_connections(4).map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

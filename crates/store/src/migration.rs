@@ -16,7 +16,12 @@ fn a(name: &str) -> Alias {
 }
 
 fn id(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).big_integer().not_null().auto_increment().primary_key().to_owned()
+    ColumnDef::new(a(name))
+        .big_integer()
+        .not_null()
+        .auto_increment()
+        .primary_key()
+        .to_owned()
 }
 fn text(name: &str) -> ColumnDef {
     ColumnDef::new(a(name)).string().not_null().to_owned()
@@ -40,7 +45,11 @@ fn big_null(name: &str) -> ColumnDef {
     ColumnDef::new(a(name)).big_integer().null().to_owned()
 }
 fn flag(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).boolean().not_null().default(false).to_owned()
+    ColumnDef::new(a(name))
+        .boolean()
+        .not_null()
+        .default(false)
+        .to_owned()
 }
 fn flag_null(name: &str) -> ColumnDef {
     ColumnDef::new(a(name)).boolean().null().to_owned()
@@ -49,11 +58,19 @@ fn real_null(name: &str) -> ColumnDef {
     ColumnDef::new(a(name)).double().null().to_owned()
 }
 fn time(name: &str) -> ColumnDef {
-    ColumnDef::new(a(name)).timestamp_with_time_zone().not_null().to_owned()
+    ColumnDef::new(a(name))
+        .timestamp_with_time_zone()
+        .not_null()
+        .to_owned()
 }
 
-#[derive(DeriveMigrationName)]
 struct M0001Inventory;
+
+impl MigrationName for M0001Inventory {
+    fn name(&self) -> &str {
+        "m0001_inventory"
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for M0001Inventory {
@@ -61,7 +78,12 @@ impl MigrationTrait for M0001Inventory {
         m.create_table(
             Table::create()
                 .table(a("divisions"))
-                .col(ColumnDef::new(a("code")).string_len(12).not_null().primary_key())
+                .col(
+                    ColumnDef::new(a("code"))
+                        .string_len(12)
+                        .not_null()
+                        .primary_key(),
+                )
                 .col(text("name"))
                 .col(ColumnDef::new(a("level")).small_integer().not_null())
                 .col(text_null("parent_code"))
@@ -69,7 +91,14 @@ impl MigrationTrait for M0001Inventory {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("divisions_parent").table(a("divisions")).col(a("parent_code")).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("divisions_parent")
+                .table(a("divisions"))
+                .col(a("parent_code"))
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -112,9 +141,23 @@ impl MigrationTrait for M0001Inventory {
         )
         .await?;
         // Codes are unique where given (NULLs do not collide); names are unique in a neighbourhood.
-        m.create_index(Index::create().name("estates_code").table(a("estates")).col(a("code")).unique().to_owned()).await?;
         m.create_index(
-            Index::create().name("estates_division_name").table(a("estates")).col(a("division_code")).col(a("name")).unique().to_owned(),
+            Index::create()
+                .name("estates_code")
+                .table(a("estates"))
+                .col(a("code"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("estates_division_name")
+                .table(a("estates"))
+                .col(a("division_code"))
+                .col(a("name"))
+                .unique()
+                .to_owned(),
         )
         .await?;
 
@@ -145,7 +188,13 @@ impl MigrationTrait for M0001Inventory {
         )
         .await?;
         m.create_index(
-            Index::create().name("buildings_estate_number").table(a("buildings")).col(a("estate_id")).col(a("number")).unique().to_owned(),
+            Index::create()
+                .name("buildings_estate_number")
+                .table(a("buildings"))
+                .col(a("estate_id"))
+                .col(a("number"))
+                .unique()
+                .to_owned(),
         )
         .await?;
 
@@ -165,8 +214,23 @@ impl MigrationTrait for M0001Inventory {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("audit_entity").table(a("audit_log")).col(a("entity")).col(a("entity_id")).to_owned()).await?;
-        m.create_index(Index::create().name("audit_division").table(a("audit_log")).col(a("division_code")).to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("audit_entity")
+                .table(a("audit_log"))
+                .col(a("entity"))
+                .col(a("entity_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("audit_division")
+                .table(a("audit_log"))
+                .col(a("division_code"))
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

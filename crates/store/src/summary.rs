@@ -22,7 +22,13 @@ impl Store {
     /// The totals of a division (all when `None`) and the breakdown by the next level down.
     pub async fn summary(&self, division: Option<&DivisionCode>) -> Result<Summary> {
         let (part_len, range) = match division {
-            Some(d) => (d.level().child().unwrap_or(Level::Neighbourhood).prefix_len(), Some(d.range())),
+            Some(d) => (
+                d.level()
+                    .child()
+                    .unwrap_or(Level::Neighbourhood)
+                    .prefix_len(),
+                Some(d.range()),
+            ),
             None => (Level::Province.prefix_len(), None),
         };
         let _ = estate::Entity;
@@ -42,14 +48,21 @@ impl Store {
         );
         let mut values = Vec::new();
         if let Some((lo, hi)) = range {
-            sql.push_str(&format!(" WHERE division_code BETWEEN {} AND {}", self.placeholder(1), self.placeholder(2)));
+            sql.push_str(&format!(
+                " WHERE division_code BETWEEN {} AND {}",
+                self.placeholder(1),
+                self.placeholder(2)
+            ));
             values.push(lo.into());
             values.push(hi.into());
         }
         sql.push_str(" GROUP BY substr(division_code, 1, ");
         sql.push_str(&part_len.to_string());
         sql.push_str(") ORDER BY part");
-        let rows = Row::find_by_statement(Statement::from_sql_and_values(self.backend(), sql, values)).all(&self.db).await?;
+        let rows =
+            Row::find_by_statement(Statement::from_sql_and_values(self.backend(), sql, values))
+                .all(&self.db)
+                .await?;
         let codes: Vec<String> = rows.iter().map(|r| format!("{:0<12}", r.part)).collect();
         let mut all_codes = codes.clone();
         if let Some(d) = division {
@@ -70,11 +83,21 @@ impl Store {
                 eligible_floor_area_centi_m2: r.eligible_floor_area,
             };
             totals.add(&t);
-            parts.push(SummaryLine { division_name: names.get(&code).cloned().unwrap_or_else(|| "（未知区划）".into()), division_code: code, totals: t });
+            parts.push(SummaryLine {
+                division_name: names
+                    .get(&code)
+                    .cloned()
+                    .unwrap_or_else(|| "（未知区划）".into()),
+                division_code: code,
+                totals: t,
+            });
         }
         Ok(Summary {
             division_code: division.map(|d| d.to_string()),
-            division_name: division.map_or_else(|| "全部".to_string(), |d| names.get(d.as_str()).cloned().unwrap_or_default()),
+            division_name: division.map_or_else(
+                || "全部".to_string(),
+                |d| names.get(d.as_str()).cloned().unwrap_or_default(),
+            ),
             totals,
             parts,
         })

@@ -22,7 +22,11 @@ pub struct Model {
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
-    #[sea_orm(belongs_to = "super::estate::Entity", from = "Column::EstateId", to = "super::estate::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::estate::Entity",
+        from = "Column::EstateId",
+        to = "super::estate::Column::Id"
+    )]
     Estate,
 }
 

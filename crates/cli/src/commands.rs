@@ -1,0 +1,694 @@
+//! Each subcommand: read settings, open the store, call the library, report.
+
+use crate::config::{self, Settings, DEFAULT_DATABASE_URL};
+use crate::{
+    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, ScaleArg,
+    TemplateArg,
+};
+use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
+use anju_io::write::{
+    write_errors_out, write_summary_xlsx, write_template, EstateWriter, ExportEstate, TemplateKind,
+};
+use anju_io::{CellError, EstateRef};
+use anju_store::{BuildingUpsert, Store, WriteCtx};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const DEMO_DATABASE_URL: &str = "sqlite://anju-demo.db";
+
+pub async fn run(cli: Cli) -> anyhow::Result<u8> {
+    let default_db = if matches!(cli.command, Command::Demo { .. }) {
+        DEMO_DATABASE_URL
+    } else {
+        DEFAULT_DATABASE_URL
+    };
+    let s = config::load(&cli.global, default_db)?;
+    match cli.command {
+        Command::Template { kind, output } => template(kind, output, s.lang),
+        Command::Import(ImportCmd::Estates(a)) => import_estates(&s, a).await,
+        Command::Import(ImportCmd::Buildings(a)) => import_buildings(&s, a).await,
+        Command::Divisions(DivisionsCmd::Import { file, builtin }) => {
+            import_divisions(&s, file, builtin).await
+        }
+        Command::Divisions(DivisionsCmd::List { parent }) => list_divisions(&s, parent).await,
+        Command::Export(ExportCmd::Estates {
+            format,
+            division,
+            eligible,
+            output,
+        }) => export_estates(&s, format, division, eligible, output).await,
+        Command::Summary {
+            division,
+            json,
+            xlsx,
+        } => summary(&s, division, json, xlsx).await,
+        Command::Reassess => reassess(&s).await,
+        Command::Estate { id } => show_estate(&s, id).await,
+        Command::Demo {
+            no_serve,
+            scale,
+            seed,
+            listen,
+        } => demo(&s, no_serve, scale, seed, &listen).await,
+        Command::Serve { listen } => serve(&s, &listen).await,
+    }
+}
+
+fn actor() -> String {
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    pb
+}
+
+fn bar(len: u64, msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new(len);
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    pb.set_message(msg.to_string());
+    pb
+}
+
+async fn open(s: &Settings) -> anyhow::Result<Store> {
+    Store::connect(&s.database_url).await.with_context(|| {
+        format!(
+            "无法打开数据库 / cannot open the database {}",
+            redact(&s.database_url)
+        )
+    })
+}
+
+/// Hides a password in a database URL.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.find('@')) {
+        (Some(a), Some(b)) if b > a => {
+            let creds = &url[a + 3..b];
+            match creds.find(':') {
+                Some(c) => format!("{}{}:***{}", &url[..a + 3], &creds[..c], &url[b..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+fn parse_division(s: &str) -> anyhow::Result<DivisionCode> {
+    DivisionCode::parse_short(s).map_err(|e| anyhow::anyhow!("--division: {e}"))
+}
+
+fn template(kind: TemplateArg, output: Option<PathBuf>, lang: Lang) -> anyhow::Result<u8> {
+    let (k, default) = match kind {
+        TemplateArg::Estates => (TemplateKind::Estates, "小区摸底调查表.xlsx"),
+        TemplateArg::Buildings => (TemplateKind::Buildings, "楼栋摸底调查表.xlsx"),
+    };
+    let path = output.unwrap_or_else(|| PathBuf::from(default));
+    write_template(k, &path)?;
+    println!(
+        "{}{}",
+        lang.pick("已生成空白表：", "wrote the blank sheet: "),
+        path.display()
+    );
+    Ok(exit::OK)
+}
+
+/// Prints the errors of a sheet, writes the marked copy if asked, and gives the exit code.
+fn report_errors(
+    grid: &anju_io::Grid,
+    errors: &[CellError],
+    errors_out: Option<&Path>,
+    lang: Lang,
+) -> anyhow::Result<u8> {
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("发现{}处错误，未导入任何数据：", errors.len()),
+            Lang::En => format!("{} error(s) found; nothing was imported:", errors.len()),
+        }
+    );
+    let mut sorted: Vec<&CellError> = errors.iter().collect();
+    sorted.sort_by_key(|e| (e.row, e.column));
+    for e in sorted {
+        eprintln!("  {}", e.describe(lang));
+    }
+    if let Some(p) = errors_out {
+        write_errors_out(grid, errors, p, lang)?;
+        eprintln!(
+            "{}{}",
+            lang.pick(
+                "已写出标注错误的表格：",
+                "wrote the sheet with errors marked: "
+            ),
+            p.display()
+        );
+    }
+    Ok(exit::INVALID_INPUT)
+}
+
+fn print_ignored(ignored: &[String], lang: Lang) {
+    let real: Vec<&String> = ignored
+        .iter()
+        .filter(|h| !matches!(h.as_str(), "序号" | "备注" | "No." | "编号"))
+        .collect();
+    if !real.is_empty() {
+        eprintln!(
+            "{}{}",
+            lang.pick(
+                "提示：以下列未识别，已忽略：",
+                "note: these columns were not recognised and were ignored: "
+            ),
+            real.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(lang.pick("、", ", "))
+        );
+    }
+}
+
+async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let store = open(s).await?;
+    let sp = spinner(s.lang.pick("读取表格…", "reading the sheet…"));
+    let grid = anju_io::read_grid(&a.file)?;
+    let codes = store.division_codes().await?;
+    let parsed = match anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str())) {
+        Ok(p) => p,
+        Err(e) => {
+            sp.finish_and_clear();
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+    };
+    sp.finish_and_clear();
+    print_ignored(&parsed.ignored_headers, s.lang);
+    if !parsed.errors.is_empty() {
+        return report_errors(&grid, &parsed.errors, a.errors_out.as_deref(), s.lang);
+    }
+    let estates: Vec<anju_domain::Estate> = parsed.rows.into_iter().map(|r| r.estate).collect();
+    drop(grid);
+    if a.dry_run {
+        println!(
+            "{}",
+            match s.lang {
+                Lang::Zh => format!("检查通过：{}行小区数据，无错误（未写入）", estates.len()),
+                Lang::En => format!(
+                    "check passed: {} estate rows, no errors (nothing written)",
+                    estates.len()
+                ),
+            }
+        );
+        return Ok(exit::OK);
+    }
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
+    let pb = bar(estates.len() as u64, s.lang.pick("写入", "writing"));
+    let txn = sea_orm_begin(&store).await?;
+    let (report, _) = store
+        .upsert_estates_in(&txn, &ctx, &estates, &assessor, |n| {
+            pb.set_position(n as u64)
+        })
+        .await?;
+    txn.commit().await?;
+    pb.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!(
+                "导入完成：新增{}个，更新{}个，未变{}个（共{}行，用时{:.2}秒）",
+                report.inserted,
+                report.updated,
+                report.unchanged,
+                estates.len(),
+                secs
+            ),
+            Lang::En => format!(
+                "imported: {} new, {} updated, {} unchanged ({} rows in {:.2} s)",
+                report.inserted,
+                report.updated,
+                report.unchanged,
+                estates.len(),
+                secs
+            ),
+        }
+    );
+    Ok(exit::OK)
+}
+
+async fn sea_orm_begin(store: &Store) -> anyhow::Result<anju_store::estates::Txn> {
+    Ok(store.begin().await?)
+}
+
+async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let grid = anju_io::read_grid(&a.file)?;
+    let parsed = match anju_io::parse_buildings(&grid) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+    };
+    print_ignored(&parsed.ignored_headers, s.lang);
+    if !parsed.errors.is_empty() {
+        return report_errors(&grid, &parsed.errors, a.errors_out.as_deref(), s.lang);
+    }
+    let rows: Vec<BuildingUpsert> = parsed
+        .rows
+        .iter()
+        .map(|r| {
+            let (estate_code, division_code, estate_name) = match &r.estate {
+                EstateRef::Code(c) => (Some(c.clone()), None, None),
+                EstateRef::NameInDivision {
+                    division_code,
+                    name,
+                } => (None, Some(division_code.clone()), Some(name.clone())),
+            };
+            BuildingUpsert {
+                estate_code,
+                division_code,
+                estate_name,
+                building: r.building.clone(),
+            }
+        })
+        .collect();
+    if a.dry_run {
+        println!(
+            "{}",
+            s.lang
+                .pick("检查通过（未写入）", "check passed (nothing written)")
+        );
+        return Ok(exit::OK);
+    }
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
+    match store.upsert_buildings(&ctx, &rows, &assessor).await? {
+        Ok(report) => {
+            println!(
+                "{}",
+                match s.lang {
+                    Lang::Zh => format!(
+                        "导入完成：新增{}栋，更新{}栋，未变{}栋",
+                        report.inserted, report.updated, report.unchanged
+                    ),
+                    Lang::En => format!(
+                        "imported: {} new, {} updated, {} unchanged buildings",
+                        report.inserted, report.updated, report.unchanged
+                    ),
+                }
+            );
+            Ok(exit::OK)
+        }
+        Err(missing) => {
+            let errors: Vec<CellError> = missing
+                .into_iter()
+                .map(|i| {
+                    let r = &parsed.rows[i];
+                    CellError {
+                        row: r.row,
+                        column: None,
+                        header: "小区".into(),
+                        value: r.estate.describe(),
+                        expected: anju_domain::Text::new(
+                            "已导入的小区（请先导入小区摸底调查表）",
+                            "an estate already imported (import the estate sheet first)",
+                        ),
+                    }
+                })
+                .collect();
+            report_errors(&grid, &errors, a.errors_out.as_deref(), s.lang)
+        }
+    }
+}
+
+async fn import_divisions(
+    s: &Settings,
+    file: Option<PathBuf>,
+    builtin: bool,
+) -> anyhow::Result<u8> {
+    let (text, source) = match (file, builtin) {
+        (Some(f), false) => (
+            anju_io::sheet::decode_text(
+                &std::fs::read(&f).with_context(|| format!("{}", f.display()))?,
+            ),
+            f.display().to_string(),
+        ),
+        (None, true) => (
+            anju_io::divisions::BUILTIN_ANHUI.to_string(),
+            "builtin:34".to_string(),
+        ),
+        _ => anyhow::bail!(
+            "请给出CSV文件或 --builtin（二选一）/ give a CSV file or --builtin (one of them)"
+        ),
+    };
+    let list = match anju_io::divisions::parse_divisions(&text) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+    };
+    let store = open(s).await?;
+    let r = store
+        .import_divisions(
+            &WriteCtx::new(actor(), Some(format!("divisions:{source}"))),
+            &list,
+        )
+        .await?;
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!(
+                "行政区划：新增{}，更新{}，未变{}",
+                r.inserted, r.updated, r.unchanged
+            ),
+            Lang::En => format!(
+                "divisions: {} new, {} updated, {} unchanged",
+                r.inserted, r.updated, r.unchanged
+            ),
+        }
+    );
+    Ok(exit::OK)
+}
+
+async fn list_divisions(s: &Settings, parent: Option<String>) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let parent = parent.as_deref().map(parse_division).transpose()?;
+    for d in store.child_divisions(parent.as_ref()).await? {
+        println!(
+            "{}\t{}{}",
+            d.code,
+            d.name,
+            if d.county_seat {
+                s.lang.pick("\t（县城）", "\t(county seat)")
+            } else {
+                ""
+            }
+        );
+    }
+    Ok(exit::OK)
+}
+
+async fn export_estates(
+    s: &Settings,
+    format: FormatArg,
+    division: Option<String>,
+    eligible: bool,
+    output: Option<PathBuf>,
+) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let division = division.as_deref().map(parse_division).transpose()?;
+    let csv = format == FormatArg::Csv;
+    let path =
+        output.unwrap_or_else(|| PathBuf::from(if csv { "estates.csv" } else { "estates.xlsx" }));
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let mut w = EstateWriter::create(&path, csv, s.lang)?;
+    let pb = spinner(s.lang.pick("导出…", "exporting…"));
+    let mut names: std::collections::HashMap<String, String> = Default::default();
+    let mut after = 0;
+    let mut n = 0u64;
+    loop {
+        let page = store
+            .estates_page(division.as_ref(), eligible, after, 5000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let missing: Vec<String> = page
+            .iter()
+            .map(|m| m.division_code.clone())
+            .filter(|c| !names.contains_key(c))
+            .collect();
+        if !missing.is_empty() {
+            names.extend(store.division_names(&missing).await?);
+        }
+        for m in &page {
+            let e = anju_store::convert::estate_from_model(m);
+            let el = assessor.assess(&e);
+            let mode = anju_domain::Mode::from_key(&m.suggested_mode)
+                .unwrap_or(anju_domain::Mode::Comprehensive);
+            w.write(&ExportEstate {
+                division_name: names.get(&m.division_code).cloned().unwrap_or_default(),
+                eligible: m.eligible,
+                ineligible_reasons: el.failed_reasons(s.lang),
+                mode: mode.label().get(s.lang).to_string(),
+                mode_reason: String::new(),
+                estate: e,
+            })?;
+            n += 1;
+        }
+        pb.set_message(format!("{n}"));
+    }
+    w.finish()?;
+    pb.finish_and_clear();
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!("已导出{n}个小区到 {}", path.display()),
+            Lang::En => format!("exported {n} estates to {}", path.display()),
+        }
+    );
+    Ok(exit::OK)
+}
+
+fn print_summary(sum: &Summary, lang: Lang) {
+    let t = &sum.totals;
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("{}：小区{}个，楼栋{}栋，户数{}户，建筑面积{:.2}万㎡；符合改造条件小区{}个（{}户）", sum.division_name, t.estates, t.buildings, t.households, m2(t.floor_area_centi_m2) / 1e4, t.eligible_estates, t.eligible_households),
+            Lang::En => format!("{}: {} estates, {} buildings, {} households, {:.2} ×10k m²; eligible: {} estates ({} households)", sum.division_name, t.estates, t.buildings, t.households, m2(t.floor_area_centi_m2) / 1e4, t.eligible_estates, t.eligible_households),
+        }
+    );
+    for p in &sum.parts {
+        let t = &p.totals;
+        println!(
+            "  {}\t{}\t{}\t{}\t{}\t{:.2}\t{}",
+            p.division_code,
+            p.division_name,
+            t.estates,
+            t.buildings,
+            t.households,
+            m2(t.floor_area_centi_m2) / 1e4,
+            t.eligible_estates
+        );
+    }
+}
+
+async fn summary(
+    s: &Settings,
+    division: Option<String>,
+    json: bool,
+    xlsx: Option<PathBuf>,
+) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let division = division.as_deref().map(parse_division).transpose()?;
+    let sum = store.summary(division.as_ref()).await?;
+    if let Some(p) = &xlsx {
+        write_summary_xlsx(&sum, p, s.lang)?;
+    }
+    if json {
+        let line = |code: Option<&str>, name: &str, t: &anju_domain::Totals| {
+            serde_json::json!({
+                "division_code": code, "division_name": name,
+                "estates": t.estates, "buildings": t.buildings, "households": t.households,
+                "floor_area_m2": m2(t.floor_area_centi_m2),
+                "eligible_estates": t.eligible_estates, "eligible_buildings": t.eligible_buildings,
+                "eligible_households": t.eligible_households, "eligible_floor_area_m2": m2(t.eligible_floor_area_centi_m2),
+            })
+        };
+        let mut v = line(
+            sum.division_code.as_deref(),
+            &sum.division_name,
+            &sum.totals,
+        );
+        v["parts"] = sum
+            .parts
+            .iter()
+            .map(|p| line(Some(&p.division_code), &p.division_name, &p.totals))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        print_summary(&sum, s.lang);
+    }
+    Ok(exit::OK)
+}
+
+async fn reassess(s: &Settings) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let a = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let n = store.recompute_eligibility(&a).await?;
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!("已按政策“{}”重新判定，{n}个小区结果有变化", s.policy.name),
+            Lang::En => format!(
+                "reassessed under \"{}\": {n} estates changed",
+                s.policy.name
+            ),
+        }
+    );
+    Ok(exit::OK)
+}
+
+async fn show_estate(s: &Settings, id: i64) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let Some((m, bs)) = store.estate_with_buildings(id).await? else {
+        eprintln!("{}", s.lang.pick("未找到该小区", "no such estate"));
+        return Ok(exit::ERROR);
+    };
+    let a = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let e = anju_store::convert::estate_from_model(&m);
+    let el = a.assess(&e);
+    let buildings: Vec<anju_domain::Building> = bs
+        .iter()
+        .map(anju_store::convert::building_from_model)
+        .collect();
+    let mode = anju_domain::suggest_mode(&buildings, &s.policy);
+    let lang = s.lang;
+    println!("#{} {}（{}）{}", m.id, m.name, m.division_code, m.address);
+    println!(
+        "{}{}",
+        lang.pick("改造范围：", "eligibility: "),
+        if el.eligible() {
+            lang.pick("符合", "eligible")
+        } else {
+            lang.pick("不符合", "not eligible")
+        }
+    );
+    for r in &el.results {
+        println!(
+            "  [{}] {}：{}",
+            if r.passed { "✓" } else { "✗" },
+            r.rule.title().get(lang),
+            r.reason.get(lang)
+        );
+    }
+    println!(
+        "{}{}（{}）",
+        lang.pick("建议改造模式：", "suggested mode: "),
+        mode.mode.label().get(lang),
+        mode.reason.get(lang)
+    );
+    for b in &buildings {
+        println!(
+            "  {} {}层 {}户 {}",
+            b.number,
+            b.floors.unwrap_or(0),
+            b.households.unwrap_or(0),
+            b.safety_grade.map_or("-", |g| g.label_zh())
+        );
+    }
+    for h in store.history("estate", &m.id.to_string()).await? {
+        println!(
+            "  {} {} {} {}",
+            h.at.format("%Y-%m-%d %H:%M:%S"),
+            h.actor,
+            h.action,
+            h.source.unwrap_or_default()
+        );
+    }
+    Ok(exit::OK)
+}
+
+async fn demo(
+    s: &Settings,
+    no_serve: bool,
+    scale: ScaleArg,
+    seed: u64,
+    listen: &str,
+) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let store = open(s).await?;
+    if store.estate_count().await? > 0 {
+        println!("{}", s.lang.pick("演示数据库已有数据，跳过生成（删除 anju-demo.db 可重新生成）", "the demo database already has data; not filling again (delete anju-demo.db to start over)"));
+    } else {
+        let divisions = anju_io::divisions::parse_divisions(anju_io::divisions::BUILTIN_ANHUI)?;
+        let ctx = WriteCtx::new("demo", Some("demo".into()));
+        if store.division_count().await? == 0 {
+            store.import_divisions(&ctx, &divisions).await?;
+        }
+        let scale = match scale {
+            ScaleArg::Province => anju_io::demo::Scale::Province,
+            ScaleArg::National => anju_io::demo::Scale::National,
+        };
+        let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+        let gen = anju_io::demo::DemoGenerator::new(&divisions, scale, seed);
+        let expected = match scale {
+            anju_io::demo::Scale::Province => 12_000,
+            anju_io::demo::Scale::National => 300_000,
+        };
+        let pb = bar(
+            expected,
+            s.lang.pick("生成演示数据", "generating demo data"),
+        );
+        let mut batch = Vec::with_capacity(2000);
+        let mut n = 0u64;
+        for item in gen {
+            batch.push(item);
+            if batch.len() == 2000 {
+                store
+                    .insert_estates_with_buildings(&ctx, &batch, &assessor)
+                    .await?;
+                n += batch.len() as u64;
+                pb.set_position(n);
+                batch.clear();
+            }
+        }
+        if !batch.is_empty() {
+            n += batch.len() as u64;
+            store
+                .insert_estates_with_buildings(&ctx, &batch, &assessor)
+                .await?;
+        }
+        pb.finish_and_clear();
+        println!(
+            "{}",
+            match s.lang {
+                Lang::Zh => format!(
+                    "已生成{n}个小区（{:.1}秒）",
+                    started.elapsed().as_secs_f64()
+                ),
+                Lang::En => format!(
+                    "generated {n} estates in {:.1} s",
+                    started.elapsed().as_secs_f64()
+                ),
+            }
+        );
+    }
+    let sum = store.summary(None).await?;
+    print_summary(&sum, s.lang);
+    if no_serve {
+        return Ok(exit::OK);
+    }
+    serve_store(store, listen, s.lang).await
+}
+
+async fn serve(s: &Settings, listen: &str) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    serve_store(store, listen, s.lang).await
+}
+
+async fn serve_store(store: Store, listen: &str, lang: Lang) -> anyhow::Result<u8> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("无法监听 / cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    println!("{}http://{addr}/", lang.pick("服务已启动：", "serving at "));
+    println!("{}", lang.pick("按 Ctrl+C 停止", "press Ctrl+C to stop"));
+    anju_web::launch_with_listener(store, listener, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(exit::OK)
+}

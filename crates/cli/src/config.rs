@@ -1,0 +1,96 @@
+//! Configuration: a TOML file (`--config`, else ./anju.toml when present) and `ANJU_` environment
+//! variables; command-line flags win over both.
+
+use crate::{Global, LogFormat};
+use anju_domain::{Lang, Policy};
+use anyhow::Context;
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub database_url: Option<String>,
+    pub policy: Option<PathBuf>,
+    pub lang: Option<String>,
+    /// The year eligibility is judged in (defaults to the current year).
+    pub reference_year: Option<i32>,
+}
+
+/// What a command runs with.
+pub struct Settings {
+    pub database_url: String,
+    pub lang: Lang,
+    pub policy: Policy,
+    pub reference_year: i32,
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://anju.db";
+
+pub fn load(g: &Global, default_db: &str) -> anyhow::Result<Settings> {
+    let mut fig = Figment::new();
+    match &g.config {
+        Some(p) => {
+            anyhow::ensure!(
+                p.exists(),
+                "配置文件不存在 / config file not found: {}",
+                p.display()
+            );
+            fig = fig.merge(Toml::file(p));
+        }
+        None if std::path::Path::new("anju.toml").exists() => {
+            fig = fig.merge(Toml::file("anju.toml"))
+        }
+        None => {}
+    }
+    let file: FileConfig = fig
+        .merge(Env::prefixed("ANJU_").only(&["database_url", "policy", "lang", "reference_year"]))
+        .extract()
+        .context("配置有误 / invalid configuration")?;
+    let lang: Lang = g
+        .lang
+        .clone()
+        .or(file.lang)
+        .map(|l| l.parse())
+        .transpose()
+        .map_err(anyhow::Error::msg)?
+        .unwrap_or_default();
+    let policy = match g.policy.clone().or(file.policy) {
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).with_context(|| {
+                format!("无法读取政策文件 / cannot read policy {}", p.display())
+            })?;
+            Policy::from_toml(&text)?
+        }
+        None => Policy::national(),
+    };
+    let database_url = g
+        .database_url
+        .clone()
+        .or(file.database_url)
+        .unwrap_or_else(|| default_db.to_string());
+    let reference_year = file
+        .reference_year
+        .unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now()));
+    Ok(Settings {
+        database_url,
+        lang,
+        policy,
+        reference_year,
+    })
+}
+
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ANJU_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,anju=info,anju_web=info,anju_store=info")
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}

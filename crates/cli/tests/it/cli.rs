@@ -1,0 +1,309 @@
+//! The binary end to end, on both backends.
+
+use crate::db_test;
+use crate::support::*;
+
+db_test!(
+    bad_cell_imports_nothing_then_the_fix_imports_and_reimport_is_idempotent,
+    |db| {
+        let sheet = db.path("survey.xlsx");
+        let mut bad = estate_row("乙小区", 1991.0, 1.0, 10.0, 700.0);
+        bad[5] = S("十户");
+        write_xlsx(
+            &sheet,
+            &[
+                estate_header(),
+                estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+                bad,
+            ],
+            &[],
+        );
+        let marked = db.path("errors.xlsx");
+        let out = db.anju(&[
+            "import",
+            "estates",
+            sheet.to_str().unwrap(),
+            "--errors-out",
+            marked.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("第3行（F3）") && err.contains("户数") && err.contains("十户"),
+            "{err}"
+        );
+        assert_eq!(
+            db.store.estate_count().await.unwrap(),
+            0,
+            "nothing imported"
+        );
+        // The marked sheet carries the error column and the bad value.
+        let grid = anju_io::read_grid(&marked).unwrap();
+        let all: Vec<String> = grid
+            .range
+            .rows()
+            .flat_map(|r| r.iter().map(anju_io::value::display))
+            .collect();
+        assert!(all.iter().any(|c| c.contains("第3行")), "{all:?}");
+        assert!(all.iter().any(|c| c == "十户"));
+
+        write_xlsx(
+            &sheet,
+            &[
+                estate_header(),
+                estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+                estate_row("乙小区", 1991.0, 1.0, 10.0, 700.0),
+            ],
+            &[],
+        );
+        let out = db.anju(&["import", "estates", sheet.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("新增2个"), "{}", stdout(&out));
+        let audits = db.store.audit_count().await.unwrap();
+        let out = db.anju(&["--lang", "en", "import", "estates", sheet.to_str().unwrap()]);
+        assert!(
+            stdout(&out).contains("0 new, 0 updated, 2 unchanged"),
+            "{}",
+            stdout(&out)
+        );
+        assert_eq!(db.store.audit_count().await.unwrap(), audits);
+    }
+);
+
+db_test!(
+    export_then_import_changes_nothing_and_summary_json_adds_up,
+    |db| {
+        let sheet = db.path("survey.xlsx");
+        let mut county = estate_row("县城老小区", 1988.0, 4.0, 300.0, 22000.0);
+        county[1] = S("340121100004");
+        write_xlsx(
+            &sheet,
+            &[
+                estate_header(),
+                estate_row("甲小区", 1990.0, 3.0, 250.0, 18500.5),
+                estate_row("新小区", 2008.0, 5.0, 400.0, 30000.0),
+                county,
+            ],
+            &[],
+        );
+        let out = db.anju(&["import", "estates", sheet.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+        let out = db.anju(&["summary", "--division", "34", "--json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        for k in [
+            "estates",
+            "buildings",
+            "households",
+            "floor_area_m2",
+            "eligible_estates",
+        ] {
+            assert!(v.get(k).is_some(), "missing {k}");
+        }
+        assert_eq!(v["estates"], 3);
+        assert_eq!(v["buildings"], 12);
+        assert_eq!(v["households"], 950);
+        assert_eq!(v["floor_area_m2"], 70500.5);
+        assert_eq!(v["eligible_estates"], 2);
+        let parts = v["parts"].as_array().unwrap();
+        assert_eq!(parts.len(), 1);
+        assert_eq!(parts[0]["division_name"], "合肥市");
+
+        for format in ["xlsx", "csv"] {
+            let file = db.path(&format!("export.{format}"));
+            let out = db.anju(&[
+                "export",
+                "estates",
+                "--format",
+                format,
+                "--output",
+                file.to_str().unwrap(),
+            ]);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            let out = db.anju(&["import", "estates", file.to_str().unwrap()]);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            assert!(
+                stdout(&out).contains("新增0个，更新0个，未变3个"),
+                "{format}: {}",
+                stdout(&out)
+            );
+        }
+        let file = db.path("eligible.csv");
+        let out = db.anju(&[
+            "export",
+            "estates",
+            "--format",
+            "csv",
+            "--eligible",
+            "--division",
+            "340104",
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0));
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("甲小区"));
+
+        let xlsx = db.path("summary.xlsx");
+        let out = db.anju(&["summary", "--xlsx", xlsx.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(xlsx.exists());
+    }
+);
+
+db_test!(buildings_import_and_estate_page, |db| {
+    let sheet = db.path("survey.xlsx");
+    write_xlsx(
+        &sheet,
+        &[
+            estate_header(),
+            estate_row("甲小区", 1990.0, 2.0, 120.0, 8000.0),
+        ],
+        &[],
+    );
+    assert_eq!(
+        db.anju(&["import", "estates", sheet.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let bsheet = db.path("buildings.xlsx");
+    let header = [
+        "行政区划代码",
+        "小区名称",
+        "楼栋号",
+        "层数",
+        "单元数",
+        "户数",
+        "建筑面积（㎡）",
+        "结构类型",
+        "建成年份",
+        "安全等级",
+        "是否有电梯",
+    ]
+    .map(S)
+    .to_vec();
+    let b = |n: &'static str, g: &'static str| {
+        vec![
+            S("340104001001"),
+            S("甲小区"),
+            S(n),
+            N(6.0),
+            N(3.0),
+            N(60.0),
+            N(4000.0),
+            S("砖混"),
+            S("1990年"),
+            S(g),
+            S("否"),
+        ]
+    };
+    let mut unknown = b("1号楼", "A");
+    unknown[1] = S("没有这个小区");
+    write_xlsx(&bsheet, &[header.clone(), b("1号楼", "B"), unknown], &[]);
+    let out = db.anju(&["import", "buildings", bsheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("第3行"), "{}", stderr(&out));
+    assert_eq!(db.store.building_count().await.unwrap(), 0);
+    write_xlsx(&bsheet, &[header, b("1号楼", "B"), b("2号楼", "D级")], &[]);
+    let out = db.anju(&["import", "buildings", bsheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let id = db
+        .store
+        .estate_by_key("340104001001", "甲小区")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let out = db.anju(&["estate", &id.to_string()]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("拆改结合型") && text.contains("2号楼（D级）"),
+        "{text}"
+    );
+    assert!(
+        text.contains("建成年份") && text.contains("1990年建成"),
+        "{text}"
+    );
+});
+
+db_test!(divisions_import_csv_and_list, |db| {
+    let csv = db.path("d.csv");
+    std::fs::write(&csv, "code,name,areaCode,provinceCode,cityCode\n340104001,三里庵街道,340104,34,3401\n340104099,新建街道,340104,34,3401\n").unwrap();
+    let out = db.anju(&["divisions", "import", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("新增1，更新0，未变1"),
+        "{}",
+        stdout(&out)
+    );
+    let out = db.anju(&["divisions", "list", "--parent", "340104"]);
+    assert!(
+        stdout(&out).contains("340104099000\t新建街道"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(&csv, "code,name\n34x,坏\n").unwrap();
+    let out = db.anju(&["divisions", "import", csv.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("第2行"), "{}", stderr(&out));
+});
+
+#[test]
+fn template_has_the_canonical_headers_and_a_note_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.xlsx");
+    let out = anju_with_env(
+        "sqlite://unused.db",
+        &["template", "estates", "--output", p.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let grid = anju_io::read_grid(&p).unwrap();
+    let header: Vec<String> = grid.row(2).iter().map(anju_io::value::display).collect();
+    for h in [
+        "小区名称",
+        "行政区划代码",
+        "详细地址",
+        "建成年份",
+        "楼栋数",
+        "户数",
+        "建筑面积（㎡）",
+        "产权性质",
+        "是否城中村",
+        "是否自建房为主",
+        "是否列入征收或拆除新建计划",
+        "改造意愿（%）",
+        "经度",
+        "纬度",
+        "坐标系",
+    ] {
+        assert!(header.iter().any(|x| x == h), "missing {h} in {header:?}");
+    }
+    assert!(anju_io::value::display(&grid.row(3)[0]).starts_with("必填"));
+    // A blank template imports as a sheet with no rows, not as an error.
+    let parsed = anju_io::parse_estates(&grid, &|_| true).unwrap();
+    assert!(parsed.rows.is_empty() && parsed.errors.is_empty());
+    assert!(
+        !std::path::Path::new("unused.db").exists(),
+        "template needs no database"
+    );
+}
+
+#[test]
+fn flag_wins_over_environment_and_unknown_scheme_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let flag_db = format!("sqlite://{}", dir.path().join("flag.db").display());
+    let env_db = format!("sqlite://{}", dir.path().join("env.db").display());
+    let out = anju_with_env(&flag_db, &["summary"], &[("ANJU_DATABASE_URL", &env_db)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.path().join("flag.db").exists());
+    assert!(!dir.path().join("env.db").exists());
+    let out = anju_with_env("mysql://x/y", &["summary"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("sqlite://"), "{}", stderr(&out));
+    let out = anju_with_env(&flag_db, &["--help"], &[]);
+    assert!(stdout(&out).contains("导入") && stdout(&out).contains("import"));
+}

@@ -1,0 +1,348 @@
+//! Survey sheets as they really arrive: each messy form imports correctly; a bad cell stops the
+//! whole import and is reported exactly.
+
+use crate::support::*;
+use anju_io::{parse_estates, read_grid, EstateRow};
+
+fn all_known(_: &anju_domain::DivisionCode) -> bool {
+    true
+}
+
+/// Writes `rows` to an .xlsx and parses it as an estate sheet.
+fn parse(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16, &str)]) -> anju_io::Parsed<EstateRow> {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.xlsx");
+    write_xlsx(&p, rows, merges);
+    parse_estates(&read_grid(&p).unwrap(), &all_known).unwrap()
+}
+
+fn ok(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16, &str)]) -> Vec<EstateRow> {
+    let p = parse(rows, merges);
+    assert!(p.errors.is_empty(), "{:#?}", p.errors);
+    p.rows
+}
+
+#[test]
+fn plain_sheet() {
+    let rows = ok(
+        &[
+            estate_header(),
+            estate_row("梅山小区", 1995.0, 12.0, 1008.0, 74592.5),
+        ],
+        &[],
+    );
+    assert_eq!(rows.len(), 1);
+    let e = &rows[0].estate;
+    assert_eq!(rows[0].row, 2);
+    assert_eq!(
+        (
+            e.name.as_str(),
+            e.year_completed,
+            e.building_count,
+            e.households
+        ),
+        ("梅山小区", Some(1995), 12, 1008)
+    );
+    assert_eq!(e.floor_area_centi_m2, 7_459_250);
+    assert_eq!(
+        e.property_type,
+        Some(anju_domain::PropertyType::ReformHousing)
+    );
+    assert_eq!(e.willingness_pct, Some(85.0));
+}
+
+#[test]
+fn title_and_reporting_unit_rows_above_the_header() {
+    let mut title = vec![S("合肥市蜀山区城镇老旧小区摸底调查表")];
+    title.resize(15, E);
+    let rows = ok(
+        &[
+            title,
+            vec![
+                S("填报单位（盖章）：三里庵街道"),
+                E,
+                E,
+                E,
+                S("填报日期：2026年3月"),
+            ],
+            vec![],
+            estate_header(),
+            estate_row("梅山小区", 1995.0, 12.0, 1008.0, 74592.5),
+        ],
+        &[(0, 0, 0, 14, "合肥市蜀山区城镇老旧小区摸底调查表")],
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].row, 5, "Excel's row number");
+}
+
+#[test]
+fn two_row_header_with_merged_group_titles() {
+    // Row 1: 基本信息 over A–C, 小区规模 over D–G, vertical merges for the rest; row 2: the names.
+    let mut upper = vec![S("基本信息"), E, E, S("小区规模"), E, E, E];
+    upper.extend(
+        [
+            "产权性质",
+            "是否城中村",
+            "是否自建房为主",
+            "是否列入征收或拆除新建计划",
+            "改造意愿（%）",
+        ]
+        .map(S),
+    );
+    upper.extend([S("坐标"), E, E]);
+    let mut lower: Vec<C> = [
+        "小区名称",
+        "行政区划代码",
+        "详细地址",
+        "建成年份",
+        "楼栋数",
+        "户数",
+        "建筑面积（㎡）",
+    ]
+    .map(S)
+    .to_vec();
+    lower.extend([E, E, E, E, E]);
+    lower.extend(["经度", "纬度", "坐标系"].map(S));
+    let rows = ok(
+        &[
+            upper,
+            lower,
+            estate_row("梅山小区", 1995.0, 12.0, 1008.0, 74592.5),
+        ],
+        &[
+            (0, 0, 0, 2, "基本信息"),
+            (0, 3, 0, 6, "小区规模"),
+            (0, 7, 1, 7, "产权性质"),
+            (0, 8, 1, 8, "是否城中村"),
+            (0, 12, 0, 14, "坐标"),
+        ],
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        rows[0].estate.property_type,
+        Some(anju_domain::PropertyType::ReformHousing)
+    );
+    assert_eq!(rows[0].row, 3);
+}
+
+#[test]
+fn blank_rows_are_skipped() {
+    let rows = ok(
+        &[
+            estate_header(),
+            vec![],
+            estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+            vec![S("  "), S("\u{3000}")],
+            vec![],
+            estate_row("乙小区", 1991.0, 1.0, 10.0, 700.0),
+        ],
+        &[],
+    );
+    assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), vec![3, 6]);
+}
+
+#[test]
+fn totals_row_and_notes_below_the_data() {
+    let mut total = vec![S("合　计"), E, E, E, N(2.0), N(20.0), N(1400.0)];
+    total.resize(15, E);
+    let rows = ok(
+        &[
+            estate_header(),
+            estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+            estate_row("乙小区", 1991.0, 1.0, 10.0, 700.0),
+            total,
+            vec![S("注：1.建成年份以竣工验收时间为准；2.面积单位为平方米。")],
+            vec![S("填表人：张三"), E, E, S("统计负责人：李四")],
+        ],
+        &[],
+    );
+    assert_eq!(rows.len(), 2);
+}
+
+#[test]
+fn full_width_digits_and_punctuation() {
+    let mut r = estate_row("梅山小区（一期）", 0.0, 0.0, 0.0, 0.0);
+    r[1] = S("３４０１０４００１００１");
+    r[3] = S("１９９５年");
+    r[4] = S("１２");
+    r[5] = S("１，００８");
+    r[6] = S("７４５９２．５");
+    r[11] = S("８５％");
+    let rows = ok(&[estate_header(), r], &[]);
+    let e = &rows[0].estate;
+    assert_eq!(e.division_code, "340104001001");
+    assert_eq!(
+        (
+            e.year_completed,
+            e.building_count,
+            e.households,
+            e.floor_area_centi_m2
+        ),
+        (Some(1995), 12, 1008, 7_459_250)
+    );
+    assert_eq!(e.willingness_pct, Some(85.0));
+    assert_eq!(e.name, "梅山小区(一期)");
+}
+
+#[test]
+fn numbers_stored_as_text_with_thousands_separators_and_units() {
+    let mut r = estate_row("梅山小区", 0.0, 0.0, 0.0, 0.0);
+    r[3] = S("1995年");
+    r[4] = S("12栋");
+    r[5] = S("1,008户");
+    r[6] = S("74,592.5㎡");
+    r[12] = S("117.25°");
+    r[13] = S("31.85");
+    let rows = ok(&[estate_header(), r], &[]);
+    let e = &rows[0].estate;
+    assert_eq!(
+        (
+            e.year_completed,
+            e.building_count,
+            e.households,
+            e.floor_area_centi_m2
+        ),
+        (Some(1995), 12, 1008, 7_459_250)
+    );
+    assert_eq!(e.location.unwrap().lon, 117.25);
+}
+
+#[test]
+fn yes_no_as_shi_fou_or_blank() {
+    let mut a = estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0);
+    a[8] = S("是");
+    a[9] = E;
+    a[10] = S(" 否 ");
+    let rows = ok(&[estate_header(), a], &[]);
+    let e = &rows[0].estate;
+    assert!(e.urban_village && !e.mostly_self_built && !e.expropriation_or_rebuild_planned);
+}
+
+#[test]
+fn division_codes_typed_as_numbers() {
+    let mut r = estate_row("梅山小区", 1995.0, 12.0, 1008.0, 74592.5);
+    r[1] = N(340104001001.0);
+    let rows = ok(&[estate_header(), r], &[]);
+    assert_eq!(rows[0].estate.division_code, "340104001001");
+}
+
+#[test]
+fn stray_and_non_breaking_spaces() {
+    let mut h = estate_header();
+    h[0] = S(" 小区\u{00A0}名称 ");
+    h[6] = S("建筑面积\n(平方米)");
+    let mut r = estate_row("梅山小区", 1995.0, 12.0, 1008.0, 74592.5);
+    r[0] = S("\u{00A0}梅山小区\u{3000}");
+    r[1] = S(" 340104001001\u{00A0}");
+    r[5] = S("1 008");
+    let rows = ok(&[h, r], &[]);
+    let e = &rows[0].estate;
+    assert_eq!(e.name, "梅山小区");
+    assert_eq!(e.division_code, "340104001001");
+    assert_eq!(e.households, 1008);
+}
+
+#[test]
+fn coordinates_are_converted_to_wgs84() {
+    let wgs = anju_domain::estate::Wgs84 {
+        lon: 117.25,
+        lat: 31.85,
+    };
+    let (gx, gy) = anju_io::coords::from_wgs84(wgs, anju_domain::CoordinateSystem::Gcj02);
+    let mut r = estate_row("梅山小区", 1995.0, 12.0, 1008.0, 74592.5);
+    r[12] = N(gx);
+    r[13] = N(gy);
+    r[14] = S("GCJ-02");
+    let rows = ok(&[estate_header(), r], &[]);
+    let p = rows[0].estate.location.unwrap();
+    assert!(
+        (p.lon - 117.25).abs() < 1e-5 && (p.lat - 31.85).abs() < 1e-5,
+        "{p:?}"
+    );
+}
+
+#[test]
+fn csv_in_gb18030_as_excel_saves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.csv");
+    let text = "小区名称,行政区划代码,建成年份,楼栋数,户数,建筑面积（㎡）\n梅山小区,340104001001,1995年,12,\"1,008\",74592.5\n";
+    let (bytes, _, _) = encoding_rs::GB18030.encode(text);
+    std::fs::write(&p, &bytes).unwrap();
+    let parsed = parse_estates(&read_grid(&p).unwrap(), &all_known).unwrap();
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert_eq!(parsed.rows[0].estate.name, "梅山小区");
+    assert_eq!(parsed.rows[0].estate.households, 1008);
+}
+
+#[test]
+fn one_bad_cell_is_reported_exactly() {
+    let mut bad = estate_row("乙小区", 1991.0, 1.0, 10.0, 700.0);
+    bad[3] = S("九十年代");
+    let p = parse(
+        &[
+            vec![S("摸底调查表")],
+            estate_header(),
+            estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+            bad,
+        ],
+        &[],
+    );
+    assert_eq!(p.errors.len(), 1, "{:#?}", p.errors);
+    let e = &p.errors[0];
+    assert_eq!(
+        (e.row, e.column, e.header.as_str(), e.value.as_str()),
+        (4, Some(3), "建成年份", "九十年代")
+    );
+    assert!(e.expected.zh.contains("四位年份"));
+    assert!(
+        e.describe(anju_domain::Lang::Zh).contains("第4行（D4）"),
+        "{}",
+        e.describe(anju_domain::Lang::Zh)
+    );
+}
+
+#[test]
+fn missing_required_column_and_no_header_are_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.xlsx");
+    write_xlsx(
+        &p,
+        &[
+            vec![S("小区名称"), S("行政区划代码"), S("户数")],
+            vec![S("甲"), S("340104001001"), N(1.0)],
+        ],
+        &[],
+    );
+    let e = parse_estates(&read_grid(&p).unwrap(), &all_known)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("缺少必填列") && e.contains("建成年份"), "{e}");
+    write_xlsx(&p, &[vec![S("名单")], vec![S("张三")]], &[]);
+    let e = parse_estates(&read_grid(&p).unwrap(), &all_known)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("找不到表头"), "{e}");
+}
+
+#[test]
+fn duplicate_rows_and_unknown_divisions_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.xlsx");
+    let mut other = estate_row("丙小区", 1990.0, 1.0, 10.0, 700.0);
+    other[1] = S("340104001999");
+    write_xlsx(
+        &p,
+        &[
+            estate_header(),
+            estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+            estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+            other,
+        ],
+        &[],
+    );
+    let parsed = parse_estates(&read_grid(&p).unwrap(), &|c| c.as_str() != "340104001999").unwrap();
+    let rows: Vec<u32> = parsed.errors.iter().map(|e| e.row).collect();
+    assert_eq!(rows, vec![3, 4], "{:#?}", parsed.errors);
+    assert!(parsed.errors[0].expected.zh.contains("第2行"));
+    assert_eq!(parsed.errors[1].header, "行政区划代码");
+}

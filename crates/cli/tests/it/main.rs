@@ -1,0 +1,8 @@
+//! All integration tests in one binary (the build stays lean). Every database test runs on SQLite
+//! and, when ANJU_TEST_DATABASE_URL is set, on PostgreSQL too.
+
+mod support;
+
+mod cli;
+mod import;
+mod store;

@@ -1,0 +1,281 @@
+//! The store on both backends: upserts, idempotence, audit, summary, modes.
+
+use crate::db_test;
+use anju_domain::{Building, DivisionCode, Estate, Policy, SafetyGrade};
+use anju_store::{BuildingUpsert, Store, WriteCtx};
+
+fn estate(name: &str, division: &str, year: i32, households: i32, area: i64) -> Estate {
+    Estate {
+        name: name.into(),
+        division_code: division.into(),
+        address: "测试路1号".into(),
+        year_completed: Some(year),
+        building_count: 3,
+        households,
+        floor_area_centi_m2: area,
+        ..Default::default()
+    }
+}
+
+async fn assessor(store: &Store) -> anju_store::Assessor {
+    store.assessor(Policy::national(), 2026).await.unwrap()
+}
+
+#[tokio::test]
+async fn unknown_scheme_is_an_error_not_a_new_file() {
+    let err = Store::connect("mysql://localhost/anju").await.unwrap_err();
+    assert!(
+        matches!(err, anju_store::StoreError::UnknownScheme(_)),
+        "{err}"
+    );
+    let err = Store::connect("anju.db").await.unwrap_err();
+    assert!(err.to_string().contains("sqlite://"), "{err}");
+    assert!(!std::path::Path::new("anju.db").exists());
+}
+
+db_test!(upsert_is_idempotent_and_audited, |db| {
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", Some("unit".into()));
+    let list = vec![
+        estate("梅山小区", "340104001001", 1995, 120, 888_800),
+        estate("绩溪新村", "340104001002", 2003, 80, 600_000),
+    ];
+    let r = db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged), (2, 0, 0));
+    let audits = db.store.audit_count().await.unwrap();
+    // Again: nothing changes, nothing is audited.
+    let r = db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged), (0, 0, 2));
+    assert_eq!(db.store.audit_count().await.unwrap(), audits);
+    // A change is an update with before and after.
+    let mut changed = list.clone();
+    changed[0].households = 130;
+    let r = db.store.upsert_estates(&ctx, &changed, &a).await.unwrap();
+    assert_eq!((r.inserted, r.updated, r.unchanged), (0, 1, 1));
+    let m = db
+        .store
+        .estate_by_key("340104001001", "梅山小区")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.households, 130);
+    let h = db.store.history("estate", &m.id.to_string()).await.unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[0].action, "create");
+    assert_eq!(h[1].action, "update");
+    assert_eq!(h[1].actor, "tester");
+    assert!(h[1]
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("\"households\":120"));
+    assert!(h[1]
+        .after
+        .as_deref()
+        .unwrap()
+        .contains("\"households\":130"));
+    // Eligibility was derived: 2003 is after the cut-off.
+    let late = db
+        .store
+        .estate_by_key("340104001002", "绩溪新村")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!late.eligible);
+    assert_eq!(late.failed_rules, "completed_before_cutoff");
+    assert!(m.eligible);
+});
+
+db_test!(matching_by_code_renames_instead_of_duplicating, |db| {
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    let mut e = estate("老名字", "340104001001", 1990, 50, 100_000);
+    e.code = Some("XQ-001".into());
+    db.store
+        .upsert_estates(&ctx, &[e.clone()], &a)
+        .await
+        .unwrap();
+    e.name = "新名字".into();
+    let r = db.store.upsert_estates(&ctx, &[e], &a).await.unwrap();
+    assert_eq!((r.inserted, r.updated), (0, 1));
+    assert_eq!(db.store.estate_count().await.unwrap(), 1);
+});
+
+db_test!(summary_equals_the_sum_of_rows, |db| {
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    let list = vec![
+        estate("甲", "340104001001", 1990, 100, 700_050),
+        estate("乙", "340104001002", 1999, 200, 1_400_025),
+        estate("丙", "340121100004", 1985, 300, 2_100_000),
+        estate("丁", "340202013001", 2004, 40, 300_000),
+    ];
+    db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    let all = db.store.summary(None).await.unwrap();
+    assert_eq!(all.totals.estates, 4);
+    assert_eq!(all.totals.households, 640);
+    assert_eq!(
+        all.totals.floor_area_centi_m2,
+        list.iter().map(|e| e.floor_area_centi_m2).sum::<i64>()
+    );
+    assert_eq!(all.totals.buildings, 12);
+    assert_eq!(all.totals.eligible_estates, 3);
+    let anhui = db
+        .store
+        .summary(Some(&DivisionCode::parse_short("34").unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(anhui.division_name, "安徽省");
+    let names: Vec<&str> = anhui
+        .parts
+        .iter()
+        .map(|p| p.division_name.as_str())
+        .collect();
+    assert_eq!(names, vec!["合肥市", "芜湖市"]);
+    assert_eq!(anhui.parts[0].totals.estates, 3);
+    assert_eq!(anhui.parts[0].totals.households, 600);
+    let hefei = db
+        .store
+        .summary(Some(&DivisionCode::parse_short("3401").unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(hefei.parts.len(), 2, "{:?}", hefei.parts);
+    let shushan = db
+        .store
+        .summary(Some(&DivisionCode::parse_short("340104").unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(shushan.totals.estates, 2);
+    assert_eq!(shushan.parts[0].division_name, "三里庵街道");
+});
+
+db_test!(buildings_set_the_suggested_mode, |db| {
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    db.store
+        .upsert_estates(
+            &ctx,
+            &[estate("梅山小区", "340104001001", 1995, 120, 888_800)],
+            &a,
+        )
+        .await
+        .unwrap();
+    let b = |n: &str, g| BuildingUpsert {
+        estate_code: None,
+        division_code: Some("340104001001".into()),
+        estate_name: Some("梅山小区".into()),
+        building: Building {
+            number: n.into(),
+            floors: Some(6),
+            safety_grade: Some(g),
+            ..Default::default()
+        },
+    };
+    let r = db
+        .store
+        .upsert_buildings(&ctx, &[b("1", SafetyGrade::B), b("2", SafetyGrade::D)], &a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(r.inserted, 2);
+    let m = db
+        .store
+        .estate_by_key("340104001001", "梅山小区")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.suggested_mode, "demolition_combined");
+    // The D building is repaired to C: comprehensive again; the same rows again change nothing.
+    let r = db
+        .store
+        .upsert_buildings(&ctx, &[b("1", SafetyGrade::B), b("2", SafetyGrade::C)], &a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((r.updated, r.unchanged), (1, 1));
+    let m = db
+        .store
+        .estate_by_key("340104001001", "梅山小区")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.suggested_mode, "comprehensive");
+    // An unknown estate: nothing is written.
+    let mut bad = b("9", SafetyGrade::A);
+    bad.estate_name = Some("不存在".into());
+    let before = db.store.building_count().await.unwrap();
+    let missing = db
+        .store
+        .upsert_buildings(&ctx, &[b("3", SafetyGrade::A), bad], &a)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(missing, vec![1]);
+    assert_eq!(db.store.building_count().await.unwrap(), before);
+});
+
+db_test!(reassessing_under_another_policy, |db| {
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    db.store
+        .upsert_estates(
+            &ctx,
+            &[estate("晚建小区", "340104001001", 2004, 10, 1000)],
+            &a,
+        )
+        .await
+        .unwrap();
+    let mut p = Policy::national();
+    p.eligibility.cutoff_year = 2005;
+    let changed = db
+        .store
+        .recompute_eligibility(&db.store.assessor(p, 2026).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    assert!(
+        db.store
+            .estate_by_key("340104001001", "晚建小区")
+            .await
+            .unwrap()
+            .unwrap()
+            .eligible
+    );
+});
+
+db_test!(county_seat_towns_count_as_urban, |db| {
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    // 340121100xxx is under 水湖镇, the seat of 长丰县; 340121101xxx under 庄墓镇, another town.
+    let seat = db
+        .store
+        .child_divisions(Some(&DivisionCode::parse_short("340121100").unwrap()))
+        .await
+        .unwrap();
+    let other = db
+        .store
+        .child_divisions(Some(&DivisionCode::parse_short("340121101").unwrap()))
+        .await
+        .unwrap();
+    let list = vec![
+        estate("县城小区", seat[0].code.as_str(), 1990, 10, 1000),
+        estate("镇上小区", other[0].code.as_str(), 1990, 10, 1000),
+    ];
+    db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    assert!(
+        db.store
+            .estate_by_key(seat[0].code.as_str(), "县城小区")
+            .await
+            .unwrap()
+            .unwrap()
+            .eligible
+    );
+    let m = db
+        .store
+        .estate_by_key(other[0].code.as_str(), "镇上小区")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!m.eligible);
+    assert_eq!(m.failed_rules, "city_or_county_seat");
+});

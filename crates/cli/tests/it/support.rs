@@ -1,0 +1,204 @@
+//! Test support: fresh databases on both backends, sheet fixtures, running the binary.
+
+use anju_store::Store;
+use rust_xlsxwriter::{Format, Workbook};
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// Runs one async test body on SQLite and on PostgreSQL.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$db:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $db = $crate::support::TestDb::sqlite().await;
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($db) = $crate::support::TestDb::postgres().await else {
+                    eprintln!("skipped PostgreSQL: ANJU_TEST_DATABASE_URL is not set");
+                    return;
+                };
+                $body
+            }
+        }
+    };
+}
+
+/// A fresh, empty database with the built-in divisions of 安徽省 loaded.
+pub struct TestDb {
+    pub url: String,
+    pub store: Store,
+    pub dir: tempfile::TempDir,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        Self::open(url, dir).await
+    }
+
+    /// A fresh schema in the database of ANJU_TEST_DATABASE_URL.
+    pub async fn postgres() -> Option<TestDb> {
+        let base = std::env::var("ANJU_TEST_DATABASE_URL")
+            .ok()
+            .filter(|s| !s.is_empty())?;
+        let schema = format!(
+            "t_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::SeqCst),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .subsec_nanos()
+        );
+        let admin = sea_orm::Database::connect(&base)
+            .await
+            .expect("connect to ANJU_TEST_DATABASE_URL");
+        use sea_orm::ConnectionTrait;
+        admin
+            .execute_unprepared(&format!("CREATE SCHEMA {schema}"))
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+        Some(Self::open(url, tempfile::tempdir().unwrap()).await)
+    }
+
+    async fn open(url: String, dir: tempfile::TempDir) -> TestDb {
+        let store = Store::connect(&url).await.unwrap();
+        let divisions =
+            anju_io::divisions::parse_divisions(anju_io::divisions::BUILTIN_ANHUI).unwrap();
+        store
+            .import_divisions(&anju_store::WriteCtx::new("test", None), &divisions)
+            .await
+            .unwrap();
+        TestDb { url, store, dir }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Runs the binary against this database.
+    pub fn anju(&self, args: &[&str]) -> Output {
+        anju_with_env(&self.url, args, &[])
+    }
+}
+
+pub fn anju_with_env(url: &str, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_anju"));
+    cmd.arg("--database-url")
+        .arg(url)
+        .args(args)
+        .env_remove("ANJU_DATABASE_URL");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run anju")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A cell of a fixture sheet.
+#[derive(Clone, Debug)]
+pub enum C {
+    S(&'static str),
+    N(f64),
+    E,
+}
+
+pub use C::{E, N, S};
+
+/// Writes rows to an .xlsx file; `merges` are (first_row, first_col, last_row, last_col, text).
+pub fn write_xlsx(path: &Path, rows: &[Vec<C>], merges: &[(u32, u16, u32, u16, &str)]) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (r as u32, c as u16);
+            match cell {
+                C::S(s) => {
+                    ws.write_string(r, c, *s).unwrap();
+                }
+                C::N(n) => {
+                    ws.write_number(r, c, *n).unwrap();
+                }
+                C::E => {}
+            }
+        }
+    }
+    for (r1, c1, r2, c2, text) in merges {
+        ws.merge_range(*r1, *c1, *r2, *c2, text, &Format::new())
+            .unwrap();
+    }
+    wb.save(path).unwrap();
+}
+
+/// The canonical estate header.
+pub fn estate_header() -> Vec<C> {
+    [
+        "小区名称",
+        "行政区划代码",
+        "详细地址",
+        "建成年份",
+        "楼栋数",
+        "户数",
+        "建筑面积（㎡）",
+        "产权性质",
+        "是否城中村",
+        "是否自建房为主",
+        "是否列入征收或拆除新建计划",
+        "改造意愿（%）",
+        "经度",
+        "纬度",
+        "坐标系",
+    ]
+    .into_iter()
+    .map(S)
+    .collect()
+}
+
+/// A plain, valid estate row. 340104001001 is a neighbourhood under a street of 蜀山区, 合肥.
+pub fn estate_row(
+    name: &'static str,
+    year: f64,
+    buildings: f64,
+    households: f64,
+    area: f64,
+) -> Vec<C> {
+    vec![
+        S(name),
+        S("340104001001"),
+        S("合肥市蜀山区三里庵街道"),
+        N(year),
+        N(buildings),
+        N(households),
+        N(area),
+        S("房改房"),
+        S("否"),
+        S("否"),
+        S("否"),
+        N(85.0),
+        N(117.25),
+        N(31.85),
+        S("WGS84"),
+    ]
+}
