@@ -92,14 +92,31 @@ pub struct Layout {
     pub columns: Vec<(usize, usize, String)>,
     /// Headers that name no field: ignored, and reported so that a typo is noticed.
     pub ignored: Vec<String>,
+    /// For each field, its index in `columns` (a lookup table: it is asked for every cell).
+    by_field: Vec<Option<usize>>,
 }
 
 impl Layout {
+    fn new(
+        columns: Vec<(usize, usize, String)>,
+        ignored: Vec<String>,
+        header_row: usize,
+        n_fields: usize,
+    ) -> Self {
+        let mut by_field = vec![None; n_fields];
+        for (i, (_, f, _)) in columns.iter().enumerate().rev() {
+            by_field[*f] = Some(i);
+        }
+        Layout {
+            header_row,
+            columns,
+            ignored,
+            by_field,
+        }
+    }
+
     fn column_of(&self, field: usize) -> Option<(usize, &str)> {
-        self.columns
-            .iter()
-            .find(|(_, f, _)| *f == field)
-            .map(|(c, _, h)| (*c, h.as_str()))
+        self.by_field[field].map(|i| (self.columns[i].0, self.columns[i].2.as_str()))
     }
 }
 
@@ -150,14 +167,7 @@ pub fn locate_header(grid: &Grid, fields: &[Field]) -> Result<Layout, SheetError
             fs.len()
         };
         if score >= 2 && best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((
-                score,
-                Layout {
-                    header_row: r,
-                    columns,
-                    ignored,
-                },
-            ));
+            best = Some((score, Layout::new(columns, ignored, r, fields.len())));
         }
     }
     let required: Vec<&Field> = fields.iter().filter(|f| f.required).collect();
@@ -237,31 +247,36 @@ const FOOTNOTE_PREFIXES: &[&str] = &[
 
 /// Classifies a row below the header; `offset` is its distance from the header (1 = just below).
 pub fn classify(row: &[Data], offset: usize) -> Option<Skip> {
-    let texts: Vec<String> = row
-        .iter()
-        .filter(|c| !value::is_blank(c))
+    // Most rows are data: look at the first three filled cells only, and at the whole row only
+    // just below the header.
+    let mut filled = row.iter().filter(|c| !value::is_blank(c));
+    let first: Vec<String> = filled
+        .by_ref()
+        .take(3)
         .map(|c| squeeze(&value::display(c)))
         .collect();
-    if texts.is_empty() {
+    let Some(head) = first.first() else {
         return Some(Skip::Blank);
-    }
-    let first = texts[0].as_str();
-    let footnote = if first.starts_with('注') {
-        is_note_start(first)
+    };
+    let footnote = if head.starts_with('注') {
+        is_note_start(head)
     } else {
-        FOOTNOTE_PREFIXES.iter().any(|p| first.starts_with(p))
+        FOOTNOTE_PREFIXES.iter().any(|p| head.starts_with(p))
     };
     if footnote {
         return Some(Skip::Footnote);
     }
-    if texts
+    if first
         .iter()
-        .take(3)
         .any(|t| TOTAL_WORDS.contains(&t.as_str()) || t.starts_with("合计") || t.ends_with("小计"))
     {
         return Some(Skip::Total);
     }
     if offset <= 2 {
+        let texts: Vec<String> = first
+            .into_iter()
+            .chain(filled.map(|c| squeeze(&value::display(c))))
+            .collect();
         let notes = texts
             .iter()
             .filter(|t| t.starts_with("必填") || t.starts_with("选填") || t.starts_with("填写说明"))
@@ -294,7 +309,7 @@ struct RowReader<'a> {
     grid: &'a Grid,
     layout: &'a Layout,
     fields: &'a [Field],
-    field_ids: HashMap<&'static str, usize>,
+    field_ids: &'a HashMap<&'static str, usize>,
     row: &'a [Data],
     excel_row: u32,
     errors: &'a mut Vec<CellError>,
@@ -429,7 +444,7 @@ pub fn parse_estates(
             grid,
             layout: &layout,
             fields: ESTATE_FIELDS,
-            field_ids: ids.clone(),
+            field_ids: &ids,
             row,
             excel_row,
             errors: &mut errors,
@@ -659,7 +674,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
             grid,
             layout: &layout,
             fields: BUILDING_FIELDS,
-            field_ids: ids.clone(),
+            field_ids: &ids,
             row,
             excel_row,
             errors: &mut errors,

@@ -23,7 +23,7 @@ macro_rules! db_test {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let Some($db) = $crate::support::TestDb::postgres().await else {
-                    eprintln!("skipped PostgreSQL: ANJU_TEST_DATABASE_URL is not set");
+                    $crate::support::say_postgres_skipped();
                     return;
                 };
                 $body
@@ -40,6 +40,18 @@ pub struct TestDb {
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Says once, past the test harness's output capture, that the PostgreSQL half was skipped.
+pub fn say_postgres_skipped() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nskipped PostgreSQL: ANJU_TEST_DATABASE_URL is not set, so the database tests ran on SQLite only\n"
+        );
+    });
+}
 
 impl TestDb {
     pub async fn sqlite() -> TestDb {
