@@ -125,7 +125,7 @@ fn template(kind: TemplateArg, output: Option<PathBuf>, lang: Lang) -> anyhow::R
 
 /// Prints the errors of a sheet, writes the marked copy if asked, and gives the exit code.
 fn report_errors(
-    grid: &anju_io::Grid,
+    grid: Option<&anju_io::Grid>,
     errors: &[CellError],
     errors_out: Option<&Path>,
     lang: Lang,
@@ -142,7 +142,7 @@ fn report_errors(
     for e in sorted {
         eprintln!("  {}", e.describe(lang));
     }
-    if let Some(p) = errors_out {
+    if let (Some(p), Some(grid)) = (errors_out, grid) {
         write_errors_out(grid, errors, p, lang)?;
         eprintln!(
             "{}{}",
@@ -176,78 +176,101 @@ fn print_ignored(ignored: &[String], lang: Lang) {
     }
 }
 
+/// Imports the estate sheet as a stream: batches are stored while the rest of the sheet is still
+/// being read, all in one transaction that is committed only if no row had an error.
 async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let store = open(s).await?;
-    let sp = spinner(s.lang.pick("读取表格…", "reading the sheet…"));
-    let grid = anju_io::read_grid(&a.file)?;
-    let codes = store.division_codes().await?;
-    let parsed = match anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str())) {
-        Ok(p) => p,
-        Err(e) => {
-            sp.finish_and_clear();
+    let codes = std::sync::Arc::new(store.division_codes().await?);
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<anju_io::EstateRow>, usize)>(2);
+    let reader = {
+        let (path, codes) = (a.file.clone(), codes.clone());
+        tokio::task::spawn_blocking(move || {
+            anju_io::stream::stream_estates(
+                &path,
+                &|c| codes.contains(c.as_str()),
+                10_000,
+                |batch, errors| {
+                    // The receiver only goes away when storing failed; reading then just finishes.
+                    let _ = tx.blocking_send((batch, errors));
+                },
+            )
+        })
+    };
+    let pb = spinner(s.lang.pick("读取并写入…", "reading and writing…"));
+    let txn = store.begin().await?;
+    let mut import = anju_store::estates::EstateImport::new(&txn, &ctx, &assessor);
+    let (mut rows, mut storing) = (0usize, !a.dry_run);
+    while let Some((batch, errors)) = rx.recv().await {
+        rows += batch.len();
+        // Once a row is wrong nothing will be kept: stop writing, but read on to list every error.
+        storing &= errors == 0;
+        if storing {
+            let estates: Vec<anju_domain::Estate> = batch.into_iter().map(|r| r.estate).collect();
+            import.write(&estates).await?;
+        }
+        pb.set_message(format!("{rows}"));
+    }
+    let report = import.report.clone();
+    drop(import);
+    pb.finish_and_clear();
+    let summary = match reader.await? {
+        Ok(summary) => summary,
+        Err(anju_io::IoError::Sheet(e)) => {
             eprintln!("{e}");
             return Ok(exit::INVALID_INPUT);
         }
+        Err(e) => return Err(e.into()),
     };
-    sp.finish_and_clear();
-    print_ignored(&parsed.ignored_headers, s.lang);
-    if !parsed.errors.is_empty() {
-        return report_errors(&grid, &parsed.errors, a.errors_out.as_deref(), s.lang);
+    tracing::debug!(
+        secs = started.elapsed().as_secs_f64(),
+        rows,
+        "read and stored"
+    );
+    print_ignored(&summary.ignored_headers, s.lang);
+    if !summary.errors.is_empty() {
+        txn.rollback().await?;
+        let grid = match &a.errors_out {
+            Some(_) => Some(anju_io::read_grid(&a.file)?),
+            None => None,
+        };
+        return report_errors(
+            grid.as_ref(),
+            &summary.errors,
+            a.errors_out.as_deref(),
+            s.lang,
+        );
     }
-    let estates: Vec<anju_domain::Estate> = parsed.rows.into_iter().map(|r| r.estate).collect();
-    drop(grid);
     if a.dry_run {
+        txn.rollback().await?;
         println!(
             "{}",
             match s.lang {
-                Lang::Zh => format!("检查通过：{}行小区数据，无错误（未写入）", estates.len()),
-                Lang::En => format!(
-                    "check passed: {} estate rows, no errors (nothing written)",
-                    estates.len()
-                ),
+                Lang::Zh => format!("检查通过：{rows}行小区数据，无错误（未写入）"),
+                Lang::En =>
+                    format!("check passed: {rows} estate rows, no errors (nothing written)"),
             }
         );
         return Ok(exit::OK);
     }
-    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
-    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
-    let pb = bar(estates.len() as u64, s.lang.pick("写入", "writing"));
-    let txn = sea_orm_begin(&store).await?;
-    let (report, _) = store
-        .upsert_estates_in(&txn, &ctx, &estates, &assessor, |n| {
-            pb.set_position(n as u64)
-        })
-        .await?;
     txn.commit().await?;
-    pb.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{}",
         match s.lang {
             Lang::Zh => format!(
-                "导入完成：新增{}个，更新{}个，未变{}个（共{}行，用时{:.2}秒）",
-                report.inserted,
-                report.updated,
-                report.unchanged,
-                estates.len(),
-                secs
+                "导入完成：新增{}个，更新{}个，未变{}个（共{rows}行，用时{secs:.2}秒）",
+                report.inserted, report.updated, report.unchanged
             ),
             Lang::En => format!(
-                "imported: {} new, {} updated, {} unchanged ({} rows in {:.2} s)",
-                report.inserted,
-                report.updated,
-                report.unchanged,
-                estates.len(),
-                secs
+                "imported: {} new, {} updated, {} unchanged ({rows} rows in {secs:.2} s)",
+                report.inserted, report.updated, report.unchanged
             ),
         }
     );
     Ok(exit::OK)
-}
-
-async fn sea_orm_begin(store: &Store) -> anyhow::Result<anju_store::estates::Txn> {
-    Ok(store.begin().await?)
 }
 
 async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
@@ -262,7 +285,7 @@ async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
     };
     print_ignored(&parsed.ignored_headers, s.lang);
     if !parsed.errors.is_empty() {
-        return report_errors(&grid, &parsed.errors, a.errors_out.as_deref(), s.lang);
+        return report_errors(Some(&grid), &parsed.errors, a.errors_out.as_deref(), s.lang);
     }
     let rows: Vec<BuildingUpsert> = parsed
         .rows
@@ -327,7 +350,7 @@ async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
                     }
                 })
                 .collect();
-            report_errors(&grid, &errors, a.errors_out.as_deref(), s.lang)
+            report_errors(Some(&grid), &errors, a.errors_out.as_deref(), s.lang)
         }
     }
 }

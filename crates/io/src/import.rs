@@ -306,7 +306,8 @@ fn is_note_start(s: &str) -> bool {
 
 /// Reads the cells of one data row, recording errors.
 struct RowReader<'a> {
-    grid: &'a Grid,
+    /// The absolute column of the row's first cell.
+    col0: u32,
     layout: &'a Layout,
     fields: &'a [Field],
     field_ids: &'a HashMap<&'static str, usize>,
@@ -329,7 +330,7 @@ impl<'a> RowReader<'a> {
     fn error(&mut self, c: usize, header: &str, cell: &Data, expected: Expected) {
         self.errors.push(CellError {
             row: self.excel_row,
-            column: Some(self.grid.abs_col(c)),
+            column: Some(self.col0 + c as u32),
             header: header.to_string(),
             value: value::display(cell),
             expected,
@@ -425,40 +426,69 @@ fn field_ids(fields: &[Field]) -> HashMap<&'static str, usize> {
     fields.iter().enumerate().map(|(i, f)| (f.key, i)).collect()
 }
 
-/// Reads the estate sheet. `division_known` says whether a code is in the division table: an
-/// unknown code is an error on its row.
-pub fn parse_estates(
-    grid: &Grid,
-    division_known: &dyn Fn(&DivisionCode) -> bool,
-) -> Result<Parsed<EstateRow>, SheetError> {
-    let layout = locate_header(grid, ESTATE_FIELDS)?;
-    let ids = field_ids(ESTATE_FIELDS);
-    let mut errors = Vec::new();
-    let mut rows = Vec::new();
-    let mut seen: HashMap<(String, String), u32> = HashMap::new();
-    let mut seen_codes: HashMap<String, u32> = HashMap::new();
-    let total_below = grid.height().saturating_sub(layout.header_row + 1);
-    for (r, row) in data_rows(grid, &layout) {
-        let excel_row = grid.excel_row(r);
+/// Reads estate rows one at a time (so that a big sheet can be read as a stream), keeping the
+/// errors and the keys seen so far.
+pub struct EstateParser<'k> {
+    layout: Layout,
+    ids: HashMap<&'static str, usize>,
+    division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync),
+    seen: HashMap<(String, String), u32>,
+    seen_codes: HashMap<String, u32>,
+    pub errors: Vec<CellError>,
+    pub rows: usize,
+    pub skipped: usize,
+}
+
+impl<'k> EstateParser<'k> {
+    pub fn new(layout: Layout, division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync)) -> Self {
+        EstateParser {
+            layout,
+            ids: field_ids(ESTATE_FIELDS),
+            division_known,
+            seen: HashMap::new(),
+            seen_codes: HashMap::new(),
+            errors: Vec::new(),
+            rows: 0,
+            skipped: 0,
+        }
+    }
+
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+
+    /// Reads one row below the header: `offset` is its distance from the header row, `col0` the
+    /// absolute column of `row[0]`. Returns `None` for rows that are not data.
+    pub fn push(
+        &mut self,
+        excel_row: u32,
+        offset: usize,
+        col0: u32,
+        row: &[Data],
+    ) -> Option<EstateRow> {
+        if classify(row, offset).is_some() {
+            self.skipped += 1;
+            return None;
+        }
+        self.rows += 1;
+        let layout = &self.layout;
         let mut rr = RowReader {
-            grid,
-            layout: &layout,
+            col0,
+            layout,
             fields: ESTATE_FIELDS,
-            field_ids: &ids,
+            field_ids: &self.ids,
             row,
             excel_row,
-            errors: &mut errors,
+            errors: &mut self.errors,
         };
         let name = rr.get("name", text_opt);
         let code = rr.get("division_code", value::division_code);
         if let (Some(code), Some((c, cell, h))) = (code, rr.cell("division_code")) {
-            if !division_known(&code) {
-                let h = h.to_string();
-                let cell = cell.clone();
+            if !(self.division_known)(&code) {
                 rr.error(
                     c,
-                    &h,
-                    &cell,
+                    h,
+                    cell,
                     Text::new(
                         "行政区划表中已有的代码（请先导入行政区划）",
                         "a code present in the division table (import the divisions first)",
@@ -496,11 +526,10 @@ pub fn parse_estates(
         if let (Some(n), Some(rm)) = (e.illegal_structures, e.illegal_structures_removed) {
             if rm > n {
                 if let Some((c, cell, h)) = rr.cell("illegal_structures_removed") {
-                    let (h, cell) = (h.to_string(), cell.clone());
                     rr.error(
                         c,
-                        &h,
-                        &cell,
+                        h,
+                        cell,
                         Text::new(
                             format!("不大于违法建设数量{n}"),
                             format!("at most the illegal structures counted ({n})"),
@@ -511,13 +540,19 @@ pub fn parse_estates(
         }
         e.location = read_location(&mut rr);
         if let Some(code) = e.code.clone() {
-            if let Some(first) = seen_codes.insert(code.clone(), excel_row) {
-                row_error(&mut errors, excel_row, "小区编码", &code, duplicate(first));
+            if let Some(first) = self.seen_codes.insert(code.clone(), excel_row) {
+                row_error(
+                    &mut self.errors,
+                    excel_row,
+                    "小区编码",
+                    &code,
+                    duplicate(first),
+                );
             }
         } else if name.is_some() && !e.division_code.is_empty() {
-            if let Some(first) = seen.insert(e.natural_key(), excel_row) {
+            if let Some(first) = self.seen.insert(e.natural_key(), excel_row) {
                 row_error(
-                    &mut errors,
+                    &mut self.errors,
                     excel_row,
                     "小区名称",
                     &e.name,
@@ -525,18 +560,35 @@ pub fn parse_estates(
                 );
             }
         }
-        rows.push(EstateRow {
+        Some(EstateRow {
             row: excel_row,
             estate: e,
-        });
+        })
+    }
+}
+
+/// Reads the estate sheet. `division_known` says whether a code is in the division table: an
+/// unknown code is an error on its row.
+pub fn parse_estates(
+    grid: &Grid,
+    division_known: &(dyn Fn(&DivisionCode) -> bool + Sync),
+) -> Result<Parsed<EstateRow>, SheetError> {
+    let layout = locate_header(grid, ESTATE_FIELDS)?;
+    let header = layout.header_row;
+    let mut p = EstateParser::new(layout, division_known);
+    let mut rows = Vec::new();
+    for (r, row) in grid.range.rows().enumerate().skip(header + 1) {
+        if let Some(e) = p.push(grid.excel_row(r), r - header, grid.abs_col(0), row) {
+            rows.push(e);
+        }
     }
     Ok(Parsed {
         sheet_name: grid.sheet_name.clone(),
-        header_row: grid.excel_row(layout.header_row),
-        skipped: total_below - rows.len(),
+        header_row: grid.excel_row(header),
+        skipped: p.skipped,
         rows,
-        errors,
-        ignored_headers: layout.ignored,
+        errors: p.errors,
+        ignored_headers: p.layout.ignored,
     })
 }
 
@@ -671,7 +723,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
     for (r, row) in data_rows(grid, &layout) {
         let excel_row = grid.excel_row(r);
         let mut rr = RowReader {
-            grid,
+            col0: grid.abs_col(0),
             layout: &layout,
             fields: BUILDING_FIELDS,
             field_ids: &ids,

@@ -8,6 +8,7 @@ pub mod divisions;
 pub mod import;
 pub mod normalize;
 pub mod sheet;
+pub mod stream;
 pub mod value;
 pub mod write;
 

@@ -30,6 +30,41 @@ pub fn fold(s: &str) -> String {
     }
 }
 
+/// Cleans a free-text cell (a name, an address): full-width digits and Latin letters become
+/// half-width, every kind of space a plain one, runs of spaces one, and the ends are trimmed.
+/// Chinese punctuation such as （） stays as typed: it is part of the name.
+pub fn clean_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for ch in s.chars() {
+        let ch = match ch {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
+                char::from_u32(ch as u32 - 0xFF01 + 0x21).expect("ASCII range")
+            }
+            '\u{3000}'
+            | '\u{00A0}'
+            | '\u{2002}'..='\u{200A}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\t'
+            | '\r'
+            | '\n' => ' ',
+            '\u{200B}'..='\u{200D}' | '\u{FEFF}' => continue,
+            c => c,
+        };
+        if ch == ' ' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        out.push(ch);
+    }
+    out
+}
+
 /// Whether the text needs folding at all (most cells don't: the fast path for big sheets).
 fn is_plain(s: &str) -> bool {
     s.bytes().all(|b| (0x21..0x7F).contains(&b))
@@ -101,6 +136,10 @@ mod tests {
         assert_eq!(fold("（注）：ＡＢ"), "(注):AB");
         assert_eq!(fold("a\u{200B}b"), "ab");
         assert_eq!(fold_cow("plain"), "plain");
+        assert_eq!(
+            clean_text("\u{00A0}梅山小区（３期）\u{3000} Ａ座  2单元 "),
+            "梅山小区（3期） A座 2单元"
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Reading one cell as the value a column expects, the way people actually type it.
 
-use crate::normalize::{fold, fold_cow, squeeze};
+use crate::normalize::{clean_text, fold, fold_cow, squeeze};
 use anju_domain::{CoordinateSystem, DivisionCode, Text};
 use calamine::Data;
 
@@ -40,14 +40,13 @@ pub fn is_blank(cell: &Data) -> bool {
     }
 }
 
-/// The cell as clean text (folded, trimmed); `None` when blank.
+/// The cell as clean text (see [`clean_text`]); `None` when blank.
 pub fn text(cell: &Data) -> Option<String> {
     match cell {
         Data::Empty => None,
         Data::String(s) => {
-            let t = fold_cow(s);
-            let t = t.trim();
-            (!t.is_empty()).then(|| t.to_string())
+            let t = clean_text(s);
+            (!t.is_empty()).then_some(t)
         }
         other => Some(display(other)),
     }

@@ -1,7 +1,8 @@
 //! Estates and buildings: upserts from imports (one transaction each, audited), and reads.
 
 use crate::assess::Assessor;
-use crate::audit::{chunks, AuditBatch, WriteCtx};
+use crate::audit::{AuditBatch, WriteCtx};
+use crate::bulk::{Col, Pg};
 use crate::convert::{building_from_model, estate_from_model, json};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
@@ -9,8 +10,8 @@ use anju_domain::{suggest_mode, Building, DivisionCode, Estate, Mode};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -31,8 +32,6 @@ pub struct BuildingUpsert {
     pub estate_name: Option<String>,
     pub building: Building,
 }
-
-const BATCH: usize = 1000;
 
 fn estate_active(
     e: &Estate,
@@ -95,37 +94,327 @@ fn building_active(
     }
 }
 
-/// The existing estates an import may touch: those with the given codes or in the given
-/// neighbourhoods.
+const ESTATE_COLUMNS: &[Col] = &[
+    Col("code", Pg::Text),
+    Col("name", Pg::Text),
+    Col("division_code", Pg::Text),
+    Col("address", Pg::Text),
+    Col("year_completed", Pg::Int),
+    Col("building_count", Pg::Int),
+    Col("households", Pg::Int),
+    Col("floor_area_centi_m2", Pg::BigInt),
+    Col("property_type", Pg::Text),
+    Col("management_mode", Pg::Text),
+    Col("urban_village", Pg::Bool),
+    Col("mostly_self_built", Pg::Bool),
+    Col("expropriation_or_rebuild_planned", Pg::Bool),
+    Col("last_renovated_year", Pg::Int),
+    Col("planned_demolition_year", Pg::Int),
+    Col("historic_protection", Pg::Bool),
+    Col("willingness_pct", Pg::Double),
+    Col("illegal_structures", Pg::Int),
+    Col("illegal_structures_removed", Pg::Int),
+    Col("in_city_or_county_seat", Pg::Bool),
+    Col("longitude", Pg::Double),
+    Col("latitude", Pg::Double),
+    Col("eligible", Pg::Bool),
+    Col("failed_rules", Pg::Text),
+    Col("suggested_mode", Pg::Text),
+    Col("created_at", Pg::Timestamp),
+    Col("updated_at", Pg::Timestamp),
+];
+
+/// The values of a new estate row, in [`ESTATE_COLUMNS`] order.
+fn estate_values(e: &Estate, a: &Assessor, now: chrono::DateTime<Utc>) -> Vec<Value> {
+    let (eligible, failed) = a.derived(e);
+    vec![
+        e.code.clone().into(),
+        e.name.clone().into(),
+        e.division_code.clone().into(),
+        e.address.clone().into(),
+        e.year_completed.into(),
+        e.building_count.into(),
+        e.households.into(),
+        e.floor_area_centi_m2.into(),
+        e.property_type.map(|p| p.key().to_string()).into(),
+        e.management_mode.map(|p| p.key().to_string()).into(),
+        e.urban_village.into(),
+        e.mostly_self_built.into(),
+        e.expropriation_or_rebuild_planned.into(),
+        e.last_renovated_year.into(),
+        e.planned_demolition_year.into(),
+        e.historic_protection.into(),
+        e.willingness_pct.into(),
+        e.illegal_structures.into(),
+        e.illegal_structures_removed.into(),
+        e.in_city_or_county_seat.into(),
+        e.location.map(|p| p.lon).into(),
+        e.location.map(|p| p.lat).into(),
+        eligible.into(),
+        failed.into(),
+        Mode::Comprehensive.key().into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
+const BUILDING_COLUMNS: &[Col] = &[
+    Col("estate_id", Pg::BigInt),
+    Col("number", Pg::Text),
+    Col("floors", Pg::Int),
+    Col("stairway_units", Pg::Int),
+    Col("households", Pg::Int),
+    Col("floor_area_centi_m2", Pg::BigInt),
+    Col("structure", Pg::Text),
+    Col("year_completed", Pg::Int),
+    Col("safety_grade", Pg::Text),
+    Col("has_lift", Pg::Bool),
+    Col("created_at", Pg::Timestamp),
+    Col("updated_at", Pg::Timestamp),
+];
+
+fn building_values(estate_id: i64, b: &Building, now: chrono::DateTime<Utc>) -> Vec<Value> {
+    vec![
+        estate_id.into(),
+        b.number.clone().into(),
+        b.floors.into(),
+        b.stairway_units.into(),
+        b.households.into(),
+        b.floor_area_centi_m2.into(),
+        b.structure.clone().into(),
+        b.year_completed.into(),
+        b.safety_grade.map(|g| g.label_zh().to_string()).into(),
+        b.has_lift.into(),
+        now.into(),
+        now.into(),
+    ]
+}
+
+#[derive(Debug, FromQueryResult)]
+struct NewEstate {
+    id: i64,
+    division_code: String,
+    name: String,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct NewBuilding {
+    id: i64,
+    estate_id: i64,
+    number: String,
+}
+
+/// Inserts new buildings (estate id, building, the estate's division) and audits each.
+async fn insert_buildings(
+    txn: &DatabaseTransaction,
+    rows: Vec<(i64, &Building, Option<&str>)>,
+    audit: &mut AuditBatch<'_>,
+    now: chrono::DateTime<Utc>,
+) -> Result<()> {
+    let values = rows
+        .iter()
+        .map(|(id, b, _)| building_values(*id, b, now))
+        .collect();
+    let keys: Vec<NewBuilding> = crate::bulk::insert_returning(
+        txn,
+        "buildings",
+        BUILDING_COLUMNS,
+        values,
+        "id, estate_id, number",
+    )
+    .await?;
+    let by_key: HashMap<(i64, &str), i64> = keys
+        .iter()
+        .map(|k| ((k.estate_id, k.number.as_str()), k.id))
+        .collect();
+    for (eid, b, div) in rows {
+        let id = by_key[&(eid, b.number.as_str())];
+        audit.push("create", "building", id, div, None, Some(json(b)));
+    }
+    Ok(())
+}
+
+/// An import of estates in batches inside one transaction. What already exists is loaded as the
+/// batches reach new ranges of neighbourhoods, so a sheet sorted by division is read from the
+/// database once, and an estate is matched by its code, else by neighbourhood + name.
+pub struct EstateImport<'a> {
+    txn: &'a DatabaseTransaction,
+    ctx: &'a WriteCtx,
+    a: &'a Assessor,
+    now: chrono::DateTime<Utc>,
+    existing: HashMap<i64, estate::Model>,
+    by_code: HashMap<String, i64>,
+    by_name: HashMap<(String, String), i64>,
+    /// Ranges of division codes already loaded.
+    covered: Vec<(String, String)>,
+    pub report: UpsertReport,
+}
+
+impl<'a> EstateImport<'a> {
+    pub fn new(txn: &'a DatabaseTransaction, ctx: &'a WriteCtx, a: &'a Assessor) -> Self {
+        EstateImport {
+            txn,
+            ctx,
+            a,
+            now: Utc::now(),
+            existing: HashMap::new(),
+            by_code: HashMap::new(),
+            by_name: HashMap::new(),
+            covered: Vec::new(),
+            report: UpsertReport::default(),
+        }
+    }
+
+    fn remember(&mut self, m: estate::Model) {
+        if let Some(c) = &m.code {
+            self.by_code.insert(c.clone(), m.id);
+        }
+        self.by_name
+            .insert((m.division_code.clone(), m.name.clone()), m.id);
+        self.existing.insert(m.id, m);
+    }
+
+    /// Loads the existing estates this batch may match that are not loaded yet.
+    async fn load(&mut self, estates: &[Estate]) -> Result<()> {
+        let divisions = distinct(estates.iter().map(|e| e.division_code.as_str()));
+        if let (Some(lo), Some(hi)) = (divisions.first(), divisions.last()) {
+            let inside = self.covered.iter().any(|(a, b)| a <= lo && hi <= b);
+            if !inside {
+                let found = estate::Entity::find()
+                    .filter(estate::Column::DivisionCode.between(lo.as_str(), hi.as_str()))
+                    .all(self.txn)
+                    .await?;
+                for m in found {
+                    self.remember(m);
+                }
+                self.covered.push((lo.clone(), hi.clone()));
+            }
+        }
+        let elsewhere: Vec<String> = estates
+            .iter()
+            .filter_map(|e| e.code.as_ref())
+            .filter(|c| !self.by_code.contains_key(c.as_str()))
+            .cloned()
+            .collect();
+        for chunk in elsewhere.chunks(500) {
+            for m in estate::Entity::find()
+                .filter(estate::Column::Code.is_in(chunk.to_vec()))
+                .all(self.txn)
+                .await?
+            {
+                self.remember(m);
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one batch: inserts the new estates, updates the changed ones, leaves the rest; every
+    /// write is audited. Returns the id of each estate in input order.
+    pub async fn write(&mut self, estates: &[Estate]) -> Result<Vec<i64>> {
+        self.load(estates).await?;
+        let (txn, a, now) = (self.txn, self.a, self.now);
+        let mut audit = AuditBatch::new(self.ctx);
+        let mut ids = vec![0i64; estates.len()];
+        let mut new: Vec<usize> = Vec::new();
+        for (i, e) in estates.iter().enumerate() {
+            let found = e
+                .code
+                .as_ref()
+                .and_then(|c| self.by_code.get(c))
+                .or_else(|| self.by_name.get(&(e.division_code.clone(), e.name.clone())))
+                .and_then(|id| self.existing.get(id));
+            let Some(m) = found else {
+                new.push(i);
+                continue;
+            };
+            ids[i] = m.id;
+            let before = estate_from_model(m);
+            if before == *e {
+                self.report.unchanged += 1;
+                continue;
+            }
+            let mode = Mode::from_key(&m.suggested_mode).unwrap_or(Mode::Comprehensive);
+            let mut am = estate_active(e, a, mode, now);
+            am.id = Unchanged(m.id);
+            am.created_at = NotSet;
+            let updated = estate::Entity::update(am).exec(txn).await?;
+            audit.push(
+                "update",
+                "estate",
+                updated.id,
+                Some(&e.division_code),
+                Some(json(&before)),
+                Some(json(e)),
+            );
+            self.report.updated += 1;
+            self.remember(updated);
+        }
+        let values = new
+            .iter()
+            .map(|&i| estate_values(&estates[i], a, now))
+            .collect();
+        let keys: Vec<NewEstate> = crate::bulk::insert_returning(
+            txn,
+            "estates",
+            ESTATE_COLUMNS,
+            values,
+            "id, division_code, name",
+        )
+        .await?;
+        let by_key: HashMap<(&str, &str), i64> = keys
+            .iter()
+            .map(|k| ((k.division_code.as_str(), k.name.as_str()), k.id))
+            .collect();
+        for &i in &new {
+            let e = &estates[i];
+            let id = by_key[&(e.division_code.as_str(), e.name.as_str())];
+            ids[i] = id;
+            audit.push(
+                "create",
+                "estate",
+                id,
+                Some(&e.division_code),
+                None,
+                Some(json(e)),
+            );
+        }
+        self.report.inserted += new.len();
+        audit.flush(txn).await?;
+        Ok(ids)
+    }
+}
+
+/// The existing estates an import may touch: those in the range of neighbourhoods the sheet covers
+/// (one index range scan), and those elsewhere that carry one of the sheet's estate codes.
 async fn load_existing(
     txn: &DatabaseTransaction,
     codes: &[String],
     divisions: &[String],
 ) -> Result<Vec<estate::Model>> {
     let mut out = Vec::new();
-    let mut seen = HashSet::new();
-    for chunk in divisions.chunks(500) {
-        for m in estate::Entity::find()
-            .filter(estate::Column::DivisionCode.is_in(chunk.to_vec()))
+    if let (Some(lo), Some(hi)) = (divisions.first(), divisions.last()) {
+        out = estate::Entity::find()
+            .filter(estate::Column::DivisionCode.between(lo.as_str(), hi.as_str()))
             .all(txn)
-            .await?
-        {
-            if seen.insert(m.id) {
-                out.push(m);
-            }
-        }
+            .await?;
     }
-    for chunk in codes.chunks(500) {
-        for m in estate::Entity::find()
-            .filter(estate::Column::Code.is_in(chunk.to_vec()))
-            .all(txn)
-            .await?
-        {
-            if seen.insert(m.id) {
-                out.push(m);
-            }
-        }
+    let known: HashSet<&str> = out.iter().filter_map(|m| m.code.as_deref()).collect();
+    let elsewhere: Vec<String> = codes
+        .iter()
+        .filter(|c| !known.contains(c.as_str()))
+        .cloned()
+        .collect();
+    let mut more = Vec::new();
+    for chunk in elsewhere.chunks(500) {
+        more.extend(
+            estate::Entity::find()
+                .filter(estate::Column::Code.is_in(chunk.to_vec()))
+                .all(txn)
+                .await?,
+        );
     }
+    let seen: HashSet<i64> = out.iter().map(|m| m.id).collect();
+    out.extend(more.into_iter().filter(|m| !seen.contains(&m.id)));
     Ok(out)
 }
 
@@ -147,102 +436,23 @@ impl Store {
         a: &Assessor,
     ) -> Result<UpsertReport> {
         let txn = self.db.begin().await?;
-        let report = self
-            .upsert_estates_in(&txn, ctx, estates, a, |_| {})
-            .await?
-            .0;
+        let report = self.upsert_estates_in(&txn, ctx, estates, a).await?.0;
         txn.commit().await?;
         Ok(report)
     }
 
     /// The body of [`Store::upsert_estates`], inside a caller's transaction; returns the report and
-    /// the id of each estate in input order. `progress` is called with the rows done so far.
+    /// the id of each estate in input order.
     pub async fn upsert_estates_in(
         &self,
         txn: &DatabaseTransaction,
         ctx: &WriteCtx,
         estates: &[Estate],
         a: &Assessor,
-        progress: impl Fn(usize),
     ) -> Result<(UpsertReport, Vec<i64>)> {
-        let now = Utc::now();
-        let codes = distinct(estates.iter().filter_map(|e| e.code.as_deref()));
-        let divisions = distinct(estates.iter().map(|e| e.division_code.as_str()));
-        let existing = load_existing(txn, &codes, &divisions).await?;
-        let by_code: HashMap<&str, &estate::Model> = existing
-            .iter()
-            .filter_map(|m| m.code.as_deref().map(|c| (c, m)))
-            .collect();
-        let by_name: HashMap<(&str, &str), &estate::Model> = existing
-            .iter()
-            .map(|m| ((m.division_code.as_str(), m.name.as_str()), m))
-            .collect();
-
-        let mut report = UpsertReport::default();
-        let mut audit = AuditBatch::new(ctx);
-        let mut ids = vec![0i64; estates.len()];
-        let mut new: Vec<(usize, estate::ActiveModel)> = Vec::new();
-        for (i, e) in estates.iter().enumerate() {
-            let found = e
-                .code
-                .as_deref()
-                .and_then(|c| by_code.get(c))
-                .or_else(|| by_name.get(&(e.division_code.as_str(), e.name.as_str())))
-                .copied();
-            match found {
-                Some(m) => {
-                    ids[i] = m.id;
-                    let before = estate_from_model(m);
-                    if before == *e {
-                        report.unchanged += 1;
-                        continue;
-                    }
-                    let mode = Mode::from_key(&m.suggested_mode).unwrap_or(Mode::Comprehensive);
-                    let mut am = estate_active(e, a, mode, now);
-                    am.id = Unchanged(m.id);
-                    am.created_at = NotSet;
-                    estate::Entity::update(am).exec(txn).await?;
-                    audit.push(
-                        "update",
-                        "estate",
-                        m.id,
-                        Some(&e.division_code),
-                        Some(json(&before)),
-                        Some(json(e)),
-                    );
-                    report.updated += 1;
-                }
-                None => new.push((i, estate_active(e, a, Mode::Comprehensive, now))),
-            }
-            if i % 10_000 == 0 {
-                progress(i);
-            }
-        }
-        let new_count = new.len();
-        let mut done = estates.len() - new_count;
-        for chunk in chunks(new, BATCH) {
-            let (idx, models): (Vec<usize>, Vec<estate::ActiveModel>) = chunk.into_iter().unzip();
-            let keys = estate::Entity::insert_many(models)
-                .exec_with_returning_keys(txn)
-                .await?;
-            for (i, id) in idx.into_iter().zip(keys) {
-                ids[i] = id;
-                let e = &estates[i];
-                audit.push(
-                    "create",
-                    "estate",
-                    id,
-                    Some(&e.division_code),
-                    None,
-                    Some(json(e)),
-                );
-            }
-            done += BATCH;
-            progress(done.min(estates.len()));
-        }
-        report.inserted = new_count;
-        audit.flush(txn).await?;
-        Ok((report, ids))
+        let mut import = EstateImport::new(txn, ctx, a);
+        let ids = import.write(estates).await?;
+        Ok((import.report, ids))
     }
 
     /// Inserts or updates buildings in one transaction, matched by estate + building number, then
@@ -306,7 +516,6 @@ impl Store {
         let mut report = UpsertReport::default();
         let mut audit = AuditBatch::new(ctx);
         let mut new = Vec::new();
-        let mut new_meta = Vec::new();
         for (r, &eid) in rows.iter().zip(&estate_ids) {
             let b = &r.building;
             let div = division_of.get(&eid).copied();
@@ -332,22 +541,12 @@ impl Store {
                     report.updated += 1;
                 }
                 None => {
-                    new.push(building_active(eid, b, now));
-                    new_meta.push((div, b));
+                    new.push((eid, b, div));
                     report.inserted += 1;
                 }
             }
         }
-        let mut meta = new_meta.into_iter();
-        for chunk in chunks(new, BATCH) {
-            let n = chunk.len();
-            let keys = building::Entity::insert_many(chunk)
-                .exec_with_returning_keys(&txn)
-                .await?;
-            for (id, (div, b)) in keys.into_iter().zip(meta.by_ref().take(n)) {
-                audit.push("create", "building", id, div, None, Some(json(b)));
-            }
-        }
+        insert_buildings(&txn, new, &mut audit, now).await?;
         audit.flush(&txn).await?;
         refresh_modes(&txn, &touched, a).await?;
         txn.commit().await?;
@@ -363,29 +562,18 @@ impl Store {
     ) -> Result<()> {
         let txn = self.db.begin().await?;
         let estates: Vec<Estate> = items.iter().map(|(e, _)| e.clone()).collect();
-        let (_, ids) = self
-            .upsert_estates_in(&txn, ctx, &estates, a, |_| {})
-            .await?;
+        let (_, ids) = self.upsert_estates_in(&txn, ctx, &estates, a).await?;
         let now = Utc::now();
         let mut audit = AuditBatch::new(ctx);
-        let mut rows = Vec::new();
-        let mut meta = Vec::new();
-        for ((e, bs), id) in items.iter().zip(&ids) {
-            for b in bs {
-                rows.push(building_active(*id, b, now));
-                meta.push((e.division_code.as_str(), b));
-            }
-        }
-        let mut meta = meta.into_iter();
-        for chunk in chunks(rows, BATCH) {
-            let n = chunk.len();
-            let keys = building::Entity::insert_many(chunk)
-                .exec_with_returning_keys(&txn)
-                .await?;
-            for (id, (div, b)) in keys.into_iter().zip(meta.by_ref().take(n)) {
-                audit.push("create", "building", id, Some(div), None, Some(json(b)));
-            }
-        }
+        let rows = items
+            .iter()
+            .zip(&ids)
+            .flat_map(|((e, bs), id)| {
+                bs.iter()
+                    .map(move |b| (*id, b, Some(e.division_code.as_str())))
+            })
+            .collect();
+        insert_buildings(&txn, rows, &mut audit, now).await?;
         audit.flush(&txn).await?;
         refresh_modes(&txn, &ids, a).await?;
         txn.commit().await?;

@@ -6,6 +6,7 @@
 
 pub mod assess;
 pub mod audit;
+mod bulk;
 pub mod convert;
 pub mod divisions;
 pub mod entity;

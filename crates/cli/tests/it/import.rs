@@ -13,7 +13,14 @@ fn parse(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16, &str)]) -> anju_io::Par
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("s.xlsx");
     write_xlsx(&p, rows, merges);
-    parse_estates(&read_grid(&p).unwrap(), &all_known).unwrap()
+    let whole = parse_estates(&read_grid(&p).unwrap(), &all_known).unwrap();
+    // The streaming reader (used by `anju import`) must read exactly the same, in batches.
+    let mut streamed = Vec::new();
+    let summary = anju_io::stream::stream_estates(&p, &all_known, 1, |batch, _| streamed.extend(batch)).unwrap();
+    assert_eq!(streamed, whole.rows);
+    assert_eq!(summary.errors, whole.errors);
+    assert_eq!(summary.header_row, whole.header_row);
+    whole
 }
 
 fn ok(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16, &str)]) -> Vec<EstateRow> {
@@ -181,7 +188,10 @@ fn full_width_digits_and_punctuation() {
         (Some(1995), 12, 1008, 7_459_250)
     );
     assert_eq!(e.willingness_pct, Some(85.0));
-    assert_eq!(e.name, "梅山小区(一期)");
+    assert_eq!(
+        e.name, "梅山小区（一期）",
+        "Chinese punctuation is part of the name"
+    );
 }
 
 #[test]
