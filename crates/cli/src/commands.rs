@@ -10,6 +10,7 @@ use anju_io::write::{
     write_errors_out, write_summary_xlsx, write_template, EstateWriter, ExportEstate, TemplateKind,
 };
 use anju_io::{CellError, EstateRef};
+use anju_store::estates::PreparedEstate;
 use anju_store::{BuildingUpsert, Store, WriteCtx};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -184,17 +185,30 @@ async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
     let codes = std::sync::Arc::new(store.division_codes().await?);
     let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
     let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<anju_io::EstateRow>, usize)>(2);
+    // The reading thread parses, checks and prepares batches; this task stores them meanwhile.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<PreparedEstate>, usize, usize)>(2);
     let reader = {
-        let (path, codes) = (a.file.clone(), codes.clone());
+        let (path, codes, assessor, dry_run) =
+            (a.file.clone(), codes.clone(), assessor.clone(), a.dry_run);
         tokio::task::spawn_blocking(move || {
             anju_io::stream::stream_estates(
                 &path,
                 &|c| codes.contains(c.as_str()),
                 10_000,
                 |batch, errors| {
+                    let n = batch.len();
+                    // Once a row is wrong nothing will be kept: stop preparing, but read on to list
+                    // every error.
+                    let prepared = if errors == 0 && !dry_run {
+                        batch
+                            .into_iter()
+                            .map(|r| PreparedEstate::new(r.estate, &assessor))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
                     // The receiver only goes away when storing failed; reading then just finishes.
-                    let _ = tx.blocking_send((batch, errors));
+                    let _ = tx.blocking_send((prepared, n, errors));
                 },
             )
         })
@@ -203,13 +217,11 @@ async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
     let txn = store.begin().await?;
     let mut import = anju_store::estates::EstateImport::new(&txn, &ctx, &assessor);
     let (mut rows, mut storing) = (0usize, !a.dry_run);
-    while let Some((batch, errors)) = rx.recv().await {
-        rows += batch.len();
-        // Once a row is wrong nothing will be kept: stop writing, but read on to list every error.
+    while let Some((batch, n, errors)) = rx.recv().await {
+        rows += n;
         storing &= errors == 0;
         if storing {
-            let estates: Vec<anju_domain::Estate> = batch.into_iter().map(|r| r.estate).collect();
-            import.write(&estates).await?;
+            import.write_prepared(batch).await?;
         }
         pb.set_message(format!("{rows}"));
     }

@@ -1,6 +1,11 @@
 //! `anju` (安居): the command line. Argument parsing and wiring only; the work is in the library
 //! crates.
 
+/// mimalloc: imports allocate and free millions of small strings; the system allocator spent a
+/// fifth of an import in malloc and free.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 mod config;
 

@@ -142,6 +142,7 @@ pub struct Wgs84 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Estate {
     /// 小区编码: the estate's own code, where the survey gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// 小区名称
     pub name: String,
@@ -150,6 +151,7 @@ pub struct Estate {
     /// 详细地址
     pub address: String,
     /// 建成年份 (year of completion acceptance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year_completed: Option<i32>,
     /// 楼栋数
     pub building_count: i32,
@@ -158,8 +160,10 @@ pub struct Estate {
     /// 建筑面积, in hundredths of m².
     pub floor_area_centi_m2: i64,
     /// 产权性质
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_type: Option<PropertyType>,
     /// 管理模式
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_mode: Option<ManagementMode>,
     /// 是否城中村
     pub urban_village: bool,
@@ -168,20 +172,27 @@ pub struct Estate {
     /// 是否列入征收或拆除新建计划
     pub expropriation_or_rebuild_planned: bool,
     /// 最近一次综合改造年份
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_renovated_year: Option<i32>,
     /// 计划拆除年份 (in a demolition plan of the coming years)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub planned_demolition_year: Option<i32>,
     /// 是否历史文化街区或历史建筑
     pub historic_protection: bool,
     /// 改造意愿（%）: a priority factor, not an eligibility rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub willingness_pct: Option<f64>,
     /// 违法建设数量
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub illegal_structures: Option<i32>,
     /// 已拆除违法建设数量
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub illegal_structures_removed: Option<i32>,
     /// 是否位于城市或县城, where the sheet states it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_city_or_county_seat: Option<bool>,
     /// Location in WGS-84.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Wgs84>,
 }
 

@@ -125,8 +125,9 @@ const ESTATE_COLUMNS: &[Col] = &[
 ];
 
 /// The values of a new estate row, in [`ESTATE_COLUMNS`] order.
-fn estate_values(e: &Estate, a: &Assessor, now: chrono::DateTime<Utc>) -> Vec<Value> {
-    let (eligible, failed) = a.derived(e);
+fn estate_values(p: &PreparedEstate, now: chrono::DateTime<Utc>) -> Vec<Value> {
+    let e = &p.estate;
+    let (eligible, failed) = (p.eligible, p.failed_rules.clone());
     vec![
         e.code.clone().into(),
         e.name.clone().into(),
@@ -234,6 +235,29 @@ async fn insert_buildings(
     Ok(())
 }
 
+/// An estate ready to be written: its derived columns and its audit JSON computed beforehand, so
+/// that a reading thread can do this work while the database writes the previous batch.
+#[derive(Debug, Clone)]
+pub struct PreparedEstate {
+    pub estate: Estate,
+    pub eligible: bool,
+    pub failed_rules: String,
+    pub json: String,
+}
+
+impl PreparedEstate {
+    pub fn new(estate: Estate, a: &Assessor) -> Self {
+        let (eligible, failed_rules) = a.derived(&estate);
+        let json = json(&estate);
+        PreparedEstate {
+            estate,
+            eligible,
+            failed_rules,
+            json,
+        }
+    }
+}
+
 /// An import of estates in batches inside one transaction. What already exists is loaded as the
 /// batches reach new ranges of neighbourhoods, so a sheet sorted by division is read from the
 /// database once, and an estate is matched by its code, else by neighbourhood + name.
@@ -275,7 +299,7 @@ impl<'a> EstateImport<'a> {
     }
 
     /// Loads the existing estates this batch may match that are not loaded yet.
-    async fn load(&mut self, estates: &[Estate]) -> Result<()> {
+    async fn load_refs(&mut self, estates: &[&Estate]) -> Result<()> {
         let divisions = distinct(estates.iter().map(|e| e.division_code.as_str()));
         if let (Some(lo), Some(hi)) = (divisions.first(), divisions.last()) {
             let inside = self.covered.iter().any(|(a, b)| a <= lo && hi <= b);
@@ -311,7 +335,17 @@ impl<'a> EstateImport<'a> {
     /// Writes one batch: inserts the new estates, updates the changed ones, leaves the rest; every
     /// write is audited. Returns the id of each estate in input order.
     pub async fn write(&mut self, estates: &[Estate]) -> Result<Vec<i64>> {
-        self.load(estates).await?;
+        let prepared = estates
+            .iter()
+            .map(|e| PreparedEstate::new(e.clone(), self.a))
+            .collect();
+        self.write_prepared(prepared).await
+    }
+
+    /// [`EstateImport::write`] for estates prepared elsewhere.
+    pub async fn write_prepared(&mut self, prepared: Vec<PreparedEstate>) -> Result<Vec<i64>> {
+        let estates: Vec<&Estate> = prepared.iter().map(|p| &p.estate).collect();
+        self.load_refs(&estates).await?;
         let (txn, a, now) = (self.txn, self.a, self.now);
         let mut audit = AuditBatch::new(self.ctx);
         let mut ids = vec![0i64; estates.len()];
@@ -329,7 +363,7 @@ impl<'a> EstateImport<'a> {
             };
             ids[i] = m.id;
             let before = estate_from_model(m);
-            if before == *e {
+            if before == **e {
                 self.report.unchanged += 1;
                 continue;
             }
@@ -344,14 +378,14 @@ impl<'a> EstateImport<'a> {
                 updated.id,
                 Some(&e.division_code),
                 Some(json(&before)),
-                Some(json(e)),
+                Some(prepared[i].json.clone()),
             );
             self.report.updated += 1;
             self.remember(updated);
         }
         let values = new
             .iter()
-            .map(|&i| estate_values(&estates[i], a, now))
+            .map(|&i| estate_values(&prepared[i], now))
             .collect();
         let keys: Vec<NewEstate> = crate::bulk::insert_returning(
             txn,
@@ -375,7 +409,7 @@ impl<'a> EstateImport<'a> {
                 id,
                 Some(&e.division_code),
                 None,
-                Some(json(e)),
+                Some(prepared[i].json.clone()),
             );
         }
         self.report.inserted += new.len();

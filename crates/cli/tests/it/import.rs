@@ -16,7 +16,9 @@ fn parse(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16, &str)]) -> anju_io::Par
     let whole = parse_estates(&read_grid(&p).unwrap(), &all_known).unwrap();
     // The streaming reader (used by `anju import`) must read exactly the same, in batches.
     let mut streamed = Vec::new();
-    let summary = anju_io::stream::stream_estates(&p, &all_known, 1, |batch, _| streamed.extend(batch)).unwrap();
+    let summary =
+        anju_io::stream::stream_estates(&p, &all_known, 1, |batch, _| streamed.extend(batch))
+            .unwrap();
     assert_eq!(streamed, whole.rows);
     assert_eq!(summary.errors, whole.errors);
     assert_eq!(summary.header_row, whole.header_row);
