@@ -467,17 +467,21 @@ async fn export_estates(
         if !missing.is_empty() {
             names.extend(store.division_names(&missing).await?);
         }
+        let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
+        let buildings = store.buildings_of(&ids).await?;
         for m in &page {
             let e = anju_store::convert::estate_from_model(m);
             let el = assessor.assess(&e);
-            let mode = anju_domain::Mode::from_key(&m.suggested_mode)
-                .unwrap_or(anju_domain::Mode::Comprehensive);
+            let mode = anju_domain::suggest_mode(
+                buildings.get(&m.id).map_or(&[][..], |b| b.as_slice()),
+                &s.policy,
+            );
             w.write(&ExportEstate {
                 division_name: names.get(&m.division_code).cloned().unwrap_or_default(),
                 eligible: m.eligible,
                 ineligible_reasons: el.failed_reasons(s.lang),
-                mode: mode.label().get(s.lang).to_string(),
-                mode_reason: String::new(),
+                mode: mode.mode.label().get(s.lang).to_string(),
+                mode_reason: mode.reason.get(s.lang).to_string(),
                 estate: e,
             })?;
             n += 1;
