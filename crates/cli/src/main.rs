@@ -118,6 +118,9 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
     },
+    /// 账户管理 / accounts
+    #[command(subcommand)]
+    User(UserCmd),
     /// 启动网页服务 / serve the web application
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -174,6 +177,31 @@ pub enum ExportCmd {
         eligible: bool,
         #[arg(long, short)]
         output: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCmd {
+    /// 新建账户（密码从 ANJU_PASSWORD 或标准输入读取）/ add an account (password from ANJU_PASSWORD or standard input)
+    Add {
+        username: String,
+        /// 角色 / role: admin, division-admin, staff, street-staff, department, implementing-entity
+        #[arg(long)]
+        role: String,
+        /// 管辖范围（区划代码；仅 admin 可省略）/ scope division code (only admin may omit it)
+        #[arg(long)]
+        division: Option<String>,
+        /// 显示名称 / display name
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// 修改密码 / set a new password (from ANJU_PASSWORD or standard input)
+    Passwd { username: String },
+    /// 列出账户 / list accounts
+    List {
+        /// 只列此区划内的 / only those inside this division
+        #[arg(long)]
+        division: Option<String>,
     },
 }
 

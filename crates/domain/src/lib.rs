@@ -3,6 +3,7 @@
 //! No I/O, no async, no database: everything here is a function of its inputs, and every number a
 //! rule uses comes from [`policy::Policy`], never from a literal.
 
+pub mod account;
 pub mod division;
 pub mod eligibility;
 pub mod estate;
@@ -11,6 +12,7 @@ pub mod mode;
 pub mod policy;
 pub mod summary;
 
+pub use account::{Role, Scope};
 pub use division::{Division, DivisionCode, DivisionError, Level, TownKind};
 pub use eligibility::{assess, Eligibility, Rule, RuleResult};
 pub use estate::{

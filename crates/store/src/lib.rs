@@ -4,6 +4,7 @@
 //! an error, never a silent new file. Every change of business data writes its audit row in the
 //! same transaction.
 
+pub mod accounts;
 pub mod assess;
 pub mod audit;
 mod bulk;

@@ -7,7 +7,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Inventory)]
+        vec![Box::new(M0001Inventory), Box::new(M0002Accounts)]
     }
 }
 
@@ -239,5 +239,49 @@ impl MigrationTrait for M0001Inventory {
             m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+struct M0002Accounts;
+
+impl MigrationName for M0002Accounts {
+    fn name(&self) -> &str {
+        "m0002_accounts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0002Accounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(a("users"))
+                .col(id("id"))
+                .col(
+                    ColumnDef::new(a("username"))
+                        .string()
+                        .not_null()
+                        .unique_key(),
+                )
+                .col(text("display_name"))
+                .col(text("role"))
+                .col(text_null("scope_division"))
+                .col(text("password_hash"))
+                .col(
+                    ColumnDef::new(a("active"))
+                        .boolean()
+                        .not_null()
+                        .default(true),
+                )
+                .col(time("created_at"))
+                .col(time("updated_at"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(a("users")).to_owned())
+            .await
     }
 }

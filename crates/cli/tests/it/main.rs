@@ -3,6 +3,7 @@
 
 mod support;
 
+mod accounts;
 mod cli;
 mod import;
 mod store;

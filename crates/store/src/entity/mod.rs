@@ -4,3 +4,4 @@ pub mod audit_log;
 pub mod building;
 pub mod division;
 pub mod estate;
+pub mod user;

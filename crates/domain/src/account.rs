@@ -1,0 +1,162 @@
+//! Accounts and their jurisdiction (DOMAIN §2): every user sees and changes only what lies inside
+//! the division their account is scoped to.
+
+use crate::division::{DivisionCode, Level};
+use serde::{Deserialize, Serialize};
+
+/// What a user is (角色).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// 系统管理员: the whole country.
+    Admin,
+    /// 省/市/县 管理员: manages accounts and data in their division.
+    DivisionAdmin,
+    /// 省/市/县 工作人员
+    Staff,
+    /// 街道、社区工作人员
+    StreetStaff,
+    /// 责任单位（部门）用户
+    Department,
+    /// 实施主体用户
+    ImplementingEntity,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Admin,
+        Role::DivisionAdmin,
+        Role::Staff,
+        Role::StreetStaff,
+        Role::Department,
+        Role::ImplementingEntity,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::DivisionAdmin => "division-admin",
+            Role::Staff => "staff",
+            Role::StreetStaff => "street-staff",
+            Role::Department => "department",
+            Role::ImplementingEntity => "implementing-entity",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Admin => "系统管理员",
+            Role::DivisionAdmin => "区划管理员",
+            Role::Staff => "工作人员",
+            Role::StreetStaff => "街道社区工作人员",
+            Role::Department => "责任单位",
+            Role::ImplementingEntity => "实施主体",
+        }
+    }
+
+    /// Whether this role manages accounts inside its scope.
+    pub fn manages_accounts(self) -> bool {
+        matches!(self, Role::Admin | Role::DivisionAdmin)
+    }
+}
+
+/// The jurisdiction of an account: the whole country, or one division and everything under it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    All,
+    Division(DivisionCode),
+}
+
+impl Scope {
+    /// Whether a record in division `code` is inside this scope.
+    pub fn contains(&self, code: &DivisionCode) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Division(d) => d.contains(code),
+        }
+    }
+
+    /// Whether `other` lies wholly inside this scope (an administrator may only create accounts
+    /// inside their own).
+    pub fn covers(&self, other: &Scope) -> bool {
+        match (self, other) {
+            (Scope::All, _) => true,
+            (Scope::Division(_), Scope::All) => false,
+            (Scope::Division(a), Scope::Division(b)) => a.contains(b),
+        }
+    }
+
+    pub fn level(&self) -> Option<Level> {
+        match self {
+            Scope::All => None,
+            Scope::Division(d) => Some(d.level()),
+        }
+    }
+}
+
+/// Why an account cannot be made as asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AccountError {
+    #[error("用户名须为3–64位字母、数字、-、_或. / a username has 3–64 letters, digits, -, _ or .: {0:?}")]
+    Username(String),
+    #[error("密码至少需要{min}个字符 / a password needs at least {min} characters")]
+    PasswordTooShort { min: usize },
+    #[error("只有系统管理员的范围可以是全国 / only an administrator may have the whole country as scope")]
+    ScopeRequired,
+}
+
+/// Checks a username.
+pub fn check_username(s: &str) -> Result<(), AccountError> {
+    let ok = (3..=64).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(AccountError::Username(s.to_string()))
+    }
+}
+
+/// Checks a password against the minimum length of the policy.
+pub fn check_password(s: &str, min: usize) -> Result<(), AccountError> {
+    if s.chars().count() >= min {
+        Ok(())
+    } else {
+        Err(AccountError::PasswordTooShort { min })
+    }
+}
+
+/// Checks that a role fits its scope: only `Admin` may be unscoped.
+pub fn check_scope(role: Role, scope: &Scope) -> Result<(), AccountError> {
+    match (role, scope) {
+        (Role::Admin, _) | (_, Scope::Division(_)) => Ok(()),
+        (_, Scope::All) => Err(AccountError::ScopeRequired),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_nest_by_prefix() {
+        let county = Scope::Division(DivisionCode::parse_short("340104").unwrap());
+        let city = Scope::Division(DivisionCode::parse_short("3401").unwrap());
+        let other = DivisionCode::parse("340202013001").unwrap();
+        let inside = DivisionCode::parse("340104001001").unwrap();
+        assert!(county.contains(&inside) && !county.contains(&other));
+        assert!(city.covers(&county) && !county.covers(&city));
+        assert!(Scope::All.covers(&city) && !city.covers(&Scope::All));
+        assert!(check_scope(Role::Staff, &Scope::All).is_err());
+        assert!(check_scope(Role::Admin, &Scope::All).is_ok());
+        assert!(check_username("county-340104").is_ok() && check_username("a b").is_err());
+        assert!(check_password("short", 8).is_err() && check_password("anju-demo", 8).is_ok());
+        for r in Role::ALL {
+            assert_eq!(Role::from_key(r.key()), Some(r));
+        }
+    }
+}
