@@ -709,6 +709,7 @@ async fn demo(
     }
     let sum = store.summary(None).await?;
     print_summary(&sum, s.lang);
+    demo_accounts(&store, s.lang).await?;
     if no_serve {
         return Ok(exit::OK);
     }
@@ -824,4 +825,76 @@ async fn user(s: &Settings, cmd: UserCmd) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
     }
+}
+
+/// The demo's password for every demo account.
+const DEMO_PASSWORD: &str = "anju-demo";
+
+/// Creates the demo accounts once: `admin`, `province-34`, and one per city and county named by
+/// its code (`city-3408`, `county-340802`), all with the password `anju-demo`.
+async fn demo_accounts(store: &Store, lang: Lang) -> anyhow::Result<()> {
+    use anju_domain::{Level, Role, Scope};
+    if store.list_users(&Scope::All).await?.is_empty() {
+        let ctx = WriteCtx::new("demo", Some("demo".into()));
+        store
+            .add_user(
+                &ctx,
+                "admin",
+                "系统管理员",
+                Role::Admin,
+                Scope::All,
+                DEMO_PASSWORD,
+            )
+            .await?;
+        for p in store.child_divisions(None).await? {
+            store
+                .add_user(
+                    &ctx,
+                    &format!("province-{}", p.code.prefix()),
+                    &p.name,
+                    Role::DivisionAdmin,
+                    Scope::Division(p.code),
+                    DEMO_PASSWORD,
+                )
+                .await?;
+            for c in store.child_divisions(Some(&p.code)).await? {
+                store
+                    .add_user(
+                        &ctx,
+                        &format!("city-{}", c.code.prefix()),
+                        &c.name,
+                        Role::DivisionAdmin,
+                        Scope::Division(c.code),
+                        DEMO_PASSWORD,
+                    )
+                    .await?;
+                for k in store
+                    .child_divisions(Some(&c.code))
+                    .await?
+                    .into_iter()
+                    .filter(|k| k.level() == Level::County)
+                {
+                    store
+                        .add_user(
+                            &ctx,
+                            &format!("county-{}", k.code.prefix()),
+                            &k.name,
+                            Role::DivisionAdmin,
+                            Scope::Division(k.code),
+                            DEMO_PASSWORD,
+                        )
+                        .await?;
+                }
+            }
+        }
+    }
+    let n = store.list_users(&Scope::All).await?.len();
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("演示账户（共{n}个，密码均为 {DEMO_PASSWORD}）：admin、province-34、city-3401 等各市、county-340102 等各县区"),
+            Lang::En => format!("demo accounts ({n}, all with the password {DEMO_PASSWORD}): admin, province-34, city-3401 and every city, county-340102 and every county"),
+        }
+    );
+    Ok(())
 }
