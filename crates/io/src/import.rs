@@ -3,7 +3,7 @@
 //! its type. Every bad cell is reported with the row number Excel shows, the column header, the value
 //! and what was expected; a sheet with any error imports nothing (the caller's transaction).
 
-use crate::columns::{Field, HeaderIndex, Kind, BUILDING_FIELDS, ESTATE_FIELDS};
+use crate::columns::{Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS};
 use crate::normalize::squeeze;
 use crate::sheet::Grid;
 use crate::value::{self, Expected};
@@ -791,17 +791,4 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
         errors,
         ignored_headers: layout.ignored,
     })
-}
-
-/// The header of a field by key, for the caller's own errors.
-pub fn header_of(fields: &[Field], key: &str) -> &'static str {
-    fields
-        .iter()
-        .find(|f| f.key == key)
-        .map_or("", |f| f.header)
-}
-
-/// Whether a field kind is a yes/no column (for templates).
-pub fn is_yes_no(kind: Kind) -> bool {
-    kind == Kind::YesNo
 }

@@ -429,7 +429,7 @@ pub fn write_errors_out(
     for e in errors {
         by_row.entry(e.row - 1).or_default().push(e);
     }
-    let (end_r, end_c) = grid.range.end().unwrap_or((0, 0));
+    let (_, end_c) = grid.range.end().unwrap_or((0, 0));
     for (r, row) in grid.range.rows().enumerate() {
         let ar = r0 + r as u32;
         for (c, cell) in row.iter().enumerate() {
@@ -476,7 +476,6 @@ pub fn write_errors_out(
         ws.write_string_with_format(r, msg_col, text, &bad)
             .map_err(xerr)?;
     }
-    let _ = end_r;
     ws.set_column_width(msg_col, 60).map_err(xerr)?;
     wb.save(path).map_err(xerr)
 }

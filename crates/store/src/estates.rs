@@ -10,8 +10,8 @@ use anju_domain::{suggest_mode, Building, DivisionCode, Estate, Mode};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
-    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
+    ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -785,7 +785,6 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
             }
         }
     }
-    let _ = txn.get_database_backend();
     Ok(())
 }
 

@@ -1,6 +1,5 @@
 //! Totals by division, computed in the database.
 
-use crate::entity::estate;
 use crate::{Result, Store};
 use anju_domain::{DivisionCode, Level, Summary, SummaryLine, Totals};
 use sea_orm::{FromQueryResult, Statement};
@@ -31,7 +30,6 @@ impl Store {
             ),
             None => (Level::Province.prefix_len(), None),
         };
-        let _ = estate::Entity;
         // SUM over integers is numeric in PostgreSQL: cast back to bigint.
         let e = "CASE WHEN eligible THEN 1 ELSE 0 END";
         let mut sql = format!(
