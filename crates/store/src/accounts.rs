@@ -30,7 +30,7 @@ pub struct Account {
     pub active: bool,
 }
 
-fn account(m: &user::Model) -> Account {
+pub(crate) fn account(m: &user::Model) -> Account {
     Account {
         id: m.id,
         username: m.username.clone(),

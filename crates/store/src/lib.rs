@@ -13,6 +13,8 @@ pub mod divisions;
 pub mod entity;
 pub mod estates;
 pub mod migration;
+pub mod scoped;
+pub mod sessions;
 pub mod summary;
 
 pub use assess::Assessor;

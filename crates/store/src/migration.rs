@@ -7,7 +7,11 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(M0001Inventory), Box::new(M0002Accounts)]
+        vec![
+            Box::new(M0001Inventory),
+            Box::new(M0002Accounts),
+            Box::new(M0003Sessions),
+        ]
     }
 }
 
@@ -283,5 +287,88 @@ impl MigrationTrait for M0002Accounts {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(a("users")).to_owned())
             .await
+    }
+}
+
+struct M0003Sessions;
+
+impl MigrationName for M0003Sessions {
+    fn name(&self) -> &str {
+        "m0003_sessions"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0003Sessions {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let user_fk = |table: &str| {
+            ForeignKey::create()
+                .name(format!("{table}_user"))
+                .from(a(table), a("user_id"))
+                .to(a("users"), a("id"))
+                .on_delete(ForeignKeyAction::Cascade)
+                .to_owned()
+        };
+        // Sessions and API tokens are stored by the SHA-256 of their secret, never the secret.
+        m.create_table(
+            Table::create()
+                .table(a("sessions"))
+                .col(
+                    ColumnDef::new(a("id"))
+                        .string_len(64)
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(big("user_id"))
+                .col(text("csrf_token"))
+                .col(time("created_at"))
+                .col(time("expires_at"))
+                .foreign_key(&mut user_fk("sessions"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("api_tokens"))
+                .col(id("id"))
+                .col(
+                    ColumnDef::new(a("token_hash"))
+                        .string_len(64)
+                        .not_null()
+                        .unique_key(),
+                )
+                .col(big("user_id"))
+                .col(text("name"))
+                .col(time("created_at"))
+                .foreign_key(&mut user_fk("api_tokens"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("login_attempts"))
+                .col(id("id"))
+                .col(text("username"))
+                .col(time("at"))
+                .col(flag("success"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("login_attempts_user_at")
+                .table(a("login_attempts"))
+                .col(a("username"))
+                .col(a("at"))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["login_attempts", "api_tokens", "sessions"] {
+            m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
+        }
+        Ok(())
     }
 }

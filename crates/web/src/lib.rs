@@ -1,91 +1,109 @@
-//! anju-web: the HTTP server. For now the health check and a read-only overview of the inventory;
-//! the staff application (accounts, scoped pages, JSON API) builds on this.
+//! anju-web: the HTTP server — the JSON API under `/api/v1`, the staff pages, sessions in the
+//! database and one guard for jurisdiction. The server keeps no state of its own between requests,
+//! so several processes can serve one PostgreSQL.
 
-use anju_domain::summary::m2;
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod pages;
+
+use anju_domain::Policy;
 use anju_store::Store;
-use axum::extract::State;
-use axum::response::Html;
 use axum::routing::get;
 use axum::Router;
 use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
 
-/// The application's routes.
-pub fn router(store: Store) -> Router {
+/// Settings of the web application.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    pub policy: Policy,
+    pub reference_year: i32,
+    /// Demo mode shows the demo accounts on the login page.
+    pub demo: bool,
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    pub session_hours: i64,
+    /// Failed logins of one username within `throttle_minutes` before it is refused for a while.
+    pub throttle_failures: u64,
+    pub throttle_minutes: i64,
+    /// Largest request body (an uploaded survey sheet), bytes.
+    pub max_body_bytes: usize,
+    /// A tile server URL template for the map (e.g. 天地图); none means the offline map.
+    pub tile_url: Option<String>,
+}
+
+impl WebSettings {
+    pub fn new(policy: Policy, reference_year: i32) -> Self {
+        WebSettings {
+            policy,
+            reference_year,
+            demo: false,
+            secure_cookies: false,
+            session_hours: 12,
+            throttle_failures: 5,
+            throttle_minutes: 15,
+            max_body_bytes: 64 * 1024 * 1024,
+            tile_url: None,
+        }
+    }
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub web: Arc<WebSettings>,
+}
+
+impl AppState {
+    pub async fn assessor(&self) -> Result<anju_store::Assessor, error::ApiError> {
+        Ok(self
+            .store
+            .assessor(self.web.policy.clone(), self.web.reference_year)
+            .await?)
+    }
+}
+
+/// The application's routes and layers.
+pub fn router(store: Store, web: WebSettings) -> Router {
+    let max_body = web.max_body_bytes;
+    let state = AppState {
+        store,
+        web: Arc::new(web),
+    };
     Router::new()
         .route("/healthz", get(healthz))
-        .route("/", get(overview))
-        .with_state(store)
+        .merge(api::routes())
+        .merge(pages::routes())
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(60),
+        ))
+        .layer(TraceLayer::new_for_http())
 }
 
 /// Serves on `listener` until `shutdown` completes (tests and the binary start it the same way).
 pub async fn launch_with_listener(
     store: Store,
+    web: WebSettings,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(store))
+    axum::serve(listener, router(store, web))
         .with_graceful_shutdown(shutdown)
         .await
 }
 
 async fn healthz() -> &'static str {
     "ok"
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-async fn overview(
-    State(store): State<Store>,
-) -> Result<Html<String>, (axum::http::StatusCode, String)> {
-    let s = store.summary(None).await.map_err(|e| {
-        tracing::error!("summary failed: {e}");
-        (
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            "内部错误 / internal error".to_string(),
-        )
-    })?;
-    let mut rows = String::new();
-    let mut parts = s.parts.clone();
-    // One level further down when there is a single province.
-    if parts.len() == 1 {
-        if let Ok(code) = anju_domain::DivisionCode::parse(&parts[0].division_code) {
-            if let Ok(sub) = store.summary(Some(&code)).await {
-                parts = sub.parts;
-            }
-        }
-    }
-    for p in &parts {
-        let t = &p.totals;
-        rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.2}</td><td>{}</td></tr>",
-            esc(&p.division_code),
-            esc(&p.division_name),
-            t.estates,
-            t.buildings,
-            t.households,
-            m2(t.floor_area_centi_m2) / 10_000.0,
-            t.eligible_estates
-        ));
-    }
-    let t = &s.totals;
-    Ok(Html(format!(
-        r#"<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>安居 · 老旧小区改造</title>
-<style>body{{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:2rem;color:#222}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3rem .6rem;text-align:right}}td:nth-child(2),th:nth-child(2){{text-align:left}}.k{{display:inline-block;margin-right:2rem}}.k b{{font-size:1.6rem;display:block}}</style></head>
-<body><h1>安居 · 城镇老旧小区改造 <small>anju</small></h1>
-<p><span class="k"><b>{}</b>小区 estates</span><span class="k"><b>{}</b>楼栋 buildings</span><span class="k"><b>{}</b>户 households</span><span class="k"><b>{:.2}</b>万㎡ floor area</span><span class="k"><b>{}</b>符合条件 eligible</span></p>
-<table><thead><tr><th>代码</th><th>区划 division</th><th>小区</th><th>楼栋</th><th>户数</th><th>万㎡</th><th>符合条件</th></tr></thead><tbody>{}</tbody></table>
-<p><a href="/healthz">/healthz</a></p></body></html>"#,
-        t.estates,
-        t.buildings,
-        t.households,
-        m2(t.floor_area_centi_m2) / 10_000.0,
-        t.eligible_estates,
-        rows
-    )))
 }

@@ -5,5 +5,6 @@ mod support;
 
 mod accounts;
 mod cli;
+mod http;
 mod import;
 mod store;

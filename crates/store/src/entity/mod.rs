@@ -1,7 +1,10 @@
 //! SeaORM entities: one set for SQLite and PostgreSQL.
 
+pub mod api_token;
 pub mod audit_log;
 pub mod building;
 pub mod division;
 pub mod estate;
+pub mod login_attempt;
+pub mod session;
 pub mod user;

@@ -1,0 +1,470 @@
+//! The web application over real HTTP: `spawn_app()` serves on port 0 against a fresh database,
+//! on both backends.
+
+use crate::db_test;
+use crate::support::*;
+use anju_domain::{DivisionCode, Estate, Policy, Role, Scope};
+use anju_store::WriteCtx;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+pub struct App {
+    pub base: String,
+    pub hefei_estate: i64,
+    pub wuhu_estate: i64,
+}
+
+fn div(s: &str) -> Scope {
+    Scope::Division(DivisionCode::parse_short(s).unwrap())
+}
+
+fn estate(name: &str, division: &str, year: i32) -> Estate {
+    Estate {
+        name: name.into(),
+        division_code: division.into(),
+        address: "测试路".into(),
+        year_completed: Some(year),
+        building_count: 2,
+        households: 100,
+        floor_area_centi_m2: 740_000,
+        ..Default::default()
+    }
+}
+
+pub const PASSWORD: &str = "anju-demo";
+
+/// The accounts every HTTP test has: (username, role, scope).
+pub fn accounts() -> Vec<(&'static str, Role, Scope)> {
+    vec![
+        ("admin", Role::Admin, Scope::All),
+        ("province-34", Role::DivisionAdmin, div("34")),
+        ("city-3401", Role::DivisionAdmin, div("3401")),
+        ("city-3402", Role::DivisionAdmin, div("3402")),
+        ("county-340104", Role::Staff, div("340104")),
+        ("street-340104001", Role::StreetStaff, div("340104001")),
+        ("dept-340104", Role::Department, div("340104")),
+        ("builder-340104", Role::ImplementingEntity, div("340104")),
+    ]
+}
+
+/// Starts the real server on port 0 against the test database, with estates in 合肥 (蜀山区) and 芜湖.
+pub async fn spawn_app(db: &TestDb) -> App {
+    let ctx = WriteCtx::new("test", None);
+    for (u, r, s) in accounts() {
+        db.store.add_user(&ctx, u, u, r, s, PASSWORD).await.unwrap();
+    }
+    let a = db.store.assessor(Policy::national(), 2026).await.unwrap();
+    let list = vec![
+        estate("梅山小区", "340104001001", 1995),
+        estate("绩溪新村", "340104001002", 1988),
+        estate("新世纪花园", "340104001001", 2008),
+        estate("镜湖小区", "340202013001", 1990),
+    ];
+    let (_, ids) = {
+        let txn = db.store.begin().await.unwrap();
+        let r = db
+            .store
+            .upsert_estates_in(&txn, &ctx, &list, &a)
+            .await
+            .unwrap();
+        txn.commit().await.unwrap();
+        r
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let store = db.store.clone();
+    let mut web = anju_web::WebSettings::new(Policy::national(), 2026);
+    web.demo = true;
+    tokio::spawn(async move {
+        anju_web::launch_with_listener(store, web, listener, std::future::pending())
+            .await
+            .unwrap()
+    });
+    App {
+        base,
+        hefei_estate: ids[0],
+        wuhu_estate: ids[3],
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// Logs in; returns the client (holding the cookie) and the CSRF token.
+pub async fn login(app: &App, user: &str) -> (reqwest::Client, String) {
+    let c = client();
+    let r = c
+        .post(format!("{}/api/v1/session", app.base))
+        .json(&json!({"username": user, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "login {user}");
+    let v: Value = r.json().await.unwrap();
+    (c, v["csrf_token"].as_str().unwrap().to_string())
+}
+
+db_test!(healthz_openapi_and_401_without_login, |db| {
+    let app = spawn_app(&db).await;
+    let c = client();
+    assert_eq!(
+        c.get(format!("{}/healthz", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "ok"
+    );
+    let spec: Value = c
+        .get(format!("{}/api/openapi.json", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        spec["paths"]["/api/v1/estates"]["get"].is_object(),
+        "{spec}"
+    );
+    assert!(spec["paths"]["/api/v1/estates/{id}"]["patch"].is_object());
+    let id = app.hefei_estate;
+    for (method, path) in [
+        ("GET", "/api/v1/session".to_string()),
+        ("DELETE", "/api/v1/session".to_string()),
+        ("GET", "/api/v1/estates".to_string()),
+        ("GET", format!("/api/v1/estates/{id}")),
+        ("PATCH", format!("/api/v1/estates/{id}")),
+        ("GET", format!("/api/v1/estates/{id}/history")),
+        ("GET", "/api/v1/summary".to_string()),
+        ("GET", "/api/v1/divisions".to_string()),
+        ("GET", "/api/v1/audit".to_string()),
+        ("GET", "/api/v1/users".to_string()),
+        ("POST", "/api/v1/users".to_string()),
+        ("POST", "/api/v1/tokens".to_string()),
+    ] {
+        let r = c
+            .request(method.parse().unwrap(), format!("{}{path}", app.base))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["code"], "unauthorized", "{method} {path}");
+    }
+});
+
+db_test!(session_login_logout_and_throttling, |db| {
+    let app = spawn_app(&db).await;
+    let c = client();
+    let r = c
+        .post(format!("{}/api/v1/session", app.base))
+        .json(&json!({"username": "county-340104", "password": "wrong-one"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let (c, csrf) = login(&app, "county-340104").await;
+    let me: Value = c
+        .get(format!("{}/api/v1/session", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["scope"], "340104000000");
+    assert_eq!(me["role"], "staff");
+    // Logging out needs the CSRF token too.
+    let r = c
+        .delete(format!("{}/api/v1/session", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .delete(format!("{}/api/v1/session", app.base))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = c
+        .get(format!("{}/api/v1/estates", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "the session is gone");
+    // Five failures lock the username for a while, even for the right password.
+    for _ in 0..5 {
+        let r = client()
+            .post(format!("{}/api/v1/session", app.base))
+            .json(&json!({"username": "city-3402", "password": "nope-nope"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = client()
+        .post(format!("{}/api/v1/session", app.base))
+        .json(&json!({"username": "city-3402", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["code"], "throttled");
+});
+
+db_test!(
+    csrf_is_required_for_changes_by_cookie_but_not_by_token,
+    |db| {
+        let app = spawn_app(&db).await;
+        let (c, csrf) = login(&app, "county-340104").await;
+        let url = format!("{}/api/v1/estates/{}", app.base, app.hefei_estate);
+        let r = c
+            .patch(&url)
+            .json(&json!({"households": 120}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(r.json::<Value>().await.unwrap()["code"], "csrf");
+        let r = c
+            .patch(&url)
+            .header("x-csrf-token", "forged")
+            .json(&json!({"households": 120}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = c
+            .patch(&url)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"households": 120}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.json::<Value>().await.unwrap()["households"], 120);
+        // An API token carries no ambient authority: no CSRF token needed.
+        let r = c
+            .post(format!("{}/api/v1/tokens", app.base))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"name": "etl"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let token = r.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let r = reqwest::Client::new()
+            .patch(&url)
+            .bearer_auth(&token)
+            .json(&json!({"households": 121}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = reqwest::Client::new()
+            .get(&url)
+            .bearer_auth("anju_not-a-token")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+);
+
+db_test!(list_filter_edit_validation_and_history, |db| {
+    let app = spawn_app(&db).await;
+    let (c, csrf) = login(&app, "city-3401").await;
+    let v: Value = c
+        .get(format!(
+            "{}/api/v1/estates?per_page=2&page=1&sort=name",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["total"], 3, "{v}");
+    assert_eq!(v["items"].as_array().unwrap().len(), 2);
+    let v: Value = c
+        .get(format!("{}/api/v1/estates?q=梅山", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["items"][0]["name"], "梅山小区");
+    let v: Value = c
+        .get(format!("{}/api/v1/estates?eligible=false", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["items"][0]["name"], "新世纪花园");
+    assert_eq!(v["items"][0]["failed_rules"][0], "completed_before_cutoff");
+
+    let url = format!("{}/api/v1/estates/{}", app.base, app.hefei_estate);
+    let r = c
+        .patch(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"year_completed": 1800, "households": -1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let v: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = v["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["year_completed", "households"]);
+    let r = c
+        .patch(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"year_completed": 2003}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let d: Value = r.json().await.unwrap();
+    assert_eq!(d["eligible"], false, "eligibility follows the edit");
+    assert!(d["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["passed"] == false && r["reason"].as_str().unwrap().contains("2003年建成")));
+    let h: Value = c
+        .get(format!("{url}/history"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = h.as_array().unwrap().last().unwrap();
+    assert_eq!(last["actor"], "user:city-3401");
+    assert_eq!(last["before"]["year_completed"], 1995);
+    assert_eq!(last["after"]["year_completed"], 2003);
+    let s: Value = c
+        .get(format!("{}/api/v1/summary", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(s["estates"], 3);
+    assert_eq!(s["division_name"], "合肥市");
+});
+
+db_test!(nothing_leaks_outside_a_scope, |db| {
+    let app = spawn_app(&db).await;
+    for (user, role, scope) in accounts() {
+        // The estate outside this account's jurisdiction (none for the whole country or province).
+        let (outside, outside_div) = match user {
+            "admin" | "province-34" => continue,
+            "city-3402" => (app.hefei_estate, "340104"),
+            _ => (app.wuhu_estate, "340202"),
+        };
+        let (c, csrf) = login(&app, user).await;
+        let get = |path: String| {
+            let c = c.clone();
+            let base = app.base.clone();
+            async move { c.get(format!("{base}{path}")).send().await.unwrap() }
+        };
+        for path in [
+            format!("/api/v1/estates/{outside}"),
+            format!("/api/v1/estates/{outside}/history"),
+            format!("/api/v1/summary?division={outside_div}"),
+            format!("/api/v1/divisions?parent={outside_div}"),
+        ] {
+            let r = get(path.clone()).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} GET {path}");
+        }
+        let r = c
+            .patch(format!("{}/api/v1/estates/{outside}", app.base))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"households": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} PATCH");
+        let v: Value = get(format!("/api/v1/estates?division={outside_div}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["total"], 0, "{user} list of another division");
+        let v: Value = get("/api/v1/estates?per_page=200".into())
+            .await
+            .json()
+            .await
+            .unwrap();
+        for it in v["items"].as_array().unwrap() {
+            let code = DivisionCode::parse(it["division_code"].as_str().unwrap()).unwrap();
+            assert!(scope.contains(&code), "{user} sees {code}");
+        }
+        let s: Value = get("/api/v1/summary".into()).await.json().await.unwrap();
+        for p in s["parts"].as_array().unwrap() {
+            assert!(
+                scope.contains(&DivisionCode::parse(p["division_code"].as_str().unwrap()).unwrap()),
+                "{user} summary part {p}"
+            );
+        }
+        if role.manages_accounts() {
+            let users: Value = get("/api/v1/users".into()).await.json().await.unwrap();
+            assert!(
+                users.as_array().unwrap().iter().all(|u| u["scope"]
+                    .as_str()
+                    .is_some_and(|s| scope.contains(&DivisionCode::parse(s).unwrap()))),
+                "{user} users {users}"
+            );
+            let audit: Value = get("/api/v1/audit".into()).await.json().await.unwrap();
+            assert!(!audit.as_array().unwrap().is_empty());
+            assert!(
+                audit.as_array().unwrap().iter().all(|a| a["division_code"]
+                    .as_str()
+                    .is_some_and(|s| scope.contains(&DivisionCode::parse(s).unwrap()))),
+                "{user} audit"
+            );
+            // An administrator cannot make an account outside their scope.
+            let r = c.post(format!("{}/api/v1/users", app.base)).header("x-csrf-token", &csrf).json(&json!({"username": format!("x-{user}"), "role": "staff", "division": outside_div, "password": PASSWORD})).send().await.unwrap();
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user} creates outside");
+        } else {
+            let r = get("/api/v1/audit".into()).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user} audit");
+        }
+    }
+    // The administrator sees both.
+    let (c, _) = login(&app, "admin").await;
+    let v: Value = c
+        .get(format!("{}/api/v1/estates", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["total"], 4);
+});

@@ -1,0 +1,493 @@
+//! The one guard for jurisdiction: every read and write of business data on behalf of a user goes
+//! through [`Scoped`], which filters by the user's scope. A record outside the scope is "not found"
+//! for reads and writes alike. The web layer only ever holds a `Scoped`.
+
+use crate::assess::Assessor;
+use crate::audit::{AuditBatch, WriteCtx};
+use crate::convert::{building_from_model, estate_from_model, json};
+use crate::entity::{audit_log, building, estate};
+use crate::{Result, Store, StoreError};
+use anju_domain::{DivisionCode, Estate, ManagementMode, PropertyType, Scope, Summary};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveValue::{Set, Unchanged},
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
+use serde::Deserialize;
+
+/// An estate on the map.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MapPoint {
+    pub id: i64,
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+    pub eligible: bool,
+}
+
+type RawPoint = (i64, String, Option<f64>, Option<f64>, bool);
+
+/// A store seen through a user's scope.
+#[derive(Clone, Debug)]
+pub struct Scoped {
+    store: Store,
+    pub scope: Scope,
+}
+
+/// How the estate list is sorted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Id,
+    Name,
+    Year,
+    Households,
+    Area,
+}
+
+/// A page of the estate list.
+#[derive(Debug, Clone, Default)]
+pub struct EstateFilter {
+    pub division: Option<DivisionCode>,
+    pub q: Option<String>,
+    pub eligible: Option<bool>,
+    pub sort: Sort,
+    pub desc: bool,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+/// Fields a user may change on an estate page (the division is not one: moving an estate is a
+/// different act, and could move it out of the editor's scope).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EstatePatch {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub year_completed: Option<i32>,
+    pub building_count: Option<i32>,
+    pub households: Option<i32>,
+    pub floor_area_m2: Option<f64>,
+    pub property_type: Option<String>,
+    pub management_mode: Option<String>,
+    pub urban_village: Option<bool>,
+    pub mostly_self_built: Option<bool>,
+    pub expropriation_or_rebuild_planned: Option<bool>,
+    pub historic_protection: Option<bool>,
+    pub willingness_pct: Option<f64>,
+    pub last_renovated_year: Option<i32>,
+    pub planned_demolition_year: Option<i32>,
+}
+
+/// A field of a patch that is not acceptable, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl EstatePatch {
+    /// Applies the patch to an estate, checking every field; all errors are returned at once.
+    pub fn apply(&self, e: &mut Estate) -> std::result::Result<(), Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let mut err = |field, message: &str| {
+            errs.push(FieldError {
+                field,
+                message: message.to_string(),
+            })
+        };
+        if let Some(n) = &self.name {
+            if n.trim().is_empty() {
+                err("name", "小区名称不能为空 / the name cannot be empty");
+            } else {
+                e.name = n.trim().to_string();
+            }
+        }
+        if let Some(a) = &self.address {
+            e.address = a.trim().to_string();
+        }
+        let year_ok = |y: i32| (1900..=2100).contains(&y);
+        if let Some(y) = self.year_completed {
+            if year_ok(y) {
+                e.year_completed = Some(y)
+            } else {
+                err(
+                    "year_completed",
+                    "建成年份应在1900–2100之间 / a year 1900–2100",
+                )
+            }
+        }
+        for (field, v, target) in [
+            ("building_count", self.building_count, &mut e.building_count),
+            ("households", self.households, &mut e.households),
+        ] {
+            if let Some(v) = v {
+                if v >= 0 {
+                    *target = v
+                } else {
+                    err(field, "应为不小于0的整数 / a whole number, 0 or more")
+                }
+            }
+        }
+        if let Some(a) = self.floor_area_m2 {
+            if a.is_finite() && (0.0..1e10).contains(&a) {
+                e.floor_area_centi_m2 = (a * 100.0).round() as i64
+            } else {
+                err(
+                    "floor_area_m2",
+                    "建筑面积应为不小于0的数 / an area, 0 or more",
+                )
+            }
+        }
+        if let Some(p) = &self.property_type {
+            match PropertyType::from_label(p) {
+                Some(p) => e.property_type = Some(p),
+                None => err(
+                    "property_type",
+                    "不是已知的产权性质 / not a known property type",
+                ),
+            }
+        }
+        if let Some(m) = &self.management_mode {
+            match ManagementMode::from_label(m) {
+                Some(m) => e.management_mode = Some(m),
+                None => err(
+                    "management_mode",
+                    "不是已知的管理模式 / not a known management mode",
+                ),
+            }
+        }
+        if let Some(v) = self.urban_village {
+            e.urban_village = v
+        }
+        if let Some(v) = self.mostly_self_built {
+            e.mostly_self_built = v
+        }
+        if let Some(v) = self.expropriation_or_rebuild_planned {
+            e.expropriation_or_rebuild_planned = v
+        }
+        if let Some(v) = self.historic_protection {
+            e.historic_protection = v
+        }
+        if let Some(w) = self.willingness_pct {
+            if (0.0..=100.0).contains(&w) {
+                e.willingness_pct = Some(w)
+            } else {
+                err(
+                    "willingness_pct",
+                    "改造意愿应在0–100之间 / a percentage 0–100",
+                )
+            }
+        }
+        if let Some(y) = self.last_renovated_year {
+            if year_ok(y) {
+                e.last_renovated_year = Some(y)
+            } else {
+                err(
+                    "last_renovated_year",
+                    "年份应在1900–2100之间 / a year 1900–2100",
+                )
+            }
+        }
+        if let Some(y) = self.planned_demolition_year {
+            if year_ok(y) {
+                e.planned_demolition_year = Some(y)
+            } else {
+                err(
+                    "planned_demolition_year",
+                    "年份应在1900–2100之间 / a year 1900–2100",
+                )
+            }
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+}
+
+/// Why an update failed.
+#[derive(Debug)]
+pub enum UpdateError {
+    Invalid(Vec<FieldError>),
+    Store(StoreError),
+}
+
+impl From<StoreError> for UpdateError {
+    fn from(e: StoreError) -> Self {
+        UpdateError::Store(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for UpdateError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        UpdateError::Store(e.into())
+    }
+}
+
+impl Store {
+    /// This store as seen by a user with `scope`.
+    pub fn scoped(&self, scope: Scope) -> Scoped {
+        Scoped {
+            store: self.clone(),
+            scope,
+        }
+    }
+}
+
+/// The condition that keeps a division-code column inside a scope.
+fn within(scope: &Scope, column: impl ColumnTrait) -> Condition {
+    match scope {
+        Scope::All => Condition::all(),
+        Scope::Division(d) => {
+            let (lo, hi) = d.range();
+            Condition::all().add(column.between(lo, hi))
+        }
+    }
+}
+
+impl Scoped {
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Whether a division lies inside the scope.
+    pub fn covers(&self, d: &DivisionCode) -> bool {
+        self.scope.contains(d)
+    }
+
+    /// The scope's own division, if any.
+    pub fn home(&self) -> Option<DivisionCode> {
+        match self.scope {
+            Scope::All => None,
+            Scope::Division(d) => Some(d),
+        }
+    }
+
+    /// A page of estates and the total that match.
+    pub async fn estates(&self, f: &EstateFilter) -> Result<(Vec<estate::Model>, u64)> {
+        let mut q =
+            estate::Entity::find().filter(within(&self.scope, estate::Column::DivisionCode));
+        if let Some(d) = &f.division {
+            let (lo, hi) = d.range();
+            q = q.filter(estate::Column::DivisionCode.between(lo, hi));
+        }
+        if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+            q = q.filter(
+                Condition::any()
+                    .add(estate::Column::Name.like(&pattern))
+                    .add(estate::Column::Address.like(&pattern))
+                    .add(estate::Column::Code.like(&pattern)),
+            );
+        }
+        if let Some(e) = f.eligible {
+            q = q.filter(estate::Column::Eligible.eq(e));
+        }
+        let total = q.clone().count(&self.store.db).await?;
+        let col = match f.sort {
+            Sort::Id => estate::Column::Id,
+            Sort::Name => estate::Column::Name,
+            Sort::Year => estate::Column::YearCompleted,
+            Sort::Households => estate::Column::Households,
+            Sort::Area => estate::Column::FloorAreaCentiM2,
+        };
+        q = if f.desc {
+            q.order_by_desc(col)
+        } else {
+            q.order_by_asc(col)
+        };
+        let per_page = f.per_page.clamp(1, 200);
+        let page = f.page.max(1);
+        let items = q
+            .order_by_asc(estate::Column::Id)
+            .offset((page - 1) * per_page)
+            .limit(per_page)
+            .all(&self.store.db)
+            .await?;
+        Ok((items, total))
+    }
+
+    /// One estate and its buildings, if it lies inside the scope.
+    pub async fn estate(&self, id: i64) -> Result<Option<(estate::Model, Vec<building::Model>)>> {
+        let found = estate::Entity::find_by_id(id)
+            .filter(within(&self.scope, estate::Column::DivisionCode))
+            .one(&self.store.db)
+            .await?;
+        let Some(e) = found else { return Ok(None) };
+        let bs = building::Entity::find()
+            .filter(building::Column::EstateId.eq(id))
+            .order_by_asc(building::Column::Id)
+            .all(&self.store.db)
+            .await?;
+        Ok(Some((e, bs)))
+    }
+
+    /// Changes an estate inside the scope, audited, with its eligibility derived again.
+    pub async fn update_estate(
+        &self,
+        ctx: &WriteCtx,
+        id: i64,
+        patch: &EstatePatch,
+        a: &Assessor,
+    ) -> std::result::Result<estate::Model, UpdateError> {
+        let txn = self.store.db.begin().await?;
+        let Some(m) = estate::Entity::find_by_id(id)
+            .filter(within(&self.scope, estate::Column::DivisionCode))
+            .one(&txn)
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("estate {id}")).into());
+        };
+        let before = estate_from_model(&m);
+        let mut after = before.clone();
+        patch.apply(&mut after).map_err(UpdateError::Invalid)?;
+        if after == before {
+            return Ok(m);
+        }
+        if after.name != before.name
+            && self
+                .store
+                .estate_by_key(&after.division_code, &after.name)
+                .await?
+                .is_some()
+        {
+            return Err(UpdateError::Invalid(vec![FieldError {
+                field: "name",
+                message:
+                    "同一社区内已有同名小区 / another estate in this neighbourhood has this name"
+                        .into(),
+            }]));
+        }
+        let (eligible, failed) = a.derived(&after);
+        let am = estate::ActiveModel {
+            id: Unchanged(m.id),
+            name: Set(after.name.clone()),
+            address: Set(after.address.clone()),
+            year_completed: Set(after.year_completed),
+            building_count: Set(after.building_count),
+            households: Set(after.households),
+            floor_area_centi_m2: Set(after.floor_area_centi_m2),
+            property_type: Set(after.property_type.map(|p| p.key().to_string())),
+            management_mode: Set(after.management_mode.map(|p| p.key().to_string())),
+            urban_village: Set(after.urban_village),
+            mostly_self_built: Set(after.mostly_self_built),
+            expropriation_or_rebuild_planned: Set(after.expropriation_or_rebuild_planned),
+            historic_protection: Set(after.historic_protection),
+            willingness_pct: Set(after.willingness_pct),
+            last_renovated_year: Set(after.last_renovated_year),
+            planned_demolition_year: Set(after.planned_demolition_year),
+            eligible: Set(eligible),
+            failed_rules: Set(failed),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        let updated = estate::Entity::update(am).exec(&txn).await?;
+        let mut audit = AuditBatch::new(ctx);
+        audit.push(
+            "update",
+            "estate",
+            m.id,
+            Some(&m.division_code),
+            Some(json(&before)),
+            Some(json(&after)),
+        );
+        audit.flush(&txn).await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
+    /// The change history of an estate inside the scope.
+    pub async fn estate_history(&self, id: i64) -> Result<Option<Vec<audit_log::Model>>> {
+        if self.estate(id).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(self.store.history("estate", &id.to_string()).await?))
+    }
+
+    /// Totals of a division inside the scope (the scope's own division when `None`).
+    pub async fn summary(&self, division: Option<&DivisionCode>) -> Result<Summary> {
+        let d = division.copied().or(self.home());
+        if let Some(d) = &d {
+            if !self.covers(d) {
+                return Err(StoreError::NotFound(format!("division {d}")));
+            }
+        }
+        self.store.summary(d.as_ref()).await
+    }
+
+    /// Searches the audit trail inside the scope: records of divisions inside it (and, for the
+    /// whole country, records without a division).
+    pub async fn audit(
+        &self,
+        q: Option<&str>,
+        page: u64,
+        per_page: u64,
+    ) -> Result<(Vec<audit_log::Model>, u64)> {
+        let mut query =
+            audit_log::Entity::find().filter(within(&self.scope, audit_log::Column::DivisionCode));
+        if !matches!(self.scope, Scope::All) {
+            query = query.filter(audit_log::Column::DivisionCode.is_not_null());
+        }
+        if let Some(q) = q.map(str::trim).filter(|q| !q.is_empty()) {
+            let p = format!("%{q}%");
+            query = query.filter(
+                Condition::any()
+                    .add(audit_log::Column::Actor.like(&p))
+                    .add(audit_log::Column::EntityId.eq(q))
+                    .add(audit_log::Column::Source.like(&p)),
+            );
+        }
+        let total = query.clone().count(&self.store.db).await?;
+        let per_page = per_page.clamp(1, 200);
+        let rows = query
+            .order_by_desc(audit_log::Column::Id)
+            .offset((page.max(1) - 1) * per_page)
+            .limit(per_page)
+            .all(&self.store.db)
+            .await?;
+        Ok((rows, total))
+    }
+
+    /// Buildings of an estate inside the scope, as domain values.
+    pub async fn buildings(&self, id: i64) -> Result<Option<Vec<anju_domain::Building>>> {
+        Ok(self
+            .estate(id)
+            .await?
+            .map(|(_, bs)| bs.iter().map(building_from_model).collect()))
+    }
+
+    /// Estates with a location inside the scope (for the map), at most `limit`.
+    pub async fn estate_points(
+        &self,
+        division: Option<&DivisionCode>,
+        limit: u64,
+    ) -> Result<Vec<(i64, String, f64, f64, bool)>> {
+        let mut q = estate::Entity::find()
+            .select_only()
+            .column(estate::Column::Id)
+            .column(estate::Column::Name)
+            .column(estate::Column::Longitude)
+            .column(estate::Column::Latitude)
+            .column(estate::Column::Eligible)
+            .filter(within(&self.scope, estate::Column::DivisionCode))
+            .filter(estate::Column::Longitude.is_not_null());
+        if let Some(d) = division {
+            let (lo, hi) = d.range();
+            q = q.filter(estate::Column::DivisionCode.between(lo, hi));
+        }
+        let rows: Vec<RawPoint> = q
+            .order_by_asc(estate::Column::Id)
+            .limit(limit)
+            .into_tuple()
+            .all(&self.store.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, n, x, y, e)| Some((id, n, x?, y?, e)))
+            .collect())
+    }
+}

@@ -1,0 +1,129 @@
+//! Sessions, API tokens and login throttling, all in the database so that several server
+//! processes can share them.
+
+use crate::accounts::Account;
+use crate::entity::{api_token, login_attempt, session, user};
+use crate::{Result, Store};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use chrono::{Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, PaginatorTrait,
+    QueryFilter,
+};
+use sha2::{Digest, Sha256};
+
+/// A new random secret: 32 bytes, hex.
+pub fn new_secret() -> String {
+    let mut b = [0u8; 32];
+    OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// What is stored of a secret.
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// A logged-in session: the account and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    pub account: Account,
+    pub csrf_token: String,
+}
+
+impl Store {
+    /// Starts a session for an account; returns the cookie secret and the CSRF token.
+    pub async fn create_session(&self, user_id: i64, ttl: Duration) -> Result<(String, String)> {
+        let secret = new_secret();
+        let csrf = new_secret();
+        let now = Utc::now();
+        session::ActiveModel {
+            id: Set(digest(&secret)),
+            user_id: Set(user_id),
+            csrf_token: Set(csrf.clone()),
+            created_at: Set(now),
+            expires_at: Set(now + ttl),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok((secret, csrf))
+    }
+
+    /// The session of a cookie secret, if it exists, has not expired and its account is active.
+    pub async fn session(&self, secret: &str) -> Result<Option<SessionInfo>> {
+        let Some(s) = session::Entity::find_by_id(digest(secret))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if s.expires_at < Utc::now() {
+            session::Entity::delete_by_id(s.id).exec(&self.db).await?;
+            return Ok(None);
+        }
+        let Some(u) = user::Entity::find_by_id(s.user_id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        Ok(u.active.then(|| SessionInfo {
+            account: crate::accounts::account(&u),
+            csrf_token: s.csrf_token,
+        }))
+    }
+
+    pub async fn delete_session(&self, secret: &str) -> Result<()> {
+        session::Entity::delete_by_id(digest(secret))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Makes an API token for an account; the token is shown once and stored only as a digest.
+    pub async fn create_api_token(&self, user_id: i64, name: &str) -> Result<String> {
+        let secret = format!("anju_{}", new_secret());
+        api_token::ActiveModel {
+            id: NotSet,
+            token_hash: Set(digest(&secret)),
+            user_id: Set(user_id),
+            name: Set(name.into()),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(secret)
+    }
+
+    /// The active account an API token belongs to.
+    pub async fn api_token_account(&self, secret: &str) -> Result<Option<Account>> {
+        let Some(t) = api_token::Entity::find()
+            .filter(api_token::Column::TokenHash.eq(digest(secret)))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let u = user::Entity::find_by_id(t.user_id).one(&self.db).await?;
+        Ok(u.filter(|u| u.active).map(|u| crate::accounts::account(&u)))
+    }
+
+    pub async fn record_login_attempt(&self, username: &str, success: bool) -> Result<()> {
+        login_attempt::ActiveModel {
+            id: NotSet,
+            username: Set(username.into()),
+            at: Set(Utc::now()),
+            success: Set(success),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(())
+    }
+
+    /// Failed logins for a username within the window (for throttling).
+    pub async fn recent_failures(&self, username: &str, window: Duration) -> Result<u64> {
+        Ok(login_attempt::Entity::find()
+            .filter(login_attempt::Column::Username.eq(username))
+            .filter(login_attempt::Column::Success.eq(false))
+            .filter(login_attempt::Column::At.gt(Utc::now() - window))
+            .count(&self.db)
+            .await?)
+    }
+}

@@ -1,0 +1,8 @@
+//! The staff pages (HTML).
+
+use crate::AppState;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
