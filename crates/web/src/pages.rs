@@ -1,8 +1,852 @@
-//! The staff pages (HTML).
+//! The staff pages (HTML, askama templates; htmx and ECharts embedded). Every page reaches data
+//! only through the caller's [`Scoped`] store, like the API.
 
+use crate::api::{self, ListQuery};
+use crate::auth::{cookie, Caller};
+use crate::error::ApiError;
 use crate::AppState;
-use axum::Router;
+use anju_domain::summary::m2;
+use anju_domain::{DivisionCode, Lang, Level, Scope};
+use anju_io::write::{EstateWriter, ExportEstate};
+use anju_store::scoped::EstatePatch;
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/", get(dashboard))
+        .route("/login", get(login_page).post(login_submit))
+        .route("/logout", post(logout))
+        .route("/lang/{lang}", get(set_lang))
+        .route("/estates", get(estates))
+        .route("/estates/{id}", get(estate_page).post(estate_submit))
+        .route("/export.xlsx", get(export_xlsx))
+        .route("/assets/{file}", get(asset))
+}
+
+const LANG_COOKIE: &str = "anju_lang";
+const LOGIN_CSRF_COOKIE: &str = "anju_login_csrf";
+
+fn lang_of(parts: &Parts) -> Lang {
+    cookie(parts, LANG_COOKIE)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_default()
+}
+
+/// What every page shows around its content.
+pub struct Chrome {
+    pub en: bool,
+    pub signed_in: bool,
+    pub user: String,
+    pub scope_name: String,
+    pub csrf: String,
+}
+
+impl Chrome {
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.en {
+            en
+        } else {
+            zh
+        }
+    }
+    fn lang(&self) -> Lang {
+        if self.en {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+}
+
+/// A signed-in page visitor; anyone else is sent to the login page.
+pub struct PageCaller {
+    pub caller: Caller,
+    pub chrome: Chrome,
+}
+
+impl FromRequestParts<AppState> for PageCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = match Caller::resolve(parts, state).await {
+            Ok(Some(c)) if c.csrf.is_some() => c,
+            Ok(_) => return Err(Redirect::to("/login").into_response()),
+            Err(e) => return Err(e.into_response()),
+        };
+        let en = lang_of(parts) == Lang::En;
+        let scope_name = match caller.account.scope {
+            Scope::All => {
+                if en {
+                    "nationwide".to_string()
+                } else {
+                    "全国".to_string()
+                }
+            }
+            Scope::Division(d) => state
+                .store
+                .division(&d)
+                .await
+                .ok()
+                .flatten()
+                .map_or(d.to_string(), |x| x.name),
+        };
+        let chrome = Chrome {
+            en,
+            signed_in: true,
+            user: caller.account.display_name.clone(),
+            scope_name,
+            csrf: caller.csrf.clone().unwrap_or_default(),
+        };
+        Ok(PageCaller { caller, chrome })
+    }
+}
+
+fn render(t: &impl Template, status: StatusCode) -> Response {
+    match t.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => ApiError::internal(e).into_response(),
+    }
+}
+
+fn not_found_page(c: &Chrome) -> Response {
+    (StatusCode::NOT_FOUND, Html(format!("<!doctype html><meta charset=utf-8><title>404</title><p>{}</p><p><a href=\"/\">{}</a></p>", c.t("未找到，或不在您的管辖范围内。", "Not found, or outside your jurisdiction."), c.t("返回", "Back")))).into_response()
+}
+
+fn page_error(c: &Chrome, e: ApiError) -> Response {
+    if e.status == StatusCode::NOT_FOUND {
+        not_found_page(c)
+    } else {
+        e.into_response()
+    }
+}
+
+// ---- login / logout / language ----
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    c: Chrome,
+    login_csrf: String,
+    error: Option<String>,
+    username: String,
+    demo: bool,
+}
+
+fn anonymous(parts_lang: Lang) -> Chrome {
+    Chrome {
+        en: parts_lang == Lang::En,
+        signed_in: false,
+        user: String::new(),
+        scope_name: String::new(),
+        csrf: String::new(),
+    }
+}
+
+fn set_cookie(headers: &mut HeaderMap, value: String) {
+    headers.append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&value).expect("ASCII cookie"),
+    );
+}
+
+async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let lang = lang_from_headers(&headers);
+    let token = anju_store::sessions::new_secret();
+    let page = LoginPage {
+        c: anonymous(lang),
+        login_csrf: token.clone(),
+        error: None,
+        username: String::new(),
+        demo: state.web.demo,
+    };
+    let mut resp = render(&page, StatusCode::OK);
+    // Double-submit token: the login form must carry the value of this cookie.
+    set_cookie(
+        resp.headers_mut(),
+        format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict"),
+    );
+    resp
+}
+
+fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == LANG_COOKIE)
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or_default()
+}
+
+fn cookie_from_headers(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+}
+
+async fn login_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
+    let lang = lang_from_headers(&headers);
+    let expected = cookie_from_headers(&headers, LOGIN_CSRF_COOKIE);
+    if !expected.is_some_and(|e| crate::auth::constant_time_eq(e.as_bytes(), f.csrf.as_bytes())) {
+        return ApiError::csrf().into_response();
+    }
+    match api::start_session(&state, &f.username, &f.password).await {
+        Ok((secret, _, _)) => {
+            let mut resp = Redirect::to("/").into_response();
+            resp.headers_mut().insert(
+                header::SET_COOKIE,
+                api::session_cookie(&state, &secret, state.web.session_hours * 3600),
+            );
+            resp
+        }
+        Err(e) => {
+            let page = LoginPage {
+                c: anonymous(lang),
+                login_csrf: f.csrf,
+                error: Some(e.message),
+                username: f.username,
+                demo: state.web.demo,
+            };
+            render(&page, e.status)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct CsrfForm {
+    csrf: String,
+}
+
+async fn logout(State(state): State<AppState>, p: PageCaller, Form(f): Form<CsrfForm>) -> Response {
+    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
+        return e.into_response();
+    }
+    if let Some(s) = &p.caller.session_secret {
+        if let Err(e) = state.store.delete_session(s).await {
+            return ApiError::from(e).into_response();
+        }
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, api::session_cookie(&state, "", 0));
+    resp
+}
+
+async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
+    let lang = if lang == "en" { "en" } else { "zh" };
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        })
+        .unwrap_or_else(|| "/".into());
+    let mut resp = Redirect::to(&back).into_response();
+    set_cookie(
+        resp.headers_mut(),
+        format!("{LANG_COOKIE}={lang}; Path=/; SameSite=Lax; Max-Age=31536000"),
+    );
+    resp
+}
+
+// ---- dashboard ----
+
+struct PartRow {
+    code: String,
+    name: String,
+    estates: i64,
+    buildings: i64,
+    households: i64,
+    area_wan: String,
+    eligible: i64,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    c: Chrome,
+    title: String,
+    crumbs: Vec<(String, String)>,
+    totals: anju_domain::Totals,
+    area_wan: String,
+    parts: Vec<PartRow>,
+    parts_json: String,
+    points_json: String,
+}
+
+#[derive(Deserialize)]
+struct DivisionParam {
+    division: Option<String>,
+}
+
+fn wan(centi: i64) -> String {
+    format!("{:.2}", m2(centi) / 10_000.0)
+}
+
+/// JSON for a `<script>` block: `<`, `>` and `&` escaped so no text can close the script.
+fn script_json(v: &impl serde::Serialize) -> String {
+    serde_json::to_string(v)
+        .unwrap_or_else(|_| "null".into())
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Query(q): Query<DivisionParam>,
+) -> Response {
+    let division = match api::parse_division(q.division.as_deref()) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
+    let data = &p.caller.data;
+    let summary = match data.summary(division.as_ref()).await {
+        Ok(s) => s,
+        Err(e) => return page_error(&p.chrome, e.into()),
+    };
+    // Breadcrumbs from the caller's own division (or the province level) down to this one.
+    let here = division.or(data.home());
+    let mut crumbs = Vec::new();
+    if let Some(h) = here {
+        let mut chain: Vec<DivisionCode> = [
+            Level::Province,
+            Level::City,
+            Level::County,
+            Level::Town,
+            Level::Neighbourhood,
+        ]
+        .iter()
+        .filter_map(|l| h.ancestor_at(*l))
+        .filter(|d| data.covers(d))
+        .collect();
+        chain.dedup();
+        let codes: Vec<String> = chain.iter().map(|d| d.to_string()).collect();
+        let names = state.store.division_names(&codes).await.unwrap_or_default();
+        crumbs = codes
+            .into_iter()
+            .map(|c| (names.get(&c).cloned().unwrap_or_else(|| c.clone()), c))
+            .map(|(n, c)| (c, n))
+            .collect();
+    }
+    let parts: Vec<PartRow> = summary
+        .parts
+        .iter()
+        .map(|x| PartRow {
+            code: x.division_code.clone(),
+            name: x.division_name.clone(),
+            estates: x.totals.estates,
+            buildings: x.totals.buildings,
+            households: x.totals.households,
+            area_wan: wan(x.totals.floor_area_centi_m2),
+            eligible: x.totals.eligible_estates,
+        })
+        .collect();
+    let chart: Vec<serde_json::Value> = parts
+        .iter()
+        .map(|x| serde_json::json!({"name": x.name, "estates": x.estates, "eligible": x.eligible}))
+        .collect();
+    let points = data
+        .estate_points(here.as_ref(), 5000)
+        .await
+        .unwrap_or_default();
+    let title = format!(
+        "{}{}",
+        summary.division_name,
+        p.chrome.t("老旧小区概况", " — old estates")
+    );
+    let page = DashboardPage {
+        title,
+        crumbs,
+        area_wan: wan(summary.totals.floor_area_centi_m2),
+        totals: summary.totals,
+        parts,
+        parts_json: script_json(&chart),
+        points_json: script_json(&points),
+        c: p.chrome,
+    };
+    render(&page, StatusCode::OK)
+}
+
+// ---- estate list ----
+
+#[derive(Template)]
+#[template(path = "estates.html")]
+struct EstatesPage {
+    c: Chrome,
+    items: Vec<api::EstateItem>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    q: String,
+    division: String,
+    eligible: String,
+    sort: String,
+    sorts: Vec<(&'static str, &'static str, &'static str)>,
+    prev_url: String,
+    next_url: String,
+}
+
+#[derive(Deserialize)]
+struct ListForm {
+    q: Option<String>,
+    division: Option<String>,
+    eligible: Option<String>,
+    sort: Option<String>,
+    page: Option<u64>,
+}
+
+async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
+    let eligible = f.eligible.clone().unwrap_or_default();
+    let q = ListQuery {
+        division: f.division.clone(),
+        q: f.q.clone(),
+        eligible: match eligible.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        sort: f.sort.clone(),
+        desc: Some(matches!(
+            f.sort.as_deref(),
+            Some("households") | Some("area")
+        )),
+        page: f.page,
+        per_page: Some(50),
+    };
+    let filter = match api::filter_of(&q) {
+        Ok(x) => x,
+        Err(e) => return e.into_response(),
+    };
+    let (items, total) = match p.caller.data.estates(&filter).await {
+        Ok(x) => x,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let pages = total.div_ceil(filter.per_page).max(1);
+    let url = |page: u64| {
+        let enc = |s: &Option<String>| {
+            s.clone()
+                .unwrap_or_default()
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        };
+        format!(
+            "/estates?q={}&division={}&eligible={}&sort={}&page={page}",
+            enc(&f.q),
+            enc(&f.division),
+            enc(&f.eligible),
+            enc(&f.sort)
+        )
+    };
+    let page = EstatesPage {
+        items: items.iter().map(api::item).collect(),
+        total,
+        page: filter.page,
+        pages,
+        q: f.q.clone().unwrap_or_default(),
+        division: f.division.clone().unwrap_or_default(),
+        eligible,
+        sort: f.sort.clone().unwrap_or_else(|| "id".into()),
+        sorts: vec![
+            ("id", "默认", "default"),
+            ("name", "名称", "name"),
+            ("year", "建成年份", "year"),
+            ("households", "户数（多到少）", "households (most first)"),
+            ("area", "面积（大到小）", "area (largest first)"),
+        ],
+        prev_url: url(filter.page.saturating_sub(1).max(1)),
+        next_url: url(filter.page + 1),
+        c: p.chrome,
+    };
+    render(&page, StatusCode::OK)
+}
+
+// ---- one estate ----
+
+#[derive(Template)]
+#[template(path = "estate.html")]
+struct EstatePage {
+    c: Chrome,
+    d: api::EstateDetail,
+    mode_label: String,
+    year: String,
+    willingness: String,
+    flags: Vec<(&'static str, &'static str, &'static str, bool)>,
+    history: Vec<(String, String, String, String, String)>,
+    notice: Option<String>,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Saved {
+    saved: Option<u8>,
+}
+
+async fn estate_view(
+    state: &AppState,
+    p: PageCaller,
+    id: i64,
+    notice: Option<String>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Response {
+    let (m, bs) = match p.caller.data.estate(id).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return not_found_page(&p.chrome),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let d = match api::detail(state, p.chrome.lang(), &m, &bs).await {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
+    let history = p
+        .caller
+        .data
+        .estate_history(id)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let history = history
+        .iter()
+        .rev()
+        .map(|h| {
+            let changes = change_summary(h.before.as_deref(), h.after.as_deref());
+            (
+                h.at.format("%Y-%m-%d %H:%M").to_string(),
+                h.actor.clone(),
+                h.action.clone(),
+                h.source.clone().unwrap_or_default(),
+                changes,
+            )
+        })
+        .collect();
+    let mode_label = anju_domain::Mode::from_key(&m.suggested_mode)
+        .unwrap_or(anju_domain::Mode::Comprehensive)
+        .label()
+        .get(p.chrome.lang())
+        .to_string();
+    let page = EstatePage {
+        mode_label,
+        year: d
+            .estate
+            .year_completed
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
+        willingness: d.willingness_pct.map(|w| w.to_string()).unwrap_or_default(),
+        flags: vec![
+            ("urban_village", "城中村", "urban village", d.urban_village),
+            (
+                "mostly_self_built",
+                "自建房为主",
+                "mostly self-built",
+                d.mostly_self_built,
+            ),
+            (
+                "expropriation_or_rebuild_planned",
+                "列入征收或拆除新建计划",
+                "planned for expropriation or rebuilding",
+                d.expropriation_or_rebuild_planned,
+            ),
+            (
+                "historic_protection",
+                "历史文化街区或历史建筑",
+                "historic protection",
+                d.historic_protection,
+            ),
+        ],
+        d,
+        history,
+        notice,
+        errors,
+        c: p.chrome,
+    };
+    render(&page, status)
+}
+
+/// "field: before → after" for an update; the number of fields for a creation.
+fn change_summary(before: Option<&str>, after: Option<&str>) -> String {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    if before.is_none() {
+        return format!("{} fields", a.len());
+    }
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| {
+            format!(
+                "{k}: {} → {}",
+                b.get(k).map_or("—".into(), |v| v.to_string()),
+                a.get(k).map_or("—".into(), |v| v.to_string())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+async fn estate_page(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Query(s): Query<Saved>,
+) -> Response {
+    let notice = s.saved.map(|_| p.chrome.t("已保存", "Saved").to_string());
+    estate_view(&state, p, id, notice, Vec::new(), StatusCode::OK).await
+}
+
+async fn estate_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
+    if let Err(e) = p.caller.check_csrf(f.get("csrf").map(String::as_str)) {
+        return e.into_response();
+    }
+    let (patch, mut errors) = patch_from_form(&f, &p.chrome);
+    if errors.is_empty() {
+        match api::apply_patch(&state, &p.caller, id, &patch, "page").await {
+            Ok(_) => return Redirect::to(&format!("/estates/{id}?saved=1")).into_response(),
+            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => errors.push(e.message),
+            Err(e) => return page_error(&p.chrome, e),
+        }
+    }
+    estate_view(
+        &state,
+        p,
+        id,
+        None,
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
+}
+
+/// Reads the edit form: numbers typed by people (full-width digits, separators) are accepted.
+fn patch_from_form(f: &HashMap<String, String>, c: &Chrome) -> (EstatePatch, Vec<String>) {
+    let mut errors = Vec::new();
+    let text = |k: &str| f.get(k).map(|v| v.trim().to_string());
+    let mut num = |k: &str, label: &str| -> Option<f64> {
+        let v = f.get(k)?.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let folded: String = v
+            .chars()
+            .map(|ch| {
+                if ('０'..='９').contains(&ch) {
+                    char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch)
+                } else {
+                    ch
+                }
+            })
+            .filter(|ch| *ch != ',' && *ch != '，')
+            .collect();
+        match folded.parse::<f64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(format!(
+                    "{label}：{}「{v}」",
+                    c.t("应为数字，实为", "expected a number, got ")
+                ));
+                None
+            }
+        }
+    };
+    let year = num("year_completed", c.t("建成年份", "Year completed"));
+    let buildings = num("building_count", c.t("楼栋数", "Buildings"));
+    let households = num("households", c.t("户数", "Households"));
+    let area = num("floor_area_m2", c.t("建筑面积", "Floor area"));
+    let willingness = num("willingness_pct", c.t("改造意愿", "Willingness"));
+    let flag = |k: &str| Some(f.contains_key(k));
+    let patch = EstatePatch {
+        name: text("name"),
+        address: text("address"),
+        year_completed: year.map(|v| v as i32),
+        building_count: buildings.map(|v| v as i32),
+        households: households.map(|v| v as i32),
+        floor_area_m2: area,
+        willingness_pct: willingness,
+        urban_village: flag("urban_village"),
+        mostly_self_built: flag("mostly_self_built"),
+        expropriation_or_rebuild_planned: flag("expropriation_or_rebuild_planned"),
+        historic_protection: flag("historic_protection"),
+        ..Default::default()
+    };
+    (patch, errors)
+}
+
+// ---- export ----
+
+async fn export_xlsx(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Query(q): Query<DivisionParam>,
+) -> Response {
+    let division = match api::parse_division(q.division.as_deref()) {
+        Ok(d) => d,
+        Err(e) => return e.into_response(),
+    };
+    let mut rows = Vec::new();
+    let mut page = 1;
+    loop {
+        let f = anju_store::scoped::EstateFilter {
+            division,
+            page,
+            per_page: 200,
+            ..Default::default()
+        };
+        let (items, total) = match p.caller.data.estates(&f).await {
+            Ok(x) => x,
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        rows.extend(items);
+        if rows.len() as u64 >= total || page > 10_000 {
+            break;
+        }
+        page += 1;
+    }
+    let assessor = match state.assessor().await {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
+    };
+    let lang = p.chrome.lang();
+    let names = state
+        .store
+        .division_names(
+            &rows
+                .iter()
+                .map(|m| m.division_code.clone())
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap_or_default();
+    let export: Vec<ExportEstate> = rows
+        .iter()
+        .map(|m| {
+            let e = anju_store::convert::estate_from_model(m);
+            let el = assessor.assess(&e);
+            let mode = anju_domain::Mode::from_key(&m.suggested_mode)
+                .unwrap_or(anju_domain::Mode::Comprehensive);
+            ExportEstate {
+                division_name: names.get(&m.division_code).cloned().unwrap_or_default(),
+                eligible: m.eligible,
+                ineligible_reasons: el.failed_reasons(lang),
+                mode: mode.label().get(lang).to_string(),
+                mode_reason: String::new(),
+                estate: e,
+            }
+        })
+        .collect();
+    let bytes = match tokio::task::spawn_blocking(move || write_export(&export, lang)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return ApiError::internal(e).into_response(),
+        Err(e) => return ApiError::internal(e).into_response(),
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"estates.xlsx\""),
+    );
+    (headers, bytes).into_response()
+}
+
+/// The inventory sheet for the browser's download (the same columns as `anju export`).
+fn write_export(rows: &[ExportEstate], lang: Lang) -> Result<Vec<u8>, String> {
+    let dir = std::env::temp_dir().join(format!(
+        "anju-export-{}",
+        anju_store::sessions::new_secret()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join("estates.xlsx");
+    let result = (|| {
+        let mut w = EstateWriter::create(&path, false, lang).map_err(|e| e.to_string())?;
+        for r in rows {
+            w.write(r).map_err(|e| e.to_string())?;
+        }
+        w.finish().map_err(|e| e.to_string())?;
+        std::fs::read(&path).map_err(|e| e.to_string())
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}
+
+// ---- assets ----
+
+async fn asset(Path(file): Path<String>) -> Response {
+    let (body, ty): (&'static [u8], &str) = match file.as_str() {
+        "echarts.min.js" => (
+            include_bytes!("../assets/echarts.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "htmx.min.js" => (
+            include_bytes!("../assets/htmx.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "anju.css" => (
+            include_bytes!("../assets/anju.css"),
+            "text/css; charset=utf-8",
+        ),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(ty).expect("ASCII"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    (headers, body).into_response()
 }

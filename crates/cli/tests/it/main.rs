@@ -7,4 +7,5 @@ mod accounts;
 mod cli;
 mod http;
 mod import;
+mod pages;
 mod store;

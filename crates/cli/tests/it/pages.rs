@@ -1,0 +1,257 @@
+//! The staff pages over HTTP: login form with its CSRF token, dashboard, list, estate page and its
+//! edit form, export, and the same jurisdiction guard as the API.
+
+use crate::db_test;
+use crate::http::{spawn_app, App, PASSWORD};
+use reqwest::StatusCode;
+
+/// Logs in through the login form; returns the client and the page CSRF token.
+async fn page_login(app: &App, user: &str) -> (reqwest::Client, String) {
+    let c = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let html = c
+        .get(format!("{}/login", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = between(&html, "name=\"csrf\" value=\"", "\"");
+    let r = c
+        .post(format!("{}/login", app.base))
+        .form(&[("username", user), ("password", PASSWORD), ("csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "login {user}");
+    let html = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    (c, between(&html, "name=\"csrf\" value=\"", "\""))
+}
+
+fn between(s: &str, a: &str, b: &str) -> String {
+    let i = s.find(a).unwrap_or_else(|| panic!("{a} not in {s}")) + a.len();
+    s[i..i + s[i..].find(b).unwrap()].to_string()
+}
+
+db_test!(
+    login_form_needs_its_csrf_token_and_pages_need_a_session,
+    |db| {
+        let app = spawn_app(&db).await;
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let r = c.get(format!("{}/estates", app.base)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(r.headers()["location"], "/login");
+        let html = c
+            .get(format!("{}/login", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("anju-demo"),
+            "demo accounts shown in demo mode"
+        );
+        let r = c
+            .post(format!("{}/login", app.base))
+            .form(&[
+                ("username", "county-340104"),
+                ("password", PASSWORD),
+                ("csrf", "forged"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let token = between(&html, "name=\"csrf\" value=\"", "\"");
+        let r = c
+            .post(format!("{}/login", app.base))
+            .form(&[
+                ("username", "county-340104"),
+                ("password", "wrong-pass"),
+                ("csrf", &token),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert!(r.text().await.unwrap().contains("用户名或密码错误"));
+    }
+);
+
+db_test!(dashboard_list_estate_page_edit_and_export, |db| {
+    let app = spawn_app(&db).await;
+    let (c, csrf) = page_login(&app, "city-3401").await;
+    let html = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("合肥市老旧小区概况"), "{html}");
+    assert!(
+        html.contains("id=\"k-estates\">3<"),
+        "three estates in 合肥"
+    );
+    assert!(html.contains("蜀山区"), "drill-down row");
+    let html = c
+        .get(format!("{}/?division=340104", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("三里庵街道") && html.contains("/?division=340100000000"),
+        "breadcrumbs and next level"
+    );
+    let html = c
+        .get(format!("{}/estates?q=梅山", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("梅山小区") && !html.contains("绩溪新村"));
+    let page = format!("{}/estates/{}", app.base, app.hefei_estate);
+    let html = c.get(&page).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("1995年建成") && html.contains("变更记录"));
+    // A bad number is refused with a clear message and nothing changes.
+    let r = c
+        .post(&page)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "梅山小区"),
+            ("households", "一百"),
+            ("year_completed", "1995"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("户数"));
+    let r = c
+        .post(&page)
+        .form(&[("csrf", "forged"), ("name", "梅山小区")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post(&page)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("name", "梅山小区"),
+            ("households", "１２０"),
+            ("year_completed", "1995"),
+            ("urban_village", "是"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = c
+        .get(format!("{page}?saved=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("已保存") && html.contains("households: 100 → 120"),
+        "{html}"
+    );
+    assert!(html.contains("属城中村"), "eligibility follows the edit");
+    let r = c
+        .get(format!("{}/export.xlsx", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let bytes = r.bytes().await.unwrap();
+    let p = db.path("web-export.xlsx");
+    std::fs::write(&p, &bytes).unwrap();
+    let grid = anju_io::read_grid(&p).unwrap();
+    assert_eq!(grid.height(), 4, "header and the three estates of 合肥");
+});
+
+db_test!(pages_do_not_leak_outside_a_scope, |db| {
+    let app = spawn_app(&db).await;
+    let (c, csrf) = page_login(&app, "county-340104").await;
+    let outside = format!("{}/estates/{}", app.base, app.wuhu_estate);
+    assert_eq!(
+        c.get(&outside).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    let r = c
+        .post(&outside)
+        .form(&[("csrf", csrf.as_str()), ("name", "改名")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        c.get(format!("{}/?division=340202", app.base))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let html = c
+        .get(format!("{}/estates?division=340202", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("共0个小区"));
+    let html = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("镜湖小区"),
+        "the map and tables hold nothing from 芜湖"
+    );
+    let r = c
+        .get(format!("{}/export.xlsx", app.base))
+        .send()
+        .await
+        .unwrap();
+    let p = db.path("county-export.xlsx");
+    std::fs::write(&p, r.bytes().await.unwrap()).unwrap();
+    let grid = anju_io::read_grid(&p).unwrap();
+    let all: Vec<String> = grid
+        .range
+        .rows()
+        .flat_map(|r| r.iter().map(anju_io::value::display))
+        .collect();
+    assert!(!all.iter().any(|v| v.contains("镜湖")));
+});
