@@ -11,6 +11,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0001Inventory),
             Box::new(M0002Accounts),
             Box::new(M0003Sessions),
+            Box::new(M0004Uploads),
         ]
     }
 }
@@ -370,5 +371,44 @@ impl MigrationTrait for M0003Sessions {
             m.drop_table(Table::drop().table(a(t)).to_owned()).await?;
         }
         Ok(())
+    }
+}
+
+struct M0004Uploads;
+
+impl MigrationName for M0004Uploads {
+    fn name(&self) -> &str {
+        "m0004_uploads"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0004Uploads {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // A sheet uploaded through the import page waits here between preview and confirmation,
+        // so that any server process can confirm it.
+        m.create_table(
+            Table::create()
+                .table(a("uploads"))
+                .col(id("id"))
+                .col(big("user_id"))
+                .col(text("filename"))
+                .col(ColumnDef::new(a("bytes")).blob().not_null())
+                .col(time("created_at"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("uploads_user")
+                        .from(a("uploads"), a("user_id"))
+                        .to(a("users"), a("id"))
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(a("uploads")).to_owned())
+            .await
     }
 }

@@ -127,3 +127,40 @@ impl Store {
             .await?)
     }
 }
+
+impl Store {
+    /// Keeps an uploaded sheet until its owner confirms or abandons it.
+    pub async fn save_upload(&self, user_id: i64, filename: &str, bytes: Vec<u8>) -> Result<i64> {
+        use crate::entity::upload;
+        let m = upload::ActiveModel {
+            id: NotSet,
+            user_id: Set(user_id),
+            filename: Set(filename.into()),
+            bytes: Set(bytes),
+            created_at: Set(Utc::now()),
+        }
+        .insert(&self.db)
+        .await?;
+        Ok(m.id)
+    }
+
+    /// An upload of this user's (another user's upload is not found).
+    pub async fn upload(
+        &self,
+        user_id: i64,
+        id: i64,
+    ) -> Result<Option<crate::entity::upload::Model>> {
+        use crate::entity::upload;
+        Ok(upload::Entity::find_by_id(id)
+            .filter(upload::Column::UserId.eq(user_id))
+            .one(&self.db)
+            .await?)
+    }
+
+    pub async fn delete_upload(&self, id: i64) -> Result<()> {
+        crate::entity::upload::Entity::delete_by_id(id)
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}

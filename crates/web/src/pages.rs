@@ -28,6 +28,8 @@ pub fn routes() -> Router<AppState> {
         .route("/estates", get(estates))
         .route("/estates/{id}", get(estate_page).post(estate_submit))
         .route("/export.xlsx", get(export_xlsx))
+        .route("/import", get(import_page).post(import_upload))
+        .route("/import/{id}/confirm", post(import_confirm))
         .route("/assets/{file}", get(asset))
 }
 
@@ -819,6 +821,192 @@ fn write_export(rows: &[ExportEstate], lang: Lang) -> Result<Vec<u8>, String> {
     })();
     let _ = std::fs::remove_dir_all(&dir);
     result
+}
+
+// ---- import ----
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    c: Chrome,
+    notice: Option<String>,
+    failure: Option<String>,
+    errors: Vec<(u32, String, String, String, String)>,
+    confirm_id: Option<i64>,
+    rows: usize,
+}
+
+impl ImportPage {
+    fn new(c: Chrome) -> Self {
+        ImportPage {
+            c,
+            notice: None,
+            failure: None,
+            errors: Vec::new(),
+            confirm_id: None,
+            rows: 0,
+        }
+    }
+}
+
+async fn import_page(p: PageCaller) -> Response {
+    render(&ImportPage::new(p.chrome), StatusCode::OK)
+}
+
+/// Reads an uploaded sheet: the rows, or the errors, or why the sheet cannot be read. Division
+/// codes outside the caller's jurisdiction count as unknown.
+async fn check_upload(
+    state: &AppState,
+    p: &PageCaller,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<Result<Vec<anju_domain::Estate>, Vec<anju_io::CellError>>, String> {
+    let ext = std::path::Path::new(filename)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("xlsx")
+        .to_ascii_lowercase();
+    let dir = std::env::temp_dir().join(format!(
+        "anju-upload-{}",
+        anju_store::sessions::new_secret()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("sheet.{ext}"));
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    let codes = state
+        .store
+        .division_codes()
+        .await
+        .map_err(|e| e.to_string())?;
+    let scope = p.caller.account.scope;
+    let result = tokio::task::spawn_blocking(move || {
+        let grid = anju_io::read_grid(&path).map_err(|e| e.to_string())?;
+        anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str()) && scope.contains(c))
+            .map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    let parsed = result??;
+    Ok(if parsed.errors.is_empty() {
+        Ok(parsed.rows.into_iter().map(|r| r.estate).collect())
+    } else {
+        Err(parsed.errors)
+    })
+}
+
+async fn import_upload(
+    State(state): State<AppState>,
+    p: PageCaller,
+    mut form: axum::extract::Multipart,
+) -> Response {
+    let (mut csrf, mut file) = (None, None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("sheet.xlsx").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Err(e) = p.caller.check_csrf(csrf.as_deref()) {
+        return e.into_response();
+    }
+    let Some((filename, bytes)) = file else {
+        return ApiError::bad_request("缺少文件 / no file").into_response();
+    };
+    let lang = p.chrome.lang();
+    match check_upload(&state, &p, &filename, &bytes).await {
+        Err(why) => {
+            let mut page = ImportPage::new(p.chrome);
+            page.failure = Some(why);
+            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Err(errors)) => {
+            let mut page = ImportPage::new(p.chrome);
+            page.errors = errors
+                .iter()
+                .map(|e| {
+                    (
+                        e.row,
+                        format!("{}{}", e.column_letter(), e.row),
+                        e.header.clone(),
+                        e.value.clone(),
+                        e.expected.get(lang).to_string(),
+                    )
+                })
+                .collect();
+            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Ok(rows)) => match state
+            .store
+            .save_upload(p.caller.account.id, &filename, bytes)
+            .await
+        {
+            Ok(id) => {
+                let mut page = ImportPage::new(p.chrome);
+                page.confirm_id = Some(id);
+                page.rows = rows.len();
+                render(&page, StatusCode::OK)
+            }
+            Err(e) => ApiError::from(e).into_response(),
+        },
+    }
+}
+
+async fn import_confirm(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Response {
+    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
+        return e.into_response();
+    }
+    let upload = match state.store.upload(p.caller.account.id, id).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return not_found_page(&p.chrome),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    // Checked again: the divisions or the scope may have changed since the preview.
+    let estates = match check_upload(&state, &p, &upload.filename, &upload.bytes).await {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(_)) | Err(_) => {
+            let mut page = ImportPage::new(p.chrome);
+            page.failure = Some("表格已不能通过检查，请重新上传 / the sheet no longer passes the check; upload it again".into());
+            return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let assessor = match state.assessor().await {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
+    };
+    let ctx = anju_store::WriteCtx::new(
+        format!("user:{}", p.caller.account.username),
+        Some(format!("upload:{}", upload.filename)),
+    );
+    let report = match state.store.upsert_estates(&ctx, &estates, &assessor).await {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let _ = state.store.delete_upload(id).await;
+    let mut page = ImportPage::new(p.chrome);
+    page.notice = Some(match page.c.lang() {
+        Lang::Zh => format!(
+            "导入完成：新增{}个，更新{}个，未变{}个",
+            report.inserted, report.updated, report.unchanged
+        ),
+        Lang::En => format!(
+            "imported: {} new, {} updated, {} unchanged",
+            report.inserted, report.updated, report.unchanged
+        ),
+    });
+    render(&page, StatusCode::OK)
 }
 
 // ---- assets ----

@@ -255,3 +255,101 @@ db_test!(pages_do_not_leak_outside_a_scope, |db| {
         .collect();
     assert!(!all.iter().any(|v| v.contains("镜湖")));
 });
+
+async fn upload(
+    c: &reqwest::Client,
+    app: &App,
+    csrf: &str,
+    path: &std::path::Path,
+) -> reqwest::Response {
+    let part =
+        reqwest::multipart::Part::bytes(std::fs::read(path).unwrap()).file_name("survey.xlsx");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.to_string())
+        .part("file", part);
+    c.post(format!("{}/import", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+db_test!(import_page_previews_errors_then_confirms, |db| {
+    use crate::support::*;
+    let app = spawn_app(&db).await;
+    let (c, csrf) = page_login(&app, "county-340104").await;
+    let sheet = db.path("survey.xlsx");
+    let mut bad = estate_row("乙小区", 1991.0, 1.0, 10.0, 700.0);
+    bad[3] = S("九十年代");
+    let mut outside = estate_row("丙小区", 1991.0, 1.0, 10.0, 700.0);
+    outside[1] = S("340202013001");
+    write_xlsx(
+        &sheet,
+        &[
+            estate_header(),
+            estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+            bad,
+            outside,
+        ],
+        &[],
+    );
+    let r = upload(&c, &app, &csrf, &sheet).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("D3") && html.contains("九十年代"),
+        "the bad year is shown"
+    );
+    assert!(
+        html.contains("B4") && html.contains("340202013001"),
+        "a division outside the jurisdiction is refused"
+    );
+    assert!(!html.contains("确认导入"));
+    let before = db.store.estate_count().await.unwrap();
+    write_xlsx(
+        &sheet,
+        &[
+            estate_header(),
+            estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+            estate_row("乙小区", 1991.0, 1.0, 10.0, 700.0),
+        ],
+        &[],
+    );
+    let r = upload(&c, &app, &csrf, &sheet).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("检查通过"));
+    assert_eq!(
+        db.store.estate_count().await.unwrap(),
+        before,
+        "nothing stored before confirmation"
+    );
+    let action = between(&html, "action=\"/import/", "/confirm\"");
+    // Another user cannot confirm this upload.
+    let (other, other_csrf) = page_login(&app, "city-3401").await;
+    let r = other
+        .post(format!("{}/import/{action}/confirm", app.base))
+        .form(&[("csrf", other_csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = c
+        .post(format!("{}/import/{action}/confirm", app.base))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("新增2个"));
+    assert_eq!(db.store.estate_count().await.unwrap(), before + 2);
+    let m = db
+        .store
+        .estate_by_key("340104001001", "甲小区")
+        .await
+        .unwrap()
+        .unwrap();
+    let h = db.store.history("estate", &m.id.to_string()).await.unwrap();
+    assert_eq!(h[0].actor, "user:county-340104");
+    assert_eq!(h[0].source.as_deref(), Some("upload:survey.xlsx"));
+});

@@ -7,4 +7,5 @@ pub mod division;
 pub mod estate;
 pub mod login_attempt;
 pub mod session;
+pub mod upload;
 pub mod user;
