@@ -30,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/export.xlsx", get(export_xlsx))
         .route("/import", get(import_page).post(import_upload))
         .route("/import/{id}/confirm", post(import_confirm))
+        .route("/admin", get(admin_page))
+        .route("/admin/users", post(admin_add_user))
         .route("/assets/{file}", get(asset))
 }
 
@@ -46,6 +48,7 @@ fn lang_of(parts: &Parts) -> Lang {
 pub struct Chrome {
     pub en: bool,
     pub signed_in: bool,
+    pub admin: bool,
     pub user: String,
     pub scope_name: String,
     pub csrf: String,
@@ -106,6 +109,7 @@ impl FromRequestParts<AppState> for PageCaller {
         let chrome = Chrome {
             en,
             signed_in: true,
+            admin: caller.account.role.manages_accounts(),
             user: caller.account.display_name.clone(),
             scope_name,
             csrf: caller.csrf.clone().unwrap_or_default(),
@@ -149,6 +153,7 @@ fn anonymous(parts_lang: Lang) -> Chrome {
     Chrome {
         en: parts_lang == Lang::En,
         signed_in: false,
+        admin: false,
         user: String::new(),
         scope_name: String::new(),
         csrf: String::new(),
@@ -1007,6 +1012,145 @@ async fn import_confirm(
         ),
     });
     render(&page, StatusCode::OK)
+}
+
+// ---- accounts and audit (administrators) ----
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+struct AdminPage {
+    c: Chrome,
+    users: Vec<(String, String, String, String, String)>,
+    roles: Vec<(&'static str, &'static str)>,
+    home: String,
+    q: String,
+    audit: Vec<(String, String, String, String, String, String)>,
+    audit_total: u64,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct AuditParam {
+    q: Option<String>,
+}
+
+async fn admin_view(
+    p: PageCaller,
+    q: Option<String>,
+    notice: Option<String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    if !p.caller.account.role.manages_accounts() {
+        return ApiError::forbidden("需要管理员权限 / administrators only").into_response();
+    }
+    let data = &p.caller.data;
+    let users = match data.store().list_users(&p.caller.account.scope).await {
+        Ok(u) => u,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let (audit, audit_total) = match data.audit(q.as_deref(), 1, 100).await {
+        Ok(x) => x,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let scope_text = |s: &Scope| match s {
+        Scope::All => p.chrome.t("全国", "nationwide").to_string(),
+        Scope::Division(d) => d.to_string(),
+    };
+    let en = p.chrome.en;
+    let page = AdminPage {
+        users: users
+            .iter()
+            .map(|u| {
+                (
+                    u.username.clone(),
+                    u.display_name.clone(),
+                    if en {
+                        u.role.key().to_string()
+                    } else {
+                        u.role.label_zh().to_string()
+                    },
+                    scope_text(&u.scope),
+                    if u.active {
+                        p.chrome.t("启用", "active")
+                    } else {
+                        p.chrome.t("停用", "disabled")
+                    }
+                    .to_string(),
+                )
+            })
+            .collect(),
+        roles: anju_domain::Role::ALL
+            .iter()
+            .filter(|r| **r != anju_domain::Role::Admin)
+            .map(|r| (r.key(), r.label_zh()))
+            .collect(),
+        home: data.home().map(|d| d.to_string()).unwrap_or_default(),
+        q: q.unwrap_or_default(),
+        audit: audit
+            .iter()
+            .map(|a| {
+                (
+                    a.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    a.actor.clone(),
+                    a.action.clone(),
+                    format!("{} {}", a.entity, a.entity_id),
+                    a.division_code.clone().unwrap_or_default(),
+                    a.source.clone().unwrap_or_default(),
+                )
+            })
+            .collect(),
+        audit_total,
+        notice,
+        error,
+        c: p.chrome,
+    };
+    render(&page, status)
+}
+
+async fn admin_page(p: PageCaller, Query(q): Query<AuditParam>) -> Response {
+    admin_view(p, q.q, None, None, StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+struct NewUserForm {
+    csrf: String,
+    username: String,
+    display_name: Option<String>,
+    role: String,
+    division: String,
+    password: String,
+}
+
+async fn admin_add_user(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Form(f): Form<NewUserForm>,
+) -> Response {
+    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
+        return e.into_response();
+    }
+    if !p.caller.account.role.manages_accounts() {
+        return ApiError::forbidden("需要管理员权限 / administrators only").into_response();
+    }
+    let result: Result<String, String> = async {
+        let role = anju_domain::Role::from_key(&f.role).filter(|r| *r != anju_domain::Role::Admin).ok_or("未知角色 / unknown role")?;
+        let d = DivisionCode::parse_short(f.division.trim()).map_err(|e| e.to_string())?;
+        let scope = Scope::Division(d);
+        if !p.caller.account.scope.covers(&scope) {
+            return Err("只能在自己的管辖范围内创建账户 / accounts can only be made inside your own jurisdiction".to_string());
+        }
+        let ctx = anju_store::WriteCtx::new(format!("user:{}", p.caller.account.username), Some("page".into()));
+        let name = f.display_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&f.username);
+        state.store.add_user(&ctx, f.username.trim(), name, role, scope, &f.password).await.map_err(|e| e.to_string())?;
+        Ok(format!("{}{}", p.chrome.t("已创建账户：", "account created: "), f.username.trim()))
+    }
+    .await;
+    match result {
+        Ok(n) => admin_view(p, None, Some(n), None, StatusCode::OK).await,
+        Err(e) => admin_view(p, None, None, Some(e), StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
 }
 
 // ---- assets ----

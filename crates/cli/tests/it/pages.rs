@@ -353,3 +353,83 @@ db_test!(import_page_previews_errors_then_confirms, |db| {
     assert_eq!(h[0].actor, "user:county-340104");
     assert_eq!(h[0].source.as_deref(), Some("upload:survey.xlsx"));
 });
+
+db_test!(
+    administrators_manage_accounts_and_search_the_trail_in_scope,
+    |db| {
+        let app = spawn_app(&db).await;
+        let (staff, _) = page_login(&app, "county-340104").await;
+        assert_eq!(
+            staff
+                .get(format!("{}/admin", app.base))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        let (c, csrf) = page_login(&app, "city-3401").await;
+        let html = c
+            .get(format!("{}/admin", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("county-340104") && !html.contains("city-3402"),
+            "only accounts inside 合肥"
+        );
+        assert!(
+            html.contains("340104001001") && !html.contains("340202013001"),
+            "only audit rows inside 合肥"
+        );
+        let r = c
+            .post(format!("{}/admin/users", app.base))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "wuhu-x"),
+                ("role", "staff"),
+                ("division", "340202"),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("管辖范围"));
+        let r = c
+            .post(format!("{}/admin/users", app.base))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "street-x"),
+                ("role", "street-staff"),
+                ("division", "340104001"),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert!(db
+            .store
+            .verify_login("street-x", PASSWORD)
+            .await
+            .unwrap()
+            .is_some());
+        let html = c
+            .get(format!("{}/admin?q=user:city-3401", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let row = between(&html, "<td>user:city-3401</td>", "</tr>");
+        assert!(
+            row.contains("<td>create</td>") && row.contains("<td>page</td>"),
+            "the new account's creation is in the trail: {row}"
+        );
+    }
+);
