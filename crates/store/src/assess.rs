@@ -53,6 +53,33 @@ impl Assessor {
 
 impl crate::Store {
     /// An assessor for the policy and year, with the county seats from the division table.
+    /// An assessor that knows only the seats among the towns of the given estates' divisions:
+    /// enough to judge those estates, without reading every town (one estate page, one edit).
+    pub async fn assessor_for(
+        &self,
+        policy: Policy,
+        reference_year: i32,
+        division_codes: &[&str],
+    ) -> crate::Result<Assessor> {
+        let mut towns: Vec<DivisionCode> = division_codes
+            .iter()
+            .filter_map(|c| DivisionCode::parse(c).ok()?.ancestor_at(Level::Town))
+            .collect();
+        towns.sort();
+        towns.dedup();
+        let mut county_seat_towns = HashSet::new();
+        for town in towns {
+            if self.division(&town).await?.is_some_and(|d| d.county_seat) {
+                county_seat_towns.insert(town.to_string());
+            }
+        }
+        Ok(Assessor {
+            policy,
+            reference_year,
+            county_seat_towns,
+        })
+    }
+
     pub async fn assessor(&self, policy: Policy, reference_year: i32) -> crate::Result<Assessor> {
         Ok(Assessor {
             policy,

@@ -366,7 +366,7 @@ pub async fn detail(
     m: &estate::Model,
     bs: &[building::Model],
 ) -> Result<EstateDetail, ApiError> {
-    let assessor = state.assessor().await?;
+    let assessor = state.assessor_for(&[m.division_code.as_str()]).await?;
     let e = anju_store::convert::estate_from_model(m);
     let el = assessor.assess(&e);
     let buildings: Vec<anju_domain::Building> = bs
@@ -479,7 +479,9 @@ pub async fn apply_patch(
         format!("user:{}", c.account.username),
         Some(source.to_string()),
     );
-    let assessor = state.assessor().await?;
+    // Judged with the seats of the estate's own town only: no need to read every town.
+    let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    let assessor = state.assessor_for(&[m.division_code.as_str()]).await?;
     match c.data.update_estate(&ctx, id, patch, &assessor).await {
         Ok(m) => Ok(m),
         Err(UpdateError::Store(e)) => Err(e.into()),

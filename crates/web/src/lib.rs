@@ -69,6 +69,21 @@ impl AppState {
             .assessor(self.web.policy.clone(), self.web.reference_year)
             .await?)
     }
+
+    /// An assessor for the estates of these divisions only (cheap: one estate's page or edit).
+    pub async fn assessor_for(
+        &self,
+        division_codes: &[&str],
+    ) -> Result<anju_store::Assessor, error::ApiError> {
+        Ok(self
+            .store
+            .assessor_for(
+                self.web.policy.clone(),
+                self.web.reference_year,
+                division_codes,
+            )
+            .await?)
+    }
 }
 
 /// The application's routes and layers.

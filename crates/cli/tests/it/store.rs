@@ -278,4 +278,17 @@ db_test!(county_seat_towns_count_as_urban, |db| {
         .unwrap();
     assert!(!m.eligible);
     assert_eq!(m.failed_rules, "city_or_county_seat");
+    // The assessor of one estate's page (only its own town read) judges the same.
+    let one = db
+        .store
+        .assessor_for(Policy::national(), 2026, &[seat[0].code.as_str()])
+        .await
+        .unwrap();
+    assert!(one.assess(&list[0]).eligible());
+    let other_one = db
+        .store
+        .assessor_for(Policy::national(), 2026, &[other[0].code.as_str()])
+        .await
+        .unwrap();
+    assert!(!other_one.assess(&list[1]).eligible());
 });
