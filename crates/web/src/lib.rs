@@ -35,8 +35,6 @@ pub struct WebSettings {
     pub throttle_minutes: i64,
     /// Largest request body (an uploaded survey sheet), bytes.
     pub max_body_bytes: usize,
-    /// A tile server URL template for the map (e.g. 天地图); none means the offline map.
-    pub tile_url: Option<String>,
 }
 
 impl WebSettings {
@@ -50,7 +48,6 @@ impl WebSettings {
             throttle_failures: 5,
             throttle_minutes: 15,
             max_body_bytes: 64 * 1024 * 1024,
-            tile_url: None,
         }
     }
 }
