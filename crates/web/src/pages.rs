@@ -277,6 +277,8 @@ async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
             r.find("://")
                 .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
         })
+        // Back to a path of this site only: "//host" would leave it.
+        .filter(|p| !p.starts_with("//") && !p.contains('\\'))
         .unwrap_or_else(|| "/".into());
     let mut resp = Redirect::to(&back).into_response();
     set_cookie(

@@ -433,3 +433,39 @@ db_test!(
         );
     }
 );
+
+db_test!(language_switch_stays_on_this_site, |db| {
+    let app = spawn_app(&db).await;
+    let c = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = c
+        .get(format!("{}/lang/en", app.base))
+        .header("referer", format!("{}/estates?q=x", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/estates?q=x");
+    assert!(r.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .starts_with("anju_lang=en"));
+    let r = c
+        .get(format!("{}/lang/en", app.base))
+        .header("referer", "http://x//evil.example/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["location"], "/");
+    let html = reqwest::Client::new()
+        .get(format!("{}/login", app.base))
+        .header("cookie", "anju_lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Log in") && html.contains("Username"));
+});
