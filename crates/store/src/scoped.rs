@@ -465,7 +465,7 @@ impl Scoped {
         &self,
         division: Option<&DivisionCode>,
         limit: u64,
-    ) -> Result<Vec<(i64, String, f64, f64, bool)>> {
+    ) -> Result<Vec<MapPoint>> {
         let mut q = estate::Entity::find()
             .select_only()
             .column(estate::Column::Id)
@@ -487,7 +487,15 @@ impl Scoped {
             .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, n, x, y, e)| Some((id, n, x?, y?, e)))
+            .filter_map(|(id, name, x, y, eligible)| {
+                Some(MapPoint {
+                    id,
+                    name,
+                    lon: x?,
+                    lat: y?,
+                    eligible,
+                })
+            })
             .collect())
     }
 }

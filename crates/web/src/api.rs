@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/estates/{id}/history", get(estate_history))
         .route("/api/v1/summary", get(summary))
         .route("/api/v1/divisions", get(divisions))
+        .route("/api/v1/map", get(map_points))
         .route("/api/v1/audit", get(audit))
         .route("/api/v1/users", get(users).post(add_user))
         .route("/api/v1/tokens", axum::routing::post(add_token))
@@ -609,6 +610,44 @@ async fn summary(
             .map(|p| totals(Some(p.division_code.clone()), &p.division_name, &p.totals))
             .collect(),
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MapPointItem {
+    pub id: i64,
+    pub name: String,
+    /// WGS-84
+    pub lon: f64,
+    pub lat: f64,
+    pub eligible: bool,
+}
+
+/// Estates with a location inside a division of the caller's jurisdiction (at most 5,000), for the
+/// dashboard's map.
+#[utoipa::path(get, path = "/api/v1/map", params(DivisionQuery), responses((status = 200, body = [MapPointItem]), (status = 404, body = ErrorBody)))]
+async fn map_points(
+    ApiCaller(c): ApiCaller,
+    Query(q): Query<DivisionQuery>,
+) -> Result<Json<Vec<MapPointItem>>, ApiError> {
+    let d = parse_division(q.division.as_deref())?.or(c.data.home());
+    if let Some(d) = &d {
+        if !c.data.covers(d) {
+            return Err(ApiError::not_found());
+        }
+    }
+    let points = c.data.estate_points(d.as_ref(), 5000).await?;
+    Ok(Json(
+        points
+            .into_iter()
+            .map(|p| MapPointItem {
+                id: p.id,
+                name: p.name,
+                lon: p.lon,
+                lat: p.lat,
+                eligible: p.eligible,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -310,7 +310,8 @@ struct DashboardPage {
     area_wan: String,
     parts: Vec<PartRow>,
     parts_json: String,
-    points_json: String,
+    /// The division whose estates the map fetches (empty: the caller's whole scope).
+    map_division: String,
 }
 
 #[derive(Deserialize)]
@@ -386,10 +387,6 @@ async fn dashboard(
         .iter()
         .map(|x| serde_json::json!({"name": x.name, "estates": x.estates, "eligible": x.eligible}))
         .collect();
-    let points = data
-        .estate_points(here.as_ref(), 5000)
-        .await
-        .unwrap_or_default();
     let title = format!(
         "{}{}",
         summary.division_name,
@@ -402,7 +399,7 @@ async fn dashboard(
         totals: summary.totals,
         parts,
         parts_json: script_json(&chart),
-        points_json: script_json(&points),
+        map_division: here.map(|d| d.to_string()).unwrap_or_default(),
         c: p.chrome,
     };
     render(&page, StatusCode::OK)

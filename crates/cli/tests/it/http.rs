@@ -54,12 +54,21 @@ pub async fn spawn_app(db: &TestDb) -> App {
         db.store.add_user(&ctx, u, u, r, s, PASSWORD).await.unwrap();
     }
     let a = db.store.assessor(Policy::national(), 2026).await.unwrap();
-    let list = vec![
+    let mut list = vec![
         estate("梅山小区", "340104001001", 1995),
         estate("绩溪新村", "340104001002", 1988),
         estate("新世纪花园", "340104001001", 2008),
         estate("镜湖小区", "340202013001", 1990),
     ];
+    // Two of them on the map.
+    list[0].location = Some(anju_domain::estate::Wgs84 {
+        lon: 117.25,
+        lat: 31.85,
+    });
+    list[3].location = Some(anju_domain::estate::Wgs84 {
+        lon: 118.38,
+        lat: 31.34,
+    });
     let (_, ids) = {
         let txn = db.store.begin().await.unwrap();
         let r = db
@@ -144,6 +153,7 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         ("GET", format!("/api/v1/estates/{id}/history")),
         ("GET", "/api/v1/summary".to_string()),
         ("GET", "/api/v1/divisions".to_string()),
+        ("GET", "/api/v1/map".to_string()),
         ("GET", "/api/v1/audit".to_string()),
         ("GET", "/api/v1/users".to_string()),
         ("POST", "/api/v1/users".to_string()),
@@ -425,6 +435,15 @@ db_test!(nothing_leaks_outside_a_scope, |db| {
             let code = DivisionCode::parse(it["division_code"].as_str().unwrap()).unwrap();
             assert!(scope.contains(&code), "{user} sees {code}");
         }
+        let points: Value = get("/api/v1/map".into()).await.json().await.unwrap();
+        assert!(
+            points
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|p| p["id"] != outside),
+            "{user} map {points}"
+        );
         let s: Value = get("/api/v1/summary".into()).await.json().await.unwrap();
         for p in s["parts"].as_array().unwrap() {
             assert!(
@@ -456,8 +475,17 @@ db_test!(nothing_leaks_outside_a_scope, |db| {
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user} audit");
         }
     }
-    // The administrator sees both.
+    // The administrator sees both, on the map too.
     let (c, _) = login(&app, "admin").await;
+    let points: Value = c
+        .get(format!("{}/api/v1/map", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(points.as_array().unwrap().len(), 2);
     let v: Value = c
         .get(format!("{}/api/v1/estates", app.base))
         .send()
