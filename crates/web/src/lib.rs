@@ -96,6 +96,8 @@ pub fn router(store: Store, web: WebSettings) -> Router {
         .merge(pages::routes())
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(max_body))
+        // axum's own extractors stop at 2 MB by default; a survey sheet may be bigger.
+        .layer(axum::extract::DefaultBodyLimit::max(max_body))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

@@ -469,3 +469,32 @@ db_test!(language_switch_stays_on_this_site, |db| {
         .unwrap();
     assert!(html.contains("Log in") && html.contains("Username"));
 });
+
+db_test!(uploads_larger_than_two_megabytes_are_accepted, |db| {
+    let app = spawn_app(&db).await;
+    let (c, csrf) = page_login(&app, "county-340104").await;
+    let mut csv =
+        String::from("小区名称,行政区划代码,详细地址,建成年份,楼栋数,户数,建筑面积（㎡）\n");
+    let mut i = 0;
+    while csv.len() < 2_500_000 {
+        csv.push_str(&format!("测试小区{i:06},340104001001,合肥市蜀山区三里庵街道测试路{i}号院内东侧,1995,3,120,8880.5\n"));
+        i += 1;
+    }
+    let part = reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("big.csv");
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", csrf.clone())
+        .part("file", part);
+    let r = c
+        .post(format!("{}/import", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("检查通过") && html.contains(&i.to_string()),
+        "{}",
+        &html[..html.len().min(2000)]
+    );
+});
