@@ -8,7 +8,7 @@ use anju_store::accounts::Account;
 use anju_store::scoped::Scoped;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, Method};
+use axum::http::{header, HeaderMap, Method};
 
 pub const SESSION_COOKIE: &str = "anju_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -25,9 +25,8 @@ pub struct Caller {
 }
 
 /// Reads one cookie from the request.
-pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -57,7 +56,7 @@ impl Caller {
                     session_secret: None,
                 }));
         }
-        let Some(secret) = cookie(parts, SESSION_COOKIE) else {
+        let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(None);
         };
         Ok(state.store.session(&secret).await?.map(|s| Caller {

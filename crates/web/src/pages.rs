@@ -39,9 +39,7 @@ const LANG_COOKIE: &str = "anju_lang";
 const LOGIN_CSRF_COOKIE: &str = "anju_login_csrf";
 
 fn lang_of(parts: &Parts) -> Lang {
-    cookie(parts, LANG_COOKIE)
-        .and_then(|l| l.parse().ok())
-        .unwrap_or_default()
+    lang_from_headers(&parts.headers)
 }
 
 /// What every page shows around its content.
@@ -187,26 +185,9 @@ async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Respon
 }
 
 fn lang_from_headers(headers: &HeaderMap) -> Lang {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| v.parse().ok())
+    cookie(headers, LANG_COOKIE)
+        .and_then(|l| l.parse().ok())
         .unwrap_or_default()
-}
-
-fn cookie_from_headers(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
 }
 
 #[derive(Deserialize)]
@@ -222,7 +203,7 @@ async fn login_submit(
     Form(f): Form<LoginForm>,
 ) -> Response {
     let lang = lang_from_headers(&headers);
-    let expected = cookie_from_headers(&headers, LOGIN_CSRF_COOKIE);
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
     if !expected.is_some_and(|e| crate::auth::constant_time_eq(e.as_bytes(), f.csrf.as_bytes())) {
         return ApiError::csrf().into_response();
     }
