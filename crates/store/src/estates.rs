@@ -299,8 +299,8 @@ impl<'a> EstateImport<'a> {
     }
 
     /// Loads the existing estates this batch may match that are not loaded yet.
-    async fn load_refs(&mut self, estates: &[&Estate]) -> Result<()> {
-        let divisions = distinct(estates.iter().map(|e| e.division_code.as_str()));
+    /// `divisions` sorted (as [`distinct`] gives them): one range scan covers them all.
+    async fn load(&mut self, codes: &[String], divisions: &[String]) -> Result<()> {
         if let (Some(lo), Some(hi)) = (divisions.first(), divisions.last()) {
             let inside = self.covered.iter().any(|(a, b)| a <= lo && hi <= b);
             if !inside {
@@ -314,9 +314,8 @@ impl<'a> EstateImport<'a> {
                 self.covered.push((lo.clone(), hi.clone()));
             }
         }
-        let elsewhere: Vec<String> = estates
+        let elsewhere: Vec<String> = codes
             .iter()
-            .filter_map(|e| e.code.as_ref())
             .filter(|c| !self.by_code.contains_key(c.as_str()))
             .cloned()
             .collect();
@@ -345,7 +344,9 @@ impl<'a> EstateImport<'a> {
     /// [`EstateImport::write`] for estates prepared elsewhere.
     pub async fn write_prepared(&mut self, prepared: Vec<PreparedEstate>) -> Result<Vec<i64>> {
         let estates: Vec<&Estate> = prepared.iter().map(|p| &p.estate).collect();
-        self.load_refs(&estates).await?;
+        let codes = distinct(estates.iter().filter_map(|e| e.code.as_deref()));
+        let divisions = distinct(estates.iter().map(|e| e.division_code.as_str()));
+        self.load(&codes, &divisions).await?;
         let (txn, a, now) = (self.txn, self.a, self.now);
         let mut audit = AuditBatch::new(self.ctx);
         let mut ids = vec![0i64; estates.len()];
@@ -418,40 +419,6 @@ impl<'a> EstateImport<'a> {
     }
 }
 
-/// The existing estates an import may touch: those in the range of neighbourhoods the sheet covers
-/// (one index range scan), and those elsewhere that carry one of the sheet's estate codes.
-async fn load_existing(
-    txn: &DatabaseTransaction,
-    codes: &[String],
-    divisions: &[String],
-) -> Result<Vec<estate::Model>> {
-    let mut out = Vec::new();
-    if let (Some(lo), Some(hi)) = (divisions.first(), divisions.last()) {
-        out = estate::Entity::find()
-            .filter(estate::Column::DivisionCode.between(lo.as_str(), hi.as_str()))
-            .all(txn)
-            .await?;
-    }
-    let known: HashSet<&str> = out.iter().filter_map(|m| m.code.as_deref()).collect();
-    let elsewhere: Vec<String> = codes
-        .iter()
-        .filter(|c| !known.contains(c.as_str()))
-        .cloned()
-        .collect();
-    let mut more = Vec::new();
-    for chunk in elsewhere.chunks(500) {
-        more.extend(
-            estate::Entity::find()
-                .filter(estate::Column::Code.is_in(chunk.to_vec()))
-                .all(txn)
-                .await?,
-        );
-    }
-    let seen: HashSet<i64> = out.iter().map(|m| m.id).collect();
-    out.extend(more.into_iter().filter(|m| !seen.contains(&m.id)));
-    Ok(out)
-}
-
 fn distinct<'a>(it: impl Iterator<Item = &'a str>) -> Vec<String> {
     let set: HashSet<&str> = it.collect();
     let mut v: Vec<String> = set.into_iter().map(str::to_string).collect();
@@ -506,21 +473,14 @@ impl Store {
                 .filter(|r| r.estate_code.is_none())
                 .filter_map(|r| r.division_code.as_deref()),
         );
-        let existing = load_existing(&txn, &codes, &divisions).await?;
-        let by_code: HashMap<&str, i64> = existing
-            .iter()
-            .filter_map(|m| m.code.as_deref().map(|c| (c, m.id)))
-            .collect();
-        let by_name: HashMap<(&str, &str), i64> = existing
-            .iter()
-            .map(|m| ((m.division_code.as_str(), m.name.as_str()), m.id))
-            .collect();
+        let mut estates = EstateImport::new(&txn, ctx, a);
+        estates.load(&codes, &divisions).await?;
         let mut estate_ids = Vec::with_capacity(rows.len());
         let mut missing = Vec::new();
         for (i, r) in rows.iter().enumerate() {
             let id = match (&r.estate_code, &r.division_code, &r.estate_name) {
-                (Some(c), _, _) => by_code.get(c.as_str()).copied(),
-                (None, Some(d), Some(n)) => by_name.get(&(d.as_str(), n.as_str())).copied(),
+                (Some(c), _, _) => estates.by_code.get(c).copied(),
+                (None, Some(d), Some(n)) => estates.by_name.get(&(d.clone(), n.clone())).copied(),
                 _ => None,
             };
             match id {
@@ -531,10 +491,6 @@ impl Store {
         if !missing.is_empty() {
             return Ok(Err(missing));
         }
-        let division_of: HashMap<i64, &str> = existing
-            .iter()
-            .map(|m| (m.id, m.division_code.as_str()))
-            .collect();
         let touched = distinct_ids(&estate_ids);
         let mut current: HashMap<(i64, String), building::Model> = HashMap::new();
         for chunk in touched.chunks(500) {
@@ -552,7 +508,7 @@ impl Store {
         let mut new = Vec::new();
         for (r, &eid) in rows.iter().zip(&estate_ids) {
             let b = &r.building;
-            let div = division_of.get(&eid).copied();
+            let div = estates.existing.get(&eid).map(|m| m.division_code.as_str());
             match current.get(&(eid, b.number.clone())) {
                 Some(m) => {
                     let before = building_from_model(m);
