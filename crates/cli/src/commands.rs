@@ -227,8 +227,12 @@ async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
         }
         pb.set_message(format!("{rows}"));
     }
-    let report = import.report.clone();
-    drop(import);
+    // Totals are recomputed only when the rows were stored (a rolled-back import leaves none).
+    let report = if storing {
+        import.finish().await?
+    } else {
+        import.report.clone()
+    };
     pb.finish_and_clear();
     let summary = match reader.await? {
         Ok(summary) => summary,

@@ -41,7 +41,7 @@ pub(crate) fn account(m: &user::Model) -> Account {
     }
 }
 
-fn scope_of(code: Option<&str>) -> Scope {
+pub(crate) fn scope_of(code: Option<&str>) -> Scope {
     match code.map(DivisionCode::parse) {
         None => Scope::All,
         Some(Ok(c)) => Scope::Division(c),

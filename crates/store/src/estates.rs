@@ -13,7 +13,7 @@ use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, TransactionTrait, Value,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What an upsert did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -271,6 +271,9 @@ pub struct EstateImport<'a> {
     by_name: HashMap<(String, String), i64>,
     /// Ranges of division codes already loaded.
     covered: Vec<(String, String)>,
+    /// Division codes of the estates written (before and after), whose totals [`Self::finish`]
+    /// recomputes.
+    touched: BTreeSet<String>,
     pub report: UpsertReport,
 }
 
@@ -285,8 +288,15 @@ impl<'a> EstateImport<'a> {
             by_code: HashMap::new(),
             by_name: HashMap::new(),
             covered: Vec::new(),
+            touched: BTreeSet::new(),
             report: UpsertReport::default(),
         }
+    }
+
+    /// Brings the division totals up to date with what was written; call before committing.
+    pub async fn finish(self) -> Result<UpsertReport> {
+        crate::totals::refresh(self.txn, &self.touched).await?;
+        Ok(self.report)
     }
 
     fn remember(&mut self, m: estate::Model) {
@@ -373,6 +383,8 @@ impl<'a> EstateImport<'a> {
             am.id = Unchanged(m.id);
             am.created_at = NotSet;
             let updated = estate::Entity::update(am).exec(txn).await?;
+            self.touched.insert(m.division_code.clone());
+            self.touched.insert(updated.division_code.clone());
             audit.push(
                 "update",
                 "estate",
@@ -404,6 +416,7 @@ impl<'a> EstateImport<'a> {
             let e = &estates[i];
             let id = by_key[&(e.division_code.as_str(), e.name.as_str())];
             ids[i] = id;
+            self.touched.insert(e.division_code.clone());
             audit.push(
                 "create",
                 "estate",
@@ -453,7 +466,7 @@ impl Store {
     ) -> Result<(UpsertReport, Vec<i64>)> {
         let mut import = EstateImport::new(txn, ctx, a);
         let ids = import.write(estates).await?;
-        Ok((import.report, ids))
+        Ok((import.finish().await?, ids))
     }
 
     /// Inserts or updates buildings in one transaction, matched by estate + building number, then
@@ -599,6 +612,9 @@ impl Store {
                     changed += 1;
                 }
             }
+        }
+        if changed > 0 {
+            crate::totals::refresh_all(&txn).await?;
         }
         txn.commit().await?;
         Ok(changed)

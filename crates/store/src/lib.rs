@@ -16,6 +16,7 @@ pub mod migration;
 pub mod scoped;
 pub mod sessions;
 pub mod summary;
+pub mod totals;
 
 pub use assess::Assessor;
 pub use audit::WriteCtx;

@@ -12,6 +12,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0002Accounts),
             Box::new(M0003Sessions),
             Box::new(M0004Uploads),
+            Box::new(M0005DivisionTotals),
         ]
     }
 }
@@ -409,6 +410,49 @@ impl MigrationTrait for M0004Uploads {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(a("uploads")).to_owned())
+            .await
+    }
+}
+
+struct M0005DivisionTotals;
+
+impl MigrationName for M0005DivisionTotals {
+    fn name(&self) -> &str {
+        "m0005_division_totals"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0005DivisionTotals {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // Totals of every division that has estates, at every level (see totals.rs); the
+        // dashboard reads them instead of summing the estates on each request.
+        let mut t = Table::create();
+        t.table(a("division_totals"))
+            .col(ColumnDef::new(a("level")).small_integer().not_null())
+            .col(ColumnDef::new(a("code")).string_len(12).not_null())
+            .col(ColumnDef::new(a("parent_code")).string_len(12).not_null());
+        for c in crate::totals::SUMS {
+            t.col(big(c));
+        }
+        t.primary_key(Index::create().col(a("level")).col(a("code")));
+        m.create_table(t.to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("division_totals_parent")
+                .table(a("division_totals"))
+                .col(a("level"))
+                .col(a("parent_code"))
+                .to_owned(),
+        )
+        .await?;
+        crate::totals::refresh_all(m.get_connection())
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(a("division_totals")).to_owned())
             .await
     }
 }

@@ -39,7 +39,9 @@ pub struct Scoped {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
+    /// By neighbourhood, then name: the order of the index, so any page comes straight from it.
     #[default]
+    Division,
     Id,
     Name,
     Year,
@@ -287,28 +289,60 @@ impl Scoped {
         if let Some(e) = f.eligible {
             q = q.filter(estate::Column::Eligible.eq(e));
         }
-        let total = q.clone().count(&self.store.db).await?;
-        let col = match f.sort {
-            Sort::Id => estate::Column::Id,
-            Sort::Name => estate::Column::Name,
-            Sort::Year => estate::Column::YearCompleted,
-            Sort::Households => estate::Column::Households,
-            Sort::Area => estate::Column::FloorAreaCentiM2,
-        };
-        q = if f.desc {
-            q.order_by_desc(col)
+        let text = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let total = if text {
+            q.clone().count(&self.store.db).await?
         } else {
-            q.order_by_asc(col)
+            self.counted(f.division.as_ref(), f.eligible).await?
         };
+        let cols: &[estate::Column] = match f.sort {
+            // (division_code, name) is unique: no tie to break.
+            Sort::Division => &[estate::Column::DivisionCode, estate::Column::Name],
+            Sort::Id => &[estate::Column::Id],
+            Sort::Name => &[estate::Column::Name, estate::Column::Id],
+            Sort::Year => &[estate::Column::YearCompleted, estate::Column::Id],
+            Sort::Households => &[estate::Column::Households, estate::Column::Id],
+            Sort::Area => &[estate::Column::FloorAreaCentiM2, estate::Column::Id],
+        };
+        for (i, col) in cols.iter().enumerate() {
+            // Only the sort key follows `desc`; what breaks its ties ascends.
+            q = if f.desc && i == 0 {
+                q.order_by_desc(*col)
+            } else {
+                q.order_by_asc(*col)
+            };
+        }
         let per_page = f.per_page.clamp(1, 200);
         let page = f.page.max(1);
         let items = q
-            .order_by_asc(estate::Column::Id)
             .offset((page - 1) * per_page)
             .limit(per_page)
             .all(&self.store.db)
             .await?;
         Ok((items, total))
+    }
+
+    /// How many estates (eligible or not, or all) lie in a division inside the scope, from the
+    /// kept totals rather than by counting rows.
+    async fn counted(
+        &self,
+        division: Option<&DivisionCode>,
+        eligible: Option<bool>,
+    ) -> Result<u64> {
+        // The part of the country both the scope and the filter cover.
+        let here = match (division, self.home()) {
+            (None, home) => home,
+            (Some(d), None) => Some(*d),
+            (Some(d), Some(h)) if h.contains(d) => Some(*d),
+            (Some(d), Some(h)) if d.contains(&h) => Some(h),
+            (Some(_), Some(_)) => return Ok(0),
+        };
+        let (all, yes) = self.store.estates_in(here.as_ref()).await?;
+        Ok(match eligible {
+            None => all,
+            Some(true) => yes,
+            Some(false) => all - yes,
+        })
     }
 
     /// One estate and its buildings, if it lies inside the scope.
@@ -396,8 +430,21 @@ impl Scoped {
             Some(json(&after)),
         );
         audit.flush(&txn).await?;
+        crate::totals::refresh(&txn, &[m.division_code.clone()].into()).await?;
         txn.commit().await?;
         Ok(updated)
+    }
+
+    /// An estate inside the scope with its buildings and its change history (the estate page).
+    pub async fn estate_with_history(
+        &self,
+        id: i64,
+    ) -> Result<Option<(estate::Model, Vec<building::Model>, Vec<audit_log::Model>)>> {
+        let Some((e, bs)) = self.estate(id).await? else {
+            return Ok(None);
+        };
+        let history = self.store.history("estate", &id.to_string()).await?;
+        Ok(Some((e, bs, history)))
     }
 
     /// The change history of an estate inside the scope.

@@ -4,11 +4,12 @@
 use crate::accounts::Account;
 use crate::entity::{api_token, login_attempt, session, user};
 use crate::{Result, Store};
+use anju_domain::Role;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{Duration, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, PaginatorTrait,
-    QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, FromQueryResult, NotSet,
+    PaginatorTrait, QueryFilter, Statement,
 };
 use sha2::{Digest, Sha256};
 
@@ -29,6 +30,21 @@ fn digest(secret: &str) -> String {
 pub struct SessionInfo {
     pub account: Account,
     pub csrf_token: String,
+    /// The name of the account's division (None for the whole country).
+    pub scope_name: Option<String>,
+}
+
+#[derive(FromQueryResult)]
+struct SessionRow {
+    csrf_token: String,
+    expires_at: chrono::DateTime<Utc>,
+    id: i64,
+    username: String,
+    display_name: String,
+    role: String,
+    scope_division: Option<String>,
+    active: bool,
+    scope_name: Option<String>,
 }
 
 impl Store {
@@ -49,24 +65,41 @@ impl Store {
         Ok((secret, csrf))
     }
 
-    /// The session of a cookie secret, if it exists, has not expired and its account is active.
+    /// The session of a cookie secret, if it exists, has not expired and its account is active;
+    /// with the name of the account's division. One query: every page and API call asks this.
     pub async fn session(&self, secret: &str) -> Result<Option<SessionInfo>> {
-        let Some(s) = session::Entity::find_by_id(digest(secret))
-            .one(&self.db)
-            .await?
+        let sql = format!(
+            "SELECT s.csrf_token, s.expires_at, u.id, u.username, u.display_name, u.role, \
+             u.scope_division, u.active, d.name AS scope_name \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN divisions d ON d.code = u.scope_division WHERE s.id = {}",
+            self.placeholder(1)
+        );
+        let Some(row) = SessionRow::find_by_statement(Statement::from_sql_and_values(
+            self.backend(),
+            sql,
+            [digest(secret).into()],
+        ))
+        .one(&self.db)
+        .await?
         else {
             return Ok(None);
         };
-        if s.expires_at < Utc::now() {
-            session::Entity::delete_by_id(s.id).exec(&self.db).await?;
+        if row.expires_at < Utc::now() {
+            self.delete_session(secret).await?;
             return Ok(None);
         }
-        let Some(u) = user::Entity::find_by_id(s.user_id).one(&self.db).await? else {
-            return Ok(None);
-        };
-        Ok(u.active.then(|| SessionInfo {
-            account: crate::accounts::account(&u),
-            csrf_token: s.csrf_token,
+        Ok(row.active.then(|| SessionInfo {
+            account: Account {
+                id: row.id,
+                username: row.username,
+                display_name: row.display_name,
+                role: Role::from_key(&row.role).unwrap_or(Role::Staff),
+                scope: crate::accounts::scope_of(row.scope_division.as_deref()),
+                active: row.active,
+            },
+            csrf_token: row.csrf_token,
+            scope_name: row.scope_name,
         }))
     }
 

@@ -1,101 +1,148 @@
-//! Totals by division, computed in the database.
+//! Totals by division, read from the totals the writes keep (see totals.rs).
 
 use crate::{Result, Store};
 use anju_domain::{DivisionCode, Level, Summary, SummaryLine, Totals};
-use sea_orm::{FromQueryResult, Statement};
+use sea_orm::{FromQueryResult, Statement, Value};
 
 #[derive(Debug, FromQueryResult)]
 struct Row {
-    part: String,
+    level: i16,
+    code: String,
+    name: Option<String>,
     estates: i64,
     buildings: i64,
     households: i64,
-    floor_area: i64,
+    floor_area_centi_m2: i64,
     eligible_estates: i64,
     eligible_buildings: i64,
     eligible_households: i64,
-    eligible_floor_area: i64,
+    eligible_floor_area_centi_m2: i64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct Count {
+    estates: i64,
+    eligible: i64,
+}
+
+impl Row {
+    fn totals(&self) -> Totals {
+        Totals {
+            estates: self.estates,
+            buildings: self.buildings,
+            households: self.households,
+            floor_area_centi_m2: self.floor_area_centi_m2,
+            eligible_estates: self.eligible_estates,
+            eligible_buildings: self.eligible_buildings,
+            eligible_households: self.eligible_households,
+            eligible_floor_area_centi_m2: self.eligible_floor_area_centi_m2,
+        }
+    }
 }
 
 impl Store {
-    /// The totals of a division (all when `None`) and the breakdown by the next level down.
-    pub async fn summary(&self, division: Option<&DivisionCode>) -> Result<Summary> {
-        let (part_len, range) = match division {
+    /// How many estates, and how many of them eligible, a division has (all when `None`).
+    pub async fn estates_in(&self, division: Option<&DivisionCode>) -> Result<(u64, u64)> {
+        let (filter, values): (String, Vec<Value>) = match division {
+            None => (format!("level = {}", Level::Province as i16), vec![]),
             Some(d) => (
-                d.level()
-                    .child()
-                    .unwrap_or(Level::Neighbourhood)
-                    .prefix_len(),
-                Some(d.range()),
+                format!(
+                    "level = {} AND code = {}",
+                    self.placeholder(1),
+                    self.placeholder(2)
+                ),
+                vec![(d.level() as i16).into(), d.to_string().into()],
             ),
-            None => (Level::Province.prefix_len(), None),
         };
-        // SUM over integers is numeric in PostgreSQL: cast back to bigint.
-        let e = "CASE WHEN eligible THEN 1 ELSE 0 END";
-        let mut sql = format!(
-            "SELECT substr(division_code, 1, {part_len}) AS part, \
-             CAST(COUNT(*) AS BIGINT) AS estates, \
-             CAST(SUM(building_count) AS BIGINT) AS buildings, \
-             CAST(SUM(households) AS BIGINT) AS households, \
-             CAST(SUM(floor_area_centi_m2) AS BIGINT) AS floor_area, \
-             CAST(SUM({e}) AS BIGINT) AS eligible_estates, \
-             CAST(SUM({e} * building_count) AS BIGINT) AS eligible_buildings, \
-             CAST(SUM({e} * households) AS BIGINT) AS eligible_households, \
-             CAST(SUM({e} * floor_area_centi_m2) AS BIGINT) AS eligible_floor_area \
-             FROM estates"
+        let sql = format!(
+            "SELECT CAST(COALESCE(SUM(estates), 0) AS BIGINT) AS estates, \
+             CAST(COALESCE(SUM(eligible_estates), 0) AS BIGINT) AS eligible \
+             FROM division_totals WHERE {filter}"
         );
-        let mut values = Vec::new();
-        if let Some((lo, hi)) = range {
-            sql.push_str(&format!(
-                " WHERE division_code BETWEEN {} AND {}",
-                self.placeholder(1),
-                self.placeholder(2)
-            ));
-            values.push(lo.into());
-            values.push(hi.into());
-        }
-        sql.push_str(" GROUP BY substr(division_code, 1, ");
-        sql.push_str(&part_len.to_string());
-        sql.push_str(") ORDER BY part");
-        let rows =
-            Row::find_by_statement(Statement::from_sql_and_values(self.backend(), sql, values))
-                .all(&self.db)
+        let row =
+            Count::find_by_statement(Statement::from_sql_and_values(self.backend(), sql, values))
+                .one(&self.db)
                 .await?;
-        let codes: Vec<String> = rows.iter().map(|r| format!("{:0<12}", r.part)).collect();
-        let mut all_codes = codes.clone();
-        if let Some(d) = division {
-            all_codes.push(d.to_string());
-        }
-        let names = self.division_names(&all_codes).await?;
+        Ok(row.map_or((0, 0), |c| (c.estates as u64, c.eligible as u64)))
+    }
+
+    /// The totals of a division (all when `None`) and the breakdown by the next level down (a
+    /// neighbourhood's breakdown is itself). One indexed read of the kept totals.
+    pub async fn summary(&self, division: Option<&DivisionCode>) -> Result<Summary> {
+        let select = format!(
+            "SELECT t.level, t.code, d.name, {} FROM division_totals t \
+             LEFT JOIN divisions d ON d.code = t.code WHERE ",
+            crate::totals::SUMS.map(|c| format!("t.{c}")).join(", ")
+        );
+        let (sql, values): (String, Vec<Value>) = match division {
+            None => (
+                format!("{select}t.level = {}", Level::Province as i16),
+                vec![],
+            ),
+            Some(d) => {
+                let own = d.level() as i16;
+                let part = d.level().child().map_or(own, |c| c as i16);
+                let (p1, p2) = (self.placeholder(1), self.placeholder(2));
+                let (p3, p4) = (self.placeholder(3), self.placeholder(4));
+                (
+                    format!(
+                        "{select}(t.level = {p1} AND t.code = {p2}) \
+                         OR (t.level = {p3} AND t.parent_code = {p4})"
+                    ),
+                    vec![
+                        own.into(),
+                        d.to_string().into(),
+                        part.into(),
+                        d.to_string().into(),
+                    ],
+                )
+            }
+        };
+        let mut rows = Row::find_by_statement(Statement::from_sql_and_values(
+            self.backend(),
+            format!("{sql} ORDER BY t.level, t.code"),
+            values,
+        ))
+        .all(&self.db)
+        .await?;
         let mut totals = Totals::default();
-        let mut parts = Vec::new();
-        for (r, code) in rows.into_iter().zip(codes) {
-            let t = Totals {
-                estates: r.estates,
-                buildings: r.buildings,
-                households: r.households,
-                floor_area_centi_m2: r.floor_area,
-                eligible_estates: r.eligible_estates,
-                eligible_buildings: r.eligible_buildings,
-                eligible_households: r.eligible_households,
-                eligible_floor_area_centi_m2: r.eligible_floor_area,
-            };
-            totals.add(&t);
-            parts.push(SummaryLine {
-                division_name: names
-                    .get(&code)
-                    .cloned()
-                    .unwrap_or_else(|| "（未知区划）".into()),
-                division_code: code,
-                totals: t,
-            });
+        let mut name = "全部".to_string();
+        if let Some(d) = division {
+            let own = rows
+                .iter()
+                .position(|r| r.level == d.level() as i16 && r.code == d.as_str());
+            match own {
+                Some(i) => {
+                    totals = rows[i].totals();
+                    name = rows[i].name.clone().unwrap_or_default();
+                    // A neighbourhood is its own breakdown; otherwise the parts follow it.
+                    if d.level().child().is_some() {
+                        rows.remove(i);
+                    }
+                }
+                None => {
+                    // No estates here: the name still comes from the division table.
+                    let names = self.division_names(&[d.to_string()]).await?;
+                    name = names.get(d.as_str()).cloned().unwrap_or_default();
+                }
+            }
+        }
+        let parts: Vec<SummaryLine> = rows
+            .into_iter()
+            .map(|r| SummaryLine {
+                totals: r.totals(),
+                division_name: r.name.unwrap_or_else(|| "（未知区划）".into()),
+                division_code: r.code,
+            })
+            .collect();
+        if division.is_none() {
+            for p in &parts {
+                totals.add(&p.totals);
+            }
         }
         Ok(Summary {
             division_code: division.map(|d| d.to_string()),
-            division_name: division.map_or_else(
-                || "全部".to_string(),
-                |d| names.get(d.as_str()).cloned().unwrap_or_default(),
-            ),
+            division_name: name,
             totals,
             parts,
         })

@@ -214,7 +214,7 @@ pub struct ListQuery {
     /// Text in the name, address or estate code.
     pub q: Option<String>,
     pub eligible: Option<bool>,
-    /// id (default), name, year, households or area
+    /// division (default: by neighbourhood, then name), id, name, year, households or area
     pub sort: Option<String>,
     pub desc: Option<bool>,
     pub page: Option<u64>,
@@ -287,7 +287,8 @@ pub fn filter_of(q: &ListQuery) -> Result<EstateFilter, ApiError> {
         q: q.q.clone(),
         eligible: q.eligible,
         sort: match q.sort.as_deref() {
-            None | Some("") | Some("id") => Sort::Id,
+            None | Some("") | Some("division") => Sort::Division,
+            Some("id") => Sort::Id,
             Some("name") => Sort::Name,
             Some("year") => Sort::Year,
             Some("households") => Sort::Households,

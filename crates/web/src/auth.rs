@@ -22,6 +22,8 @@ pub struct Caller {
     pub csrf: Option<String>,
     /// The session cookie's secret, for logout.
     pub session_secret: Option<String>,
+    /// The name of the account's division (sessions only; None for the whole country).
+    pub scope_name: Option<String>,
 }
 
 /// Reads one cookie from the request.
@@ -54,6 +56,7 @@ impl Caller {
                     account,
                     csrf: None,
                     session_secret: None,
+                    scope_name: None,
                 }));
         }
         let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
@@ -64,6 +67,7 @@ impl Caller {
             account: s.account,
             csrf: Some(s.csrf_token),
             session_secret: Some(secret),
+            scope_name: s.scope_name,
         }))
     }
 

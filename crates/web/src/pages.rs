@@ -96,13 +96,7 @@ impl FromRequestParts<AppState> for PageCaller {
                     "全国".to_string()
                 }
             }
-            Scope::Division(d) => state
-                .store
-                .division(&d)
-                .await
-                .ok()
-                .flatten()
-                .map_or(d.to_string(), |x| x.name),
+            Scope::Division(d) => caller.scope_name.clone().unwrap_or(d.to_string()),
         };
         let chrome = Chrome {
             en,
@@ -471,9 +465,10 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
         q: f.q.clone().unwrap_or_default(),
         division: f.division.clone().unwrap_or_default(),
         eligible,
-        sort: f.sort.clone().unwrap_or_else(|| "id".into()),
+        sort: f.sort.clone().unwrap_or_else(|| "division".into()),
         sorts: vec![
-            ("id", "默认", "default"),
+            ("division", "按区划", "by division"),
+            ("id", "录入顺序", "order entered"),
             ("name", "名称", "name"),
             ("year", "建成年份", "year"),
             ("households", "户数（多到少）", "households (most first)"),
@@ -515,7 +510,7 @@ async fn estate_view(
     errors: Vec<String>,
     status: StatusCode,
 ) -> Response {
-    let (m, bs) = match p.caller.data.estate(id).await {
+    let (m, bs, history) = match p.caller.data.estate_with_history(id).await {
         Ok(Some(x)) => x,
         Ok(None) => return not_found_page(&p.chrome),
         Err(e) => return ApiError::from(e).into_response(),
@@ -524,14 +519,6 @@ async fn estate_view(
         Ok(d) => d,
         Err(e) => return e.into_response(),
     };
-    let history = p
-        .caller
-        .data
-        .estate_history(id)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
     let history = history
         .iter()
         .rev()

@@ -292,3 +292,115 @@ db_test!(county_seat_towns_count_as_urban, |db| {
         .unwrap();
     assert!(!other_one.assess(&list[1]).eligible());
 });
+
+/// Every division's kept totals (and the list's counts, which come from them) equal the sums of
+/// its estates as they now are.
+async fn totals_agree(store: &Store, step: &str) {
+    use anju_domain::{Level, Scope, Totals};
+    let rows = store.estates_page(None, false, 0, 10_000).await.unwrap();
+    let mut expected: std::collections::BTreeMap<String, Totals> = Default::default();
+    for m in &rows {
+        let code = DivisionCode::parse(&m.division_code).unwrap();
+        for level in [Level::Province, Level::City, Level::County, Level::Town] {
+            let t = expected
+                .entry(code.ancestor_at(level).unwrap().to_string())
+                .or_default();
+            let e = i64::from(m.eligible);
+            t.add(&Totals {
+                estates: 1,
+                buildings: m.building_count.into(),
+                households: m.households.into(),
+                floor_area_centi_m2: m.floor_area_centi_m2,
+                eligible_estates: e,
+                eligible_buildings: e * i64::from(m.building_count),
+                eligible_households: e * i64::from(m.households),
+                eligible_floor_area_centi_m2: e * m.floor_area_centi_m2,
+            });
+        }
+    }
+    // Divisions that had estates once and have none now must read as empty.
+    for code in [
+        "340104000000",
+        "340104001000",
+        "340121000000",
+        "340202000000",
+    ] {
+        expected.entry(code.into()).or_default();
+    }
+    for (code, want) in &expected {
+        let d = DivisionCode::parse(code).unwrap();
+        let got = store.summary(Some(&d)).await.unwrap();
+        assert_eq!(&got.totals, want, "{step}: totals of {code}");
+        let parts: i64 = got.parts.iter().map(|p| p.totals.estates).sum();
+        assert_eq!(parts, want.estates, "{step}: parts of {code}");
+        let scoped = store.scoped(Scope::Division(d));
+        for (eligible, n) in [
+            (None, want.estates),
+            (Some(true), want.eligible_estates),
+            (Some(false), want.estates - want.eligible_estates),
+        ] {
+            let f = anju_store::scoped::EstateFilter {
+                eligible,
+                per_page: 10,
+                ..Default::default()
+            };
+            let (_, total) = scoped.estates(&f).await.unwrap();
+            assert_eq!(
+                total as i64, n,
+                "{step}: list count of {code} ({eligible:?})"
+            );
+        }
+    }
+    let all = store.summary(None).await.unwrap();
+    assert_eq!(all.totals.estates, rows.len() as i64, "{step}: all");
+}
+
+db_test!(kept_totals_follow_every_write, |db| {
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    let mut moving = estate("迁移小区", "340104001001", 1990, 50, 100_000);
+    moving.code = Some("XQ-1".into());
+    let list = vec![
+        estate("甲", "340104001001", 1990, 100, 700_050),
+        estate("乙", "340104001002", 2004, 200, 1_400_025),
+        estate("丙", "340121100004", 1985, 300, 2_100_000),
+        moving.clone(),
+    ];
+    db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    totals_agree(&db.store, "after the import").await;
+
+    // An edit through the guarded store changes its county's totals and the list's counts.
+    let shushan = db.store.scoped(anju_domain::Scope::Division(
+        DivisionCode::parse_short("340104").unwrap(),
+    ));
+    let id = db
+        .store
+        .estate_by_key("340104001001", "甲")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let patch = anju_store::scoped::EstatePatch {
+        households: Some(150),
+        year_completed: Some(2010),
+        ..Default::default()
+    };
+    shushan.update_estate(&ctx, id, &patch, &a).await.unwrap();
+    totals_agree(&db.store, "after an edit").await;
+
+    // Matched by its code, an estate moves to another city: both lose and gain.
+    moving.division_code = "340202013001".into();
+    db.store.upsert_estates(&ctx, &[moving], &a).await.unwrap();
+    totals_agree(&db.store, "after a move").await;
+
+    // A new policy changes who is eligible everywhere.
+    let mut p = Policy::national();
+    p.eligibility.cutoff_year = 2005;
+    let changed = db
+        .store
+        .recompute_eligibility(&db.store.assessor(p, 2026).await.unwrap())
+        .await
+        .unwrap();
+    assert!(changed > 0);
+    totals_agree(&db.store, "after reassessing").await;
+});
