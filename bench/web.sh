@@ -17,10 +17,13 @@ run() { # name url
   local name=$1 url=$2
   for u in "county-340104 staff 340104" "province-34 division-admin 34"; do
     set -- $u
-    $anju --database-url "$url" user add "$1" --role "$2" --division "$3" >/dev/null 2>&1 || true
+    # The demo made these accounts already (with its own password): set the bench's.
+    $anju --database-url "$url" user add "$1" --role "$2" --division "$3" >/dev/null 2>&1 ||
+      $anju --database-url "$url" user passwd "$1" >/dev/null
   done
   $anju --database-url "$url" serve --listen 127.0.0.1:$port >/dev/null 2>&1 &
   local pid=$!
+  trap "kill $pid 2>/dev/null" EXIT
   for _ in $(seq 1 50); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.2; done
   local id
   id=$($anju --database-url "$url" export estates --division 340104 --format csv --output $out/one.csv >/dev/null && true)

@@ -28,6 +28,10 @@ pub struct MapPoint {
 
 type RawPoint = (i64, String, Option<f64>, Option<f64>, bool);
 
+/// A text search counts its matches up to this many (counting every match of a common word among
+/// 300,000 estates would read them all on each page).
+pub const SEARCH_COUNT_LIMIT: u64 = 1000;
+
 /// A store seen through a user's scope.
 #[derive(Clone, Debug)]
 pub struct Scoped {
@@ -269,8 +273,9 @@ impl Scoped {
         }
     }
 
-    /// A page of estates and the total that match.
-    pub async fn estates(&self, f: &EstateFilter) -> Result<(Vec<estate::Model>, u64)> {
+    /// A page of estates, how many match, and whether that count stopped at
+    /// [`SEARCH_COUNT_LIMIT`] (a text search: there are more).
+    pub async fn estates(&self, f: &EstateFilter) -> Result<(Vec<estate::Model>, u64, bool)> {
         let mut q =
             estate::Entity::find().filter(within(&self.scope, estate::Column::DivisionCode));
         if let Some(d) = &f.division {
@@ -290,10 +295,18 @@ impl Scoped {
             q = q.filter(estate::Column::Eligible.eq(e));
         }
         let text = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let total = if text {
-            q.clone().count(&self.store.db).await?
+        let (total, capped) = if text {
+            // A text match cannot use an index: count only so far, and say so.
+            let n = q
+                .clone()
+                .select_only()
+                .column(estate::Column::Id)
+                .limit(SEARCH_COUNT_LIMIT + 1)
+                .count(&self.store.db)
+                .await?;
+            (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT)
         } else {
-            self.counted(f.division.as_ref(), f.eligible).await?
+            (self.counted(f.division.as_ref(), f.eligible).await?, false)
         };
         let cols: &[estate::Column] = match f.sort {
             // (division_code, name) is unique: no tie to break.
@@ -319,7 +332,7 @@ impl Scoped {
             .limit(per_page)
             .all(&self.store.db)
             .await?;
-        Ok((items, total))
+        Ok((items, total, capped))
     }
 
     /// How many estates (eligible or not, or all) lie in a division inside the scope, from the

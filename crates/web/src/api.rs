@@ -267,7 +267,10 @@ pub fn item(m: &estate::Model) -> EstateItem {
 #[derive(Serialize, ToSchema)]
 pub struct EstatePage {
     pub items: Vec<EstateItem>,
+    /// How many estates match; a text search (`q`) counts only up to 1,000.
     pub total: u64,
+    /// True when a text search has more matches than `total` counted.
+    pub more: bool,
     pub page: u64,
     pub per_page: u64,
 }
@@ -312,10 +315,11 @@ async fn list_estates(
     Query(q): Query<ListQuery>,
 ) -> Result<Json<EstatePage>, ApiError> {
     let f = filter_of(&q)?;
-    let (items, total) = c.data.estates(&f).await?;
+    let (items, total, more) = c.data.estates(&f).await?;
     Ok(Json(EstatePage {
         items: items.iter().map(item).collect(),
         total,
+        more,
         page: f.page,
         per_page: f.per_page,
     }))

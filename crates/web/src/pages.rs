@@ -388,6 +388,8 @@ struct EstatesPage {
     c: Chrome,
     items: Vec<api::EstateItem>,
     total: u64,
+    /// A text search counted only up to `total`.
+    more: bool,
     page: u64,
     pages: u64,
     q: String,
@@ -430,7 +432,7 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
         Ok(x) => x,
         Err(e) => return e.into_response(),
     };
-    let (items, total) = match p.caller.data.estates(&filter).await {
+    let (items, total, more) = match p.caller.data.estates(&filter).await {
         Ok(x) => x,
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -460,6 +462,7 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
     let page = EstatesPage {
         items: items.iter().map(api::item).collect(),
         total,
+        more,
         page: filter.page,
         pages,
         q: f.q.clone().unwrap_or_default(),
@@ -714,7 +717,7 @@ async fn export_xlsx(
             per_page: 200,
             ..Default::default()
         };
-        let (items, total) = match p.caller.data.estates(&f).await {
+        let (items, total, _) = match p.caller.data.estates(&f).await {
             Ok(x) => x,
             Err(e) => return ApiError::from(e).into_response(),
         };

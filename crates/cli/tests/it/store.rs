@@ -344,7 +344,7 @@ async fn totals_agree(store: &Store, step: &str) {
                 per_page: 10,
                 ..Default::default()
             };
-            let (_, total) = scoped.estates(&f).await.unwrap();
+            let (_, total, _) = scoped.estates(&f).await.unwrap();
             assert_eq!(
                 total as i64, n,
                 "{step}: list count of {code} ({eligible:?})"
@@ -403,4 +403,32 @@ db_test!(kept_totals_follow_every_write, |db| {
         .unwrap();
     assert!(changed > 0);
     totals_agree(&db.store, "after reassessing").await;
+});
+
+db_test!(a_text_search_counts_up_to_its_limit, |db| {
+    use anju_store::scoped::{EstateFilter, SEARCH_COUNT_LIMIT};
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    let n = SEARCH_COUNT_LIMIT as usize + 5;
+    let list: Vec<Estate> = (0..n)
+        .map(|i| estate(&format!("测试{i:04}小区"), "340104001001", 1990, 10, 100))
+        .collect();
+    db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    let all = db.store.scoped(anju_domain::Scope::All);
+    let search = |q: &str, page: u64| EstateFilter {
+        q: Some(q.into()),
+        page,
+        per_page: 200,
+        ..Default::default()
+    };
+    // A common word: the count stops at the limit and says there are more; pages past the
+    // counted ones still come.
+    let (items, total, more) = all.estates(&search("小区", 1)).await.unwrap();
+    assert_eq!((items.len(), total, more), (200, SEARCH_COUNT_LIMIT, true));
+    let (items, _, _) = all.estates(&search("小区", 6)).await.unwrap();
+    assert_eq!(items.len(), 5);
+    assert_eq!(items[4].name, format!("测试{:04}小区", n - 1));
+    // A rare one is counted exactly.
+    let (items, total, more) = all.estates(&search("测试000", 1)).await.unwrap();
+    assert_eq!((items.len(), total, more), (10, 10, false));
 });
