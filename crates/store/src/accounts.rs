@@ -16,6 +16,13 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+/// What an administrator changes of an account; `None` leaves it as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange {
+    pub active: Option<bool>,
+    pub password: Option<String>,
+}
+
 /// The minimum password length.
 pub const MIN_PASSWORD: usize = 8;
 
@@ -128,33 +135,70 @@ impl Store {
         Ok(acc)
     }
 
-    /// Sets a new password.
+    /// Sets a new password (the CLI; the account's sessions end).
     pub async fn set_password(&self, ctx: &WriteCtx, username: &str, password: &str) -> Result<()> {
-        check_password(password, MIN_PASSWORD).map_err(invalid)?;
+        let change = AccountChange {
+            password: Some(password.to_string()),
+            ..Default::default()
+        };
+        self.change_account(ctx, &Scope::All, username, &change)
+            .await
+            .map(|_| ())
+    }
+
+    /// Disables, enables or sets the password of an account inside `within` (an administrator's
+    /// own scope; an account outside it is not found). A disabled account, or one whose password
+    /// was reset, loses its sessions at once; its API tokens stop working while it is disabled.
+    pub async fn change_account(
+        &self,
+        ctx: &WriteCtx,
+        within: &Scope,
+        username: &str,
+        change: &AccountChange,
+    ) -> Result<Account> {
+        if let Some(p) = &change.password {
+            check_password(p, MIN_PASSWORD).map_err(invalid)?;
+        }
         let txn = self.db.begin().await?;
         let m = user::Entity::find()
             .filter(user::Column::Username.eq(username))
             .one(&txn)
             .await?
+            .filter(|m| within.covers(&scope_of(m.scope_division.as_deref())))
             .ok_or_else(|| StoreError::NotFound(format!("用户 / user {username}")))?;
-        let scope = m.scope_division.clone();
-        let id = m.id;
-        let mut am: user::ActiveModel = m.into();
-        am.password_hash = Set(hash(password)?);
+        let before = account(&m);
+        let mut am: user::ActiveModel = m.clone().into();
+        if let Some(active) = change.active {
+            am.active = Set(active);
+        }
+        if let Some(p) = &change.password {
+            am.password_hash = Set(hash(p)?);
+        }
         am.updated_at = Set(chrono::Utc::now());
-        am.update(&txn).await?;
+        let updated = am.update(&txn).await?;
+        let after = account(&updated);
+        if !after.active || change.password.is_some() {
+            crate::entity::session::Entity::delete_many()
+                .filter(crate::entity::session::Column::UserId.eq(m.id))
+                .exec(&txn)
+                .await?;
+        }
+        let mut after_json = serde_json::to_value(&after).unwrap_or_default();
+        if change.password.is_some() {
+            after_json["password"] = "changed".into();
+        }
         let mut audit = AuditBatch::new(ctx);
         audit.push(
             "update",
             "user",
-            id,
-            scope.as_deref(),
-            None,
-            Some("{\"password\":\"changed\"}".into()),
+            m.id,
+            m.scope_division.as_deref(),
+            Some(crate::convert::json(&before)),
+            Some(after_json.to_string()),
         );
         audit.flush(&txn).await?;
         txn.commit().await?;
-        Ok(())
+        Ok(after)
     }
 
     /// The accounts inside `scope`.

@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/map", get(map_points))
         .route("/api/v1/audit", get(audit))
         .route("/api/v1/users", get(users).post(add_user))
+        .route("/api/v1/users/{username}", axum::routing::patch(patch_user))
         .route("/api/v1/tokens", axum::routing::post(add_token))
         .route("/api/openapi.json", get(openapi))
 }
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         audit,
         users,
         add_user,
+        patch_user,
         add_token
     ),
     components(schemas(
@@ -71,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         AuditItem,
         UserItem,
         NewUser,
+        UserChange,
         TokenRequest,
         TokenResponse
     ))
@@ -734,18 +737,7 @@ pub struct UserItem {
 async fn users(ApiCaller(c): ApiCaller) -> Result<Json<Vec<UserItem>>, ApiError> {
     require_admin(&c)?;
     let list = c.data.store().list_users(&c.account.scope).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|a| UserItem {
-                id: a.id,
-                scope: scope_code(&a.scope),
-                username: a.username,
-                display_name: a.display_name,
-                role: a.role.key().into(),
-                active: a.active,
-            })
-            .collect(),
-    ))
+    Ok(Json(list.into_iter().map(user_item).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -792,18 +784,67 @@ async fn add_user(
             &n.password,
         )
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(UserItem {
-            id: a.id,
-            scope: scope_code(&a.scope),
-            username: a.username,
-            display_name: a.display_name,
-            role: a.role.key().into(),
-            active: a.active,
-        }),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(user_item(a))).into_response())
+}
+
+fn user_item(a: anju_store::accounts::Account) -> UserItem {
+    UserItem {
+        id: a.id,
+        scope: scope_code(&a.scope),
+        username: a.username,
+        display_name: a.display_name,
+        role: a.role.key().into(),
+        active: a.active,
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UserChange {
+    /// false disables the account (its sessions end at once), true enables it again.
+    pub active: Option<bool>,
+    /// A new password (8 characters or more); the account's sessions end.
+    pub password: Option<String>,
+}
+
+/// An administrator's change of an account inside their jurisdiction (pages and API); no one
+/// disables their own account.
+pub async fn change_user(
+    state: &AppState,
+    c: &Caller,
+    username: &str,
+    change: anju_store::accounts::AccountChange,
+    source: &str,
+) -> Result<anju_store::accounts::Account, ApiError> {
+    require_admin(c)?;
+    if username == c.account.username && change.active == Some(false) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "不能停用自己的账户 / you cannot disable your own account",
+        ));
+    }
+    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    Ok(state
+        .store
+        .change_account(&ctx, &c.account.scope, username, &change)
+        .await?)
+}
+
+/// Disable or enable an account, or set its password (administrators, inside their jurisdiction).
+#[utoipa::path(patch, path = "/api/v1/users/{username}", request_body = UserChange, responses((status = 200, body = UserItem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn patch_user(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(username): Path<String>,
+    Json(u): Json<UserChange>,
+) -> Result<Json<UserItem>, ApiError> {
+    let change = anju_store::accounts::AccountChange {
+        active: u.active,
+        password: u.password,
+    };
+    let a = change_user(&state, &c, &username, change, "api").await?;
+    Ok(Json(user_item(a)))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/import/{id}/confirm", post(import_confirm))
         .route("/admin", get(admin_page))
         .route("/admin/users", post(admin_add_user))
+        .route("/admin/users/{username}", post(admin_change_user))
         .route("/assets/{file}", get(asset))
 }
 
@@ -990,7 +991,7 @@ async fn import_confirm(
 #[template(path = "admin.html")]
 struct AdminPage {
     c: Chrome,
-    users: Vec<(String, String, String, String, String)>,
+    users: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
     home: String,
     q: String,
@@ -998,6 +999,17 @@ struct AdminPage {
     audit_total: u64,
     notice: Option<String>,
     error: Option<String>,
+}
+
+/// An account as the administrator's table shows it.
+struct UserRow {
+    username: String,
+    name: String,
+    role: String,
+    scope: String,
+    active: bool,
+    /// The administrator's own account (it cannot be disabled from here).
+    me: bool,
 }
 
 #[derive(Deserialize)]
@@ -1032,23 +1044,17 @@ async fn admin_view(
     let page = AdminPage {
         users: users
             .iter()
-            .map(|u| {
-                (
-                    u.username.clone(),
-                    u.display_name.clone(),
-                    if en {
-                        u.role.key().to_string()
-                    } else {
-                        u.role.label_zh().to_string()
-                    },
-                    scope_text(&u.scope),
-                    if u.active {
-                        p.chrome.t("启用", "active")
-                    } else {
-                        p.chrome.t("停用", "disabled")
-                    }
-                    .to_string(),
-                )
+            .map(|u| UserRow {
+                username: u.username.clone(),
+                name: u.display_name.clone(),
+                role: if en {
+                    u.role.key().to_string()
+                } else {
+                    u.role.label_zh().to_string()
+                },
+                scope: scope_text(&u.scope),
+                active: u.active,
+                me: u.id == p.caller.account.id,
             })
             .collect(),
         roles: anju_domain::Role::ALL
@@ -1120,6 +1126,62 @@ async fn admin_add_user(
     match result {
         Ok(n) => admin_view(p, None, Some(n), None, StatusCode::OK).await,
         Err(e) => admin_view(p, None, None, Some(e), StatusCode::UNPROCESSABLE_ENTITY).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct ChangeUserForm {
+    csrf: String,
+    /// disable | enable | password
+    action: String,
+    password: Option<String>,
+}
+
+async fn admin_change_user(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(username): Path<String>,
+    Form(f): Form<ChangeUserForm>,
+) -> Response {
+    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
+        return e.into_response();
+    }
+    let (change, done) = match f.action.as_str() {
+        "disable" => (
+            anju_store::accounts::AccountChange {
+                active: Some(false),
+                ..Default::default()
+            },
+            p.chrome.t("已停用账户：", "account disabled: "),
+        ),
+        "enable" => (
+            anju_store::accounts::AccountChange {
+                active: Some(true),
+                ..Default::default()
+            },
+            p.chrome.t("已启用账户：", "account enabled: "),
+        ),
+        "password" => (
+            anju_store::accounts::AccountChange {
+                password: Some(f.password.clone().unwrap_or_default()),
+                ..Default::default()
+            },
+            p.chrome.t("已重置密码：", "password reset: "),
+        ),
+        _ => return ApiError::bad_request("action: disable | enable | password").into_response(),
+    };
+    match api::change_user(&state, &p.caller, &username, change, "page").await {
+        Ok(_) => {
+            let notice = format!("{done}{username}");
+            admin_view(p, None, Some(notice), None, StatusCode::OK).await
+        }
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
+            page_error(&p.chrome, e)
+        }
+        Err(e) => {
+            let status = e.status;
+            admin_view(p, None, None, Some(e.message), status).await
+        }
     }
 }
 

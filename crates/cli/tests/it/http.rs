@@ -157,6 +157,7 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         ("GET", "/api/v1/audit".to_string()),
         ("GET", "/api/v1/users".to_string()),
         ("POST", "/api/v1/users".to_string()),
+        ("PATCH", "/api/v1/users/county-340104".to_string()),
         ("POST", "/api/v1/tokens".to_string()),
     ] {
         let r = c
@@ -470,7 +471,28 @@ db_test!(nothing_leaks_outside_a_scope, |db| {
             // An administrator cannot make an account outside their scope.
             let r = c.post(format!("{}/api/v1/users", app.base)).header("x-csrf-token", &csrf).json(&json!({"username": format!("x-{user}"), "role": "staff", "division": outside_div, "password": PASSWORD})).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user} creates outside");
+        }
+        // Nor disable or reset an account outside it: not found for administrators, forbidden
+        // for everyone else.
+        let outside_user = if user == "city-3402" {
+            "county-340104"
         } else {
+            "city-3402"
+        };
+        let r = c
+            .patch(format!("{}/api/v1/users/{outside_user}", app.base))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"active": false, "password": "hijacked-pw"}))
+            .send()
+            .await
+            .unwrap();
+        let want = if role.manages_accounts() {
+            StatusCode::NOT_FOUND
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(r.status(), want, "{user} changes {outside_user}");
+        if !role.manages_accounts() {
             let r = get("/api/v1/audit".into()).await;
             assert_eq!(r.status(), StatusCode::FORBIDDEN, "{user} audit");
         }
@@ -495,4 +517,135 @@ db_test!(nothing_leaks_outside_a_scope, |db| {
         .await
         .unwrap();
     assert_eq!(v["total"], 4);
+});
+
+db_test!(administrators_disable_enable_and_reset_accounts, |db| {
+    let app = spawn_app(&db).await;
+    let (admin, csrf) = login(&app, "city-3401").await;
+    let (staff, _) = login(&app, "county-340104").await;
+    let me = |c: &reqwest::Client| {
+        let c = c.clone();
+        let url = format!("{}/api/v1/session", app.base);
+        async move { c.get(url).send().await.unwrap().status() }
+    };
+    let patch = |user: &str, body: Value| {
+        let c = admin.clone();
+        let url = format!("{}/api/v1/users/{user}", app.base);
+        let csrf = csrf.clone();
+        async move {
+            c.patch(url)
+                .header("x-csrf-token", csrf)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(me(&staff).await, StatusCode::OK);
+    // Disabled: the open session ends and the password no longer logs in.
+    let r = patch("county-340104", json!({"active": false})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["active"], false);
+    assert_eq!(me(&staff).await, StatusCode::UNAUTHORIZED);
+    let r = client()
+        .post(format!("{}/api/v1/session", app.base))
+        .json(&json!({"username": "county-340104", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    // Enabled again, then a new password: the old one fails, the new one works.
+    assert_eq!(
+        patch("county-340104", json!({"active": true}))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let (staff, _) = login(&app, "county-340104").await;
+    let r = patch("county-340104", json!({"password": "short"})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        me(&staff).await,
+        StatusCode::OK,
+        "a refused change ends nothing"
+    );
+    let r = patch("county-340104", json!({"password": "a-new-password"})).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        me(&staff).await,
+        StatusCode::UNAUTHORIZED,
+        "a reset ends the sessions"
+    );
+    let r = client()
+        .post(format!("{}/api/v1/session", app.base))
+        .json(&json!({"username": "county-340104", "password": "a-new-password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // No one disables their own account; unknown fields are refused.
+    let r = patch("city-3401", json!({"active": false})).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = patch("county-340104", json!({"role": "admin"})).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    // Every change is in the audit trail, without the password.
+    let audit: Value = admin
+        .get(format!("{}/api/v1/audit?q=city-3401", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let changes: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["entity"] == "user" && a["action"] == "update")
+        .collect();
+    assert_eq!(changes.len(), 3, "{audit}");
+    assert!(!audit.to_string().contains("a-new-password"));
+
+    // The same from the administrator's page.
+    let page = |c: &reqwest::Client| {
+        let c = c.clone();
+        let url = format!("{}/admin", app.base);
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(&admin).await;
+    assert!(
+        html.contains("action=\"/admin/users/county-340104\""),
+        "{html}"
+    );
+    let r = admin
+        .post(format!("{}/admin/users/county-340104", app.base))
+        .form(&[("csrf", csrf.as_str()), ("action", "disable")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("已停用账户：county-340104"));
+    let r = admin
+        .post(format!("{}/admin/users/county-340104", app.base))
+        .form(&[("csrf", "wrong"), ("action", "enable")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "the page form needs its CSRF token"
+    );
+    let r = admin
+        .post(format!("{}/admin/users/city-3402", app.base))
+        .form(&[("csrf", csrf.as_str()), ("action", "disable")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND, "outside the city");
 });
