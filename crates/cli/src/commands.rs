@@ -729,6 +729,7 @@ async fn serve_store(store: Store, listen: &str, s: &Settings, demo: bool) -> an
     let lang = s.lang;
     let mut web = anju_web::WebSettings::new(s.policy.clone(), s.reference_year);
     web.demo = demo;
+    web.map_tiles = s.map_tiles.clone();
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("无法监听 / cannot listen on {listen}"))?;

@@ -17,6 +17,8 @@ pub struct FileConfig {
     pub lang: Option<String>,
     /// The year eligibility is judged in (defaults to the current year).
     pub reference_year: Option<i32>,
+    /// `[map]`: a tile server for the dashboard's map (see README).
+    pub map: Option<anju_web::MapTiles>,
 }
 
 /// What a command runs with.
@@ -25,6 +27,7 @@ pub struct Settings {
     pub lang: Lang,
     pub policy: Policy,
     pub reference_year: i32,
+    pub map_tiles: Option<anju_web::MapTiles>,
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://anju.db";
@@ -74,11 +77,16 @@ pub fn load(g: &Global, default_db: &str) -> anyhow::Result<Settings> {
     let reference_year = file
         .reference_year
         .unwrap_or_else(|| chrono::Datelike::year(&chrono::Utc::now()));
+    if let Some(m) = &file.map {
+        m.check()
+            .map_err(|e| anyhow::anyhow!("配置有误 / invalid configuration: {e}"))?;
+    }
     Ok(Settings {
         database_url,
         lang,
         policy,
         reference_year,
+        map_tiles: file.map,
     })
 }
 

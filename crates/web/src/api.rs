@@ -602,6 +602,13 @@ pub struct DivisionQuery {
     pub division: Option<String>,
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct MapQuery {
+    pub division: Option<String>,
+    /// The points' coordinates: wgs84 (stored, default) or gcj02 (for 高德 or 腾讯 tiles).
+    pub crs: Option<String>,
+}
+
 /// Totals of a division in the caller's jurisdiction, by the next level down.
 #[utoipa::path(get, path = "/api/v1/summary", params(DivisionQuery), responses((status = 200, body = SummaryResponse), (status = 404, body = ErrorBody)))]
 async fn summary(
@@ -632,11 +639,20 @@ pub struct MapPointItem {
 
 /// Estates with a location inside a division of the caller's jurisdiction (at most 5,000), for the
 /// dashboard's map.
-#[utoipa::path(get, path = "/api/v1/map", params(DivisionQuery), responses((status = 200, body = [MapPointItem]), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/map", params(MapQuery), responses((status = 200, body = [MapPointItem]), (status = 404, body = ErrorBody)))]
 async fn map_points(
     ApiCaller(c): ApiCaller,
-    Query(q): Query<DivisionQuery>,
+    Query(q): Query<MapQuery>,
 ) -> Result<Json<Vec<MapPointItem>>, ApiError> {
+    let crs = match q.crs.as_deref() {
+        None | Some("") | Some("wgs84") => anju_domain::CoordinateSystem::Wgs84,
+        Some("gcj02") => anju_domain::CoordinateSystem::Gcj02,
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "crs: 应为 wgs84 或 gcj02 / wgs84 or gcj02, not {other:?}"
+            )))
+        }
+    };
     let d = parse_division(q.division.as_deref())?.or(c.data.home());
     if let Some(d) = &d {
         if !c.data.covers(d) {
@@ -647,12 +663,19 @@ async fn map_points(
     Ok(Json(
         points
             .into_iter()
-            .map(|p| MapPointItem {
-                id: p.id,
-                name: p.name,
-                lon: p.lon,
-                lat: p.lat,
-                eligible: p.eligible,
+            .map(|p| {
+                let wgs = anju_domain::estate::Wgs84 {
+                    lon: p.lon,
+                    lat: p.lat,
+                };
+                let (lon, lat) = anju_io::coords::from_wgs84(wgs, crs);
+                MapPointItem {
+                    id: p.id,
+                    name: p.name,
+                    lon,
+                    lat,
+                    eligible: p.eligible,
+                }
             })
             .collect(),
     ))

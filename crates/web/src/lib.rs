@@ -35,6 +35,57 @@ pub struct WebSettings {
     pub throttle_minutes: i64,
     /// Largest request body (an uploaded survey sheet), bytes.
     pub max_body_bytes: usize,
+    /// A map tile server for the dashboard's map; without one the map draws the estates on plain
+    /// axes, which needs no internet.
+    pub map_tiles: Option<MapTiles>,
+}
+
+/// A tile server (天地图, 高德 or a province's own), as a Leaflet URL template.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MapTiles {
+    /// With `{x}`, `{y}`, `{z}` and optionally `{s}`, e.g.
+    /// `https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk=KEY`.
+    pub url: String,
+    /// What `{s}` takes turns at, e.g. `01234567`.
+    #[serde(default)]
+    pub subdomains: String,
+    /// The tiles' coordinates: `wgs84` (天地图, OpenStreetMap) or `gcj02` (高德, 腾讯).
+    #[serde(default = "wgs84")]
+    pub coordinates: String,
+    /// The credit line the tile provider asks for.
+    #[serde(default)]
+    pub attribution: String,
+}
+
+fn wgs84() -> String {
+    "wgs84".into()
+}
+
+impl MapTiles {
+    /// Checks the template and the coordinate system, with a message that names what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        for part in ["{x}", "{y}", "{z}"] {
+            if !self.url.contains(part) {
+                return Err(format!(
+                    "map.url 缺少{part} / map.url lacks {part}: {}",
+                    self.url
+                ));
+            }
+        }
+        if !(self.url.starts_with("https://") || self.url.starts_with("http://")) {
+            return Err(format!(
+                "map.url 应以 http(s):// 开头 / map.url must start with http(s)://: {}",
+                self.url
+            ));
+        }
+        match self.coordinates.as_str() {
+            "wgs84" | "gcj02" => Ok(()),
+            other => Err(format!(
+                "map.coordinates 应为 wgs84 或 gcj02 / map.coordinates must be wgs84 or gcj02, not {other:?}"
+            )),
+        }
+    }
 }
 
 impl WebSettings {
@@ -48,6 +99,7 @@ impl WebSettings {
             throttle_failures: 5,
             throttle_minutes: 15,
             max_body_bytes: 64 * 1024 * 1024,
+            map_tiles: None,
         }
     }
 }

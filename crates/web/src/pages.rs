@@ -288,6 +288,8 @@ struct DashboardPage {
     parts_json: String,
     /// The division whose estates the map fetches (empty: the caller's whole scope).
     map_division: String,
+    /// The configured tile server, if any (JSON for the script).
+    tiles: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -376,6 +378,12 @@ async fn dashboard(
         parts,
         parts_json: script_json(&chart),
         map_division: here.map(|d| d.to_string()).unwrap_or_default(),
+        tiles: state.web.map_tiles.as_ref().map(|t| {
+            script_json(&serde_json::json!({
+                "url": t.url, "subdomains": t.subdomains,
+                "crs": t.coordinates, "attribution": t.attribution,
+            }))
+        }),
         c: p.chrome,
     };
     render(&page, StatusCode::OK)
@@ -1196,6 +1204,14 @@ async fn asset(Path(file): Path<String>) -> Response {
         "htmx.min.js" => (
             include_bytes!("../assets/htmx.min.js"),
             "text/javascript; charset=utf-8",
+        ),
+        "leaflet.js" => (
+            include_bytes!("../assets/leaflet.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "leaflet.css" => (
+            include_bytes!("../assets/leaflet.css"),
+            "text/css; charset=utf-8",
         ),
         "anju.css" => (
             include_bytes!("../assets/anju.css"),

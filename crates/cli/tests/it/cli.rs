@@ -307,3 +307,28 @@ fn flag_wins_over_environment_and_unknown_scheme_fails() {
     let out = anju_with_env(&flag_db, &["--help"], &[]);
     assert!(stdout(&out).contains("导入") && stdout(&out).contains("import"));
 }
+
+#[test]
+fn a_bad_map_section_in_the_config_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("anju.toml");
+    std::fs::write(
+        &cfg,
+        "[map]\nurl = \"https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}\"\ncoordinates = \"bd09\"\n",
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let o =
+        crate::support::anju_with_env(&url, &["--config", cfg.to_str().unwrap(), "summary"], &[]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("map.coordinates"), "{err}");
+    std::fs::write(
+        &cfg,
+        "[map]\nurl = \"https://t{s}.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}\"\nsubdomains = \"01234567\"\n",
+    )
+    .unwrap();
+    let o =
+        crate::support::anju_with_env(&url, &["--config", cfg.to_str().unwrap(), "summary"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

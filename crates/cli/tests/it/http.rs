@@ -49,6 +49,11 @@ pub fn accounts() -> Vec<(&'static str, Role, Scope)> {
 
 /// Starts the real server on port 0 against the test database, with estates in 合肥 (蜀山区) and 芜湖.
 pub async fn spawn_app(db: &TestDb) -> App {
+    spawn_app_with(db, |_| {}).await
+}
+
+/// [`spawn_app`] with the web settings changed first.
+pub async fn spawn_app_with(db: &TestDb, change: impl FnOnce(&mut anju_web::WebSettings)) -> App {
     let ctx = WriteCtx::new("test", None);
     for (u, r, s) in accounts() {
         db.store.add_user(&ctx, u, u, r, s, PASSWORD).await.unwrap();
@@ -84,6 +89,7 @@ pub async fn spawn_app(db: &TestDb) -> App {
     let store = db.store.clone();
     let mut web = anju_web::WebSettings::new(Policy::national(), 2026);
     web.demo = true;
+    change(&mut web);
     tokio::spawn(async move {
         anju_web::launch_with_listener(store, web, listener, std::future::pending())
             .await

@@ -498,3 +498,80 @@ db_test!(uploads_larger_than_two_megabytes_are_accepted, |db| {
         &html[..html.len().min(2000)]
     );
 });
+
+db_test!(a_configured_tile_server_draws_the_map_on_its_tiles, |db| {
+    let tiles = anju_web::MapTiles {
+        url: "https://webrd0{s}.is.autonavi.com/appmaptile?style=8&x={x}&y={y}&z={z}".into(),
+        subdomains: "1234".into(),
+        coordinates: "gcj02".into(),
+        attribution: "高德地图".into(),
+    };
+    assert_eq!(tiles.check(), Ok(()));
+    let app = crate::http::spawn_app_with(&db, |w| w.map_tiles = Some(tiles)).await;
+    let (c, _) = crate::http::login(&app, "city-3401").await;
+    let html = c
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("/assets/leaflet.js"), "{html}");
+    assert!(html.contains("webrd0{s}.is.autonavi.com"), "{html}");
+    let r = c
+        .get(format!("{}/assets/leaflet.js", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // 高德's tiles are in GCJ-02: the points come shifted by a few hundred metres.
+    let get = |crs: &str| {
+        let c = c.clone();
+        let url = format!("{}/api/v1/map?crs={crs}", app.base);
+        async move { c.get(url).send().await.unwrap() }
+    };
+    let wgs: serde_json::Value = get("wgs84").await.json().await.unwrap();
+    let gcj: serde_json::Value = get("gcj02").await.json().await.unwrap();
+    assert_eq!(wgs.as_array().unwrap().len(), 1, "{wgs}");
+    let (dx, dy) = (
+        gcj[0]["lon"].as_f64().unwrap() - wgs[0]["lon"].as_f64().unwrap(),
+        gcj[0]["lat"].as_f64().unwrap() - wgs[0]["lat"].as_f64().unwrap(),
+    );
+    assert!(
+        (0.001..0.01).contains(&dx.abs()) && (0.001..0.01).contains(&dy.abs()),
+        "{dx} {dy}"
+    );
+    assert_eq!(get("bd09x").await.status(), 400);
+    // Without a tile server (another process on the same database) the map needs no internet:
+    // no Leaflet, no tile address.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let web = anju_web::WebSettings::new(anju_domain::Policy::national(), 2026);
+    let store = db.store.clone();
+    tokio::spawn(async move {
+        anju_web::launch_with_listener(store, web, listener, std::future::pending()).await
+    });
+    let offline = crate::http::App { base, ..app };
+    let (c, _) = crate::http::login(&offline, "city-3401").await;
+    let html = c
+        .get(format!("{}/", offline.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !html.contains("leaflet.js") && !html.contains("autonavi"),
+        "{html}"
+    );
+    // A template without {z} is refused with a message that names it.
+    let bad = anju_web::MapTiles {
+        url: "https://tiles.example/{x}/{y}.png".into(),
+        subdomains: String::new(),
+        coordinates: "wgs84".into(),
+        attribution: String::new(),
+    };
+    assert!(bad.check().unwrap_err().contains("{z}"));
+});
