@@ -92,8 +92,11 @@ impl Store {
             sqlite_without_memory_statistics();
         }
         let mut opts = ConnectOptions::new(url);
+        // No ping before each use of a pooled connection: it doubled the round trips of every
+        // query (a broken connection still fails its query and is replaced).
         opts.sqlx_logging(false)
-            .acquire_timeout(Duration::from_secs(30));
+            .acquire_timeout(Duration::from_secs(30))
+            .test_before_acquire(false);
         if backend == DatabaseBackend::Sqlite {
             opts.max_connections(4).map_sqlx_sqlite_opts(|o| {
                 o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)

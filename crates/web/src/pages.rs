@@ -341,7 +341,21 @@ async fn dashboard(
         .collect();
         chain.dedup();
         let codes: Vec<String> = chain.iter().map(|d| d.to_string()).collect();
-        let names = state.store.division_names(&codes).await.unwrap_or_default();
+        // The summary named this division; only the ones above it need looking up (a user's own
+        // dashboard has none).
+        let mut names = HashMap::new();
+        if !summary.division_name.is_empty() {
+            names.insert(h.to_string(), summary.division_name.clone());
+        }
+        if codes.len() > 1 {
+            names.extend(
+                state
+                    .store
+                    .division_names(&codes[..codes.len() - 1])
+                    .await
+                    .unwrap_or_default(),
+            );
+        }
         crumbs = codes
             .into_iter()
             .map(|c| (names.get(&c).cloned().unwrap_or_else(|| c.clone()), c))
@@ -400,6 +414,7 @@ struct EstatesPage {
     /// A text search counted only up to `total`.
     more: bool,
     page: u64,
+    per_page: u64,
     pages: u64,
     q: String,
     division: String,
@@ -417,6 +432,7 @@ struct ListForm {
     eligible: Option<String>,
     sort: Option<String>,
     page: Option<u64>,
+    per_page: Option<u64>,
 }
 
 async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
@@ -435,7 +451,8 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
             Some("households") | Some("area")
         )),
         page: f.page,
-        per_page: Some(50),
+        // 20 rows unless the user picks 50 or 100.
+        per_page: Some(f.per_page.filter(|n| [50, 100].contains(n)).unwrap_or(20)),
     };
     let filter = match api::filter_of(&q) {
         Ok(x) => x,
@@ -461,11 +478,12 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
                 .collect::<String>()
         };
         format!(
-            "/estates?q={}&division={}&eligible={}&sort={}&page={page}",
+            "/estates?q={}&division={}&eligible={}&sort={}&per_page={}&page={page}",
             enc(&f.q),
             enc(&f.division),
             enc(&f.eligible),
-            enc(&f.sort)
+            enc(&f.sort),
+            filter.per_page
         )
     };
     let page = EstatesPage {
@@ -473,6 +491,7 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
         total,
         more,
         page: filter.page,
+        per_page: filter.per_page,
         pages,
         q: f.q.clone().unwrap_or_default(),
         division: f.division.clone().unwrap_or_default(),

@@ -133,6 +133,30 @@ db_test!(dashboard_list_estate_page_edit_and_export, |db| {
         .await
         .unwrap();
     assert!(html.contains("梅山小区") && !html.contains("绩溪新村"));
+    // The list comes by neighbourhood (…001 before …002), 20 rows a page unless asked otherwise.
+    let html = c
+        .get(format!("{}/estates?division=340104", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let at = |name: &str| {
+        html.find(name)
+            .unwrap_or_else(|| panic!("{name} in {html}"))
+    };
+    assert!(at("梅山小区") < at("绩溪新村") && at("新世纪花园") < at("绩溪新村"));
+    assert!(html.contains("<option value=\"20\" selected>"), "{html}");
+    let html = c
+        .get(format!("{}/estates?per_page=100", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("<option value=\"100\" selected>"), "{html}");
     let page = format!("{}/estates/{}", app.base, app.hefei_estate);
     let html = c.get(&page).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("1995年建成") && html.contains("变更记录"));
