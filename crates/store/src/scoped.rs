@@ -11,8 +11,8 @@ use anju_domain::{DivisionCode, Estate, ManagementMode, PropertyType, Scope, Sum
 use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveValue::{Set, Unchanged},
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -296,14 +296,26 @@ impl Scoped {
         }
         let text = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
         let (total, capped) = if text {
-            // A text match cannot use an index: count only so far, and say so.
-            let n = q
+            // A text match cannot use an index: count only so far, and say so. (SeaORM's own
+            // count drops the LIMIT, so the statement is built here.)
+            let inner = q
                 .clone()
                 .select_only()
                 .column(estate::Column::Id)
                 .limit(SEARCH_COUNT_LIMIT + 1)
-                .count(&self.store.db)
-                .await?;
+                .into_query();
+            let stmt = sea_orm::sea_query::SelectStatement::new()
+                .expr_as(
+                    sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"),
+                    sea_orm::sea_query::Alias::new("n"),
+                )
+                .from_subquery(inner, sea_orm::sea_query::Alias::new("matches"))
+                .to_owned();
+            let backend = self.store.backend();
+            let n = match self.store.db.query_one(backend.build(&stmt)).await? {
+                Some(row) => row.try_get::<i64>("", "n")? as u64,
+                None => 0,
+            };
             (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT)
         } else {
             (self.counted(f.division.as_ref(), f.eligible).await?, false)
