@@ -274,6 +274,9 @@ async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
         return Ok(exit::OK);
     }
     txn.commit().await?;
+    store
+        .refresh_statistics(report.inserted + report.updated)
+        .await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{}",
@@ -336,6 +339,9 @@ async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
     let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
     match store.upsert_buildings(&ctx, &rows, &assessor).await? {
         Ok(report) => {
+            store
+                .refresh_statistics(report.inserted + report.updated)
+                .await?;
             println!(
                 "{}",
                 match s.lang {

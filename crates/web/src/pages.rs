@@ -998,6 +998,13 @@ async fn import_confirm(
         Err(e) => return ApiError::from(e).into_response(),
     };
     let _ = state.store.delete_upload(id).await;
+    if let Err(e) = state
+        .store
+        .refresh_statistics(report.inserted + report.updated)
+        .await
+    {
+        tracing::warn!(error = %e, "could not refresh the planner's statistics");
+    }
     let mut page = ImportPage::new(p.chrome);
     page.notice = Some(match page.c.lang() {
         Lang::Zh => format!(
