@@ -85,12 +85,14 @@ fn bar(len: u64, msg: &str) -> ProgressBar {
 }
 
 async fn open(s: &Settings) -> anyhow::Result<Store> {
-    Store::connect(&s.database_url).await.with_context(|| {
-        format!(
-            "无法打开数据库 / cannot open the database {}",
-            redact(&s.database_url)
-        )
-    })
+    Store::connect_pool(&s.database_url, s.database_pool)
+        .await
+        .with_context(|| {
+            format!(
+                "无法打开数据库 / cannot open the database {}",
+                redact(&s.database_url)
+            )
+        })
 }
 
 /// Hides a password in a database URL.

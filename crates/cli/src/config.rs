@@ -13,6 +13,8 @@ use std::path::PathBuf;
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub database_url: Option<String>,
+    /// Connections to the database each process keeps (see Store::connect_pool).
+    pub database_pool: Option<u32>,
     pub policy: Option<PathBuf>,
     pub lang: Option<String>,
     /// The year eligibility is judged in (defaults to the current year).
@@ -24,6 +26,7 @@ pub struct FileConfig {
 /// What a command runs with.
 pub struct Settings {
     pub database_url: String,
+    pub database_pool: Option<u32>,
     pub lang: Lang,
     pub policy: Policy,
     pub reference_year: i32,
@@ -49,7 +52,13 @@ pub fn load(g: &Global, default_db: &str) -> anyhow::Result<Settings> {
         None => {}
     }
     let file: FileConfig = fig
-        .merge(Env::prefixed("ANJU_").only(&["database_url", "policy", "lang", "reference_year"]))
+        .merge(Env::prefixed("ANJU_").only(&[
+            "database_url",
+            "database_pool",
+            "policy",
+            "lang",
+            "reference_year",
+        ]))
         .extract()
         .context("配置有误 / invalid configuration")?;
     let lang: Lang = g
@@ -81,8 +90,14 @@ pub fn load(g: &Global, default_db: &str) -> anyhow::Result<Settings> {
         m.check()
             .map_err(|e| anyhow::anyhow!("配置有误 / invalid configuration: {e}"))?;
     }
+    if file.database_pool == Some(0) {
+        anyhow::bail!(
+            "配置有误 / invalid configuration: database_pool 应大于0 / must be 1 or more"
+        );
+    }
     Ok(Settings {
         database_url,
+        database_pool: file.database_pool,
         lang,
         policy,
         reference_year,

@@ -332,3 +332,15 @@ fn a_bad_map_section_in_the_config_is_refused_by_name() {
         crate::support::anju_with_env(&url, &["--config", cfg.to_str().unwrap(), "summary"], &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn the_connection_pool_is_configurable_and_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let o = crate::support::anju_with_env(&url, &["summary"], &[("ANJU_DATABASE_POOL", "0")]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("database_pool"), "{err}");
+    let o = crate::support::anju_with_env(&url, &["summary"], &[("ANJU_DATABASE_POOL", "1")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
