@@ -83,7 +83,7 @@ impl Store {
 
     /// [`Store::connect`] with `pool` connections (default: SQLite 4; PostgreSQL twice the cores
     /// here, at least 3). On the 2-core benchmark machine, where PostgreSQL shares the cores, 3
-    /// connections served the pages 40% faster than 16: more backends only took turns on the
+    /// connections served the pages 30–50 % faster than 16: more backends only took turns on the
     /// same cores. A PostgreSQL on its own larger server wants more.
     pub async fn connect_pool(url: &str, pool: Option<u32>) -> Result<Store> {
         let backend = backend_of(url)?;

@@ -474,10 +474,7 @@ impl Scoped {
 
     /// The change history of an estate inside the scope.
     pub async fn estate_history(&self, id: i64) -> Result<Option<Vec<audit_log::Model>>> {
-        if self.estate(id).await?.is_none() {
-            return Ok(None);
-        }
-        Ok(Some(self.store.history("estate", &id.to_string()).await?))
+        Ok(self.estate_with_history(id).await?.map(|(_, _, h)| h))
     }
 
     /// Totals of a division inside the scope (the scope's own division when `None`).

@@ -1180,30 +1180,25 @@ async fn admin_change_user(
     if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
         return e.into_response();
     }
-    let (change, done) = match f.action.as_str() {
+    let (active, password, done) = match f.action.as_str() {
         "disable" => (
-            anju_store::accounts::AccountChange {
-                active: Some(false),
-                ..Default::default()
-            },
+            Some(false),
+            None,
             p.chrome.t("已停用账户：", "account disabled: "),
         ),
         "enable" => (
-            anju_store::accounts::AccountChange {
-                active: Some(true),
-                ..Default::default()
-            },
+            Some(true),
+            None,
             p.chrome.t("已启用账户：", "account enabled: "),
         ),
         "password" => (
-            anju_store::accounts::AccountChange {
-                password: Some(f.password.clone().unwrap_or_default()),
-                ..Default::default()
-            },
+            None,
+            Some(f.password.clone().unwrap_or_default()),
             p.chrome.t("已重置密码：", "password reset: "),
         ),
         _ => return ApiError::bad_request("action: disable | enable | password").into_response(),
     };
+    let change = anju_store::accounts::AccountChange { active, password };
     match api::change_user(&state, &p.caller, &username, change, "page").await {
         Ok(_) => {
             let notice = format!("{done}{username}");
