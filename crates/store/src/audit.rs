@@ -99,12 +99,13 @@ impl crate::Store {
         entity_id: &str,
     ) -> crate::Result<Vec<audit_log::Model>> {
         use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-        Ok(audit_log::Entity::find()
-            .filter(audit_log::Column::Entity.eq(entity))
-            .filter(audit_log::Column::EntityId.eq(entity_id))
-            .order_by_asc(audit_log::Column::Id)
-            .all(&self.db)
-            .await?)
+        self.read_select(
+            audit_log::Entity::find()
+                .filter(audit_log::Column::Entity.eq(entity))
+                .filter(audit_log::Column::EntityId.eq(entity_id))
+                .order_by_asc(audit_log::Column::Id),
+        )
+        .await
     }
 
     pub async fn audit_count(&self) -> crate::Result<u64> {

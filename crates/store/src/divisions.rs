@@ -111,10 +111,10 @@ impl Store {
     }
 
     pub async fn division(&self, code: &DivisionCode) -> Result<Option<Division>> {
-        Ok(division::Entity::find_by_id(code.to_string())
-            .one(&self.db)
+        Ok(self
+            .read_select(division::Entity::find_by_id(code.to_string()))
             .await?
-            .as_ref()
+            .first()
             .and_then(from_model))
     }
 
@@ -147,9 +147,10 @@ impl Store {
     pub async fn division_names(&self, codes: &[String]) -> Result<HashMap<String, String>> {
         let mut out = HashMap::new();
         for chunk in codes.chunks(500) {
-            for m in division::Entity::find()
-                .filter(division::Column::Code.is_in(chunk.to_vec()))
-                .all(&self.db)
+            for m in self
+                .read_select(
+                    division::Entity::find().filter(division::Column::Code.is_in(chunk.to_vec())),
+                )
                 .await?
             {
                 out.insert(m.code, m.name);

@@ -15,6 +15,7 @@ pub mod estates;
 pub mod migration;
 pub mod scoped;
 pub mod sessions;
+mod sqlite_reads;
 pub mod summary;
 pub mod totals;
 
@@ -24,8 +25,11 @@ pub use estates::{BuildingUpsert, UpsertReport};
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, FromQueryResult, QueryTrait, Select, Statement,
 };
 use sea_orm_migration::MigratorTrait;
+use sqlite_reads::{FromSqlite, SqliteReads};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Errors of the store.
@@ -47,6 +51,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct Store {
     pub db: DatabaseConnection,
+    /// The pages' small reads of a SQLite file, without sqlx's thread hop (see sqlite_reads.rs).
+    reads: Option<Arc<SqliteReads>>,
 }
 
 /// Which backend a URL names.
@@ -117,9 +123,13 @@ impl Store {
             let cores = std::thread::available_parallelism().map_or(2, |n| n.get() as u32);
             opts.max_connections(pool.unwrap_or((cores * 2).max(3)));
         }
+        let reads = match backend {
+            DatabaseBackend::Sqlite => SqliteReads::for_url(opts.get_url()).map(Arc::new),
+            _ => None,
+        };
         let db = Database::connect(opts).await?;
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db })
+        Ok(Store { db, reads })
     }
 
     /// After a large import: PostgreSQL plans by its statistics, and until autovacuum gets to a
@@ -132,6 +142,35 @@ impl Store {
                 .await?;
         }
         Ok(())
+    }
+
+    /// The same store reading everything through sqlx (to compare the two ways of reading).
+    #[doc(hidden)]
+    pub fn without_direct_reads(&self) -> Store {
+        Store {
+            db: self.db.clone(),
+            reads: None,
+        }
+    }
+
+    /// The rows of a small read that an index bounds (a page's session, estate, totals): on the
+    /// calling thread for a SQLite file, through the pool otherwise.
+    pub(crate) async fn read<T: FromQueryResult + FromSqlite>(
+        &self,
+        stmt: Statement,
+    ) -> Result<Vec<T>> {
+        match &self.reads {
+            Some(r) => Ok(r.all(&stmt)?),
+            None => Ok(T::find_by_statement(stmt).all(&self.db).await?),
+        }
+    }
+
+    /// [`Store::read`] of an entity query.
+    pub(crate) async fn read_select<E: EntityTrait>(&self, q: Select<E>) -> Result<Vec<E::Model>>
+    where
+        E::Model: FromSqlite,
+    {
+        self.read(q.build(self.backend())).await
     }
 
     pub fn backend(&self) -> DatabaseBackend {

@@ -32,6 +32,10 @@ type RawPoint = (i64, String, Option<f64>, Option<f64>, bool);
 /// 300,000 estates would read them all on each page).
 pub const SEARCH_COUNT_LIMIT: u64 = 1000;
 
+/// A list page whose offset is at most this reads few enough rows to run on the calling thread
+/// (see sqlite_reads.rs); deeper pages go through the pool.
+const SMALL_READ_OFFSET: u64 = 2_000;
+
 /// A store seen through a user's scope.
 #[derive(Clone, Debug)]
 pub struct Scoped {
@@ -339,11 +343,20 @@ impl Scoped {
         }
         let per_page = f.per_page.clamp(1, 200);
         let page = f.page.max(1);
-        let items = q
-            .offset((page - 1) * per_page)
-            .limit(per_page)
-            .all(&self.store.db)
-            .await?;
+        let offset = (page - 1) * per_page;
+        let q = q.offset(offset).limit(per_page);
+        // In the index's order, without a filter the index cannot answer, a page near the start
+        // reads at most offset + per_page rows: a small read. Anything else may read many rows
+        // and goes through the pool, off the calling thread.
+        let bounded = !text
+            && f.eligible.is_none()
+            && f.sort == Sort::Division
+            && offset <= SMALL_READ_OFFSET;
+        let items = if bounded {
+            self.store.read_select(q).await?
+        } else {
+            q.all(&self.store.db).await?
+        };
         Ok((items, total, capped))
     }
 
@@ -372,15 +385,23 @@ impl Scoped {
 
     /// One estate and its buildings, if it lies inside the scope.
     pub async fn estate(&self, id: i64) -> Result<Option<(estate::Model, Vec<building::Model>)>> {
-        let found = estate::Entity::find_by_id(id)
-            .filter(within(&self.scope, estate::Column::DivisionCode))
-            .one(&self.store.db)
+        let found = self
+            .store
+            .read_select(
+                estate::Entity::find_by_id(id)
+                    .filter(within(&self.scope, estate::Column::DivisionCode)),
+            )
             .await?;
-        let Some(e) = found else { return Ok(None) };
-        let bs = building::Entity::find()
-            .filter(building::Column::EstateId.eq(id))
-            .order_by_asc(building::Column::Id)
-            .all(&self.store.db)
+        let Some(e) = found.into_iter().next() else {
+            return Ok(None);
+        };
+        let bs = self
+            .store
+            .read_select(
+                building::Entity::find()
+                    .filter(building::Column::EstateId.eq(id))
+                    .order_by_asc(building::Column::Id),
+            )
             .await?;
         Ok(Some((e, bs)))
     }

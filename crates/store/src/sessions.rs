@@ -46,6 +46,17 @@ struct SessionRow {
     active: bool,
     scope_name: Option<String>,
 }
+crate::sqlite_reads::from_sqlite!(SessionRow {
+    csrf_token,
+    expires_at,
+    id,
+    username,
+    display_name,
+    role,
+    scope_division,
+    active,
+    scope_name,
+});
 
 impl Store {
     /// Starts a session for an account; returns the cookie secret and the CSRF token.
@@ -75,14 +86,14 @@ impl Store {
              LEFT JOIN divisions d ON d.code = u.scope_division WHERE s.id = {}",
             self.placeholder(1)
         );
-        let Some(row) = SessionRow::find_by_statement(Statement::from_sql_and_values(
-            self.backend(),
-            sql,
-            [digest(secret).into()],
-        ))
-        .one(&self.db)
-        .await?
-        else {
+        let rows: Vec<SessionRow> = self
+            .read(Statement::from_sql_and_values(
+                self.backend(),
+                sql,
+                [digest(secret).into()],
+            ))
+            .await?;
+        let Some(row) = rows.into_iter().next() else {
             return Ok(None);
         };
         if row.expires_at < Utc::now() {

@@ -18,12 +18,26 @@ struct Row {
     eligible_households: i64,
     eligible_floor_area_centi_m2: i64,
 }
+crate::sqlite_reads::from_sqlite!(Row {
+    level,
+    code,
+    name,
+    estates,
+    buildings,
+    households,
+    floor_area_centi_m2,
+    eligible_estates,
+    eligible_buildings,
+    eligible_households,
+    eligible_floor_area_centi_m2,
+});
 
 #[derive(Debug, FromQueryResult)]
 struct Count {
     estates: i64,
     eligible: i64,
 }
+crate::sqlite_reads::from_sqlite!(Count { estates, eligible });
 
 impl Row {
     fn totals(&self) -> Totals {
@@ -59,11 +73,12 @@ impl Store {
              CAST(COALESCE(SUM(eligible_estates), 0) AS BIGINT) AS eligible \
              FROM division_totals WHERE {filter}"
         );
-        let row =
-            Count::find_by_statement(Statement::from_sql_and_values(self.backend(), sql, values))
-                .one(&self.db)
-                .await?;
-        Ok(row.map_or((0, 0), |c| (c.estates as u64, c.eligible as u64)))
+        let rows: Vec<Count> = self
+            .read(Statement::from_sql_and_values(self.backend(), sql, values))
+            .await?;
+        Ok(rows
+            .first()
+            .map_or((0, 0), |c| (c.estates as u64, c.eligible as u64)))
     }
 
     /// The totals of a division (all when `None`) and the breakdown by the next level down (a
@@ -98,13 +113,13 @@ impl Store {
                 )
             }
         };
-        let mut rows = Row::find_by_statement(Statement::from_sql_and_values(
-            self.backend(),
-            format!("{sql} ORDER BY t.level, t.code"),
-            values,
-        ))
-        .all(&self.db)
-        .await?;
+        let mut rows: Vec<Row> = self
+            .read(Statement::from_sql_and_values(
+                self.backend(),
+                format!("{sql} ORDER BY t.level, t.code"),
+                values,
+            ))
+            .await?;
         let mut totals = Totals::default();
         let mut name = "全部".to_string();
         if let Some(d) = division {

@@ -432,3 +432,132 @@ db_test!(a_text_search_counts_up_to_its_limit, |db| {
     let (items, total, more) = all.estates(&search("测试000", 1)).await.unwrap();
     assert_eq!((items.len(), total, more), (10, 10, false));
 });
+
+// SQLite's small reads run on the calling thread with their own decoding (sqlite_reads.rs);
+// whatever they return must be exactly what the pool returns. (On PostgreSQL both are the pool.)
+db_test!(direct_sqlite_reads_equal_the_pools, |db| {
+    use anju_domain::{Role, Scope};
+    use anju_store::scoped::{EstateFilter, Sort};
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    let mut list: Vec<Estate> = (0..30)
+        .map(|i| {
+            estate(
+                &format!("小区{i:02}"),
+                "340104001001",
+                1980 + i,
+                10 + i,
+                1_000 + i as i64,
+            )
+        })
+        .collect();
+    list[0].code = Some("XQ-0".into());
+    list[1].willingness_pct = Some(87.5);
+    list.push(estate("他处", "340202013001", 1990, 5, 500));
+    db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    let b = BuildingUpsert {
+        estate_code: Some("XQ-0".into()),
+        division_code: None,
+        estate_name: None,
+        building: Building {
+            number: "1".into(),
+            floors: Some(6),
+            safety_grade: Some(SafetyGrade::C),
+            ..Default::default()
+        },
+    };
+    db.store
+        .upsert_buildings(&ctx, &[b], &a)
+        .await
+        .unwrap()
+        .unwrap();
+    let county = Scope::Division(DivisionCode::parse_short("340104").unwrap());
+    let id = db
+        .store
+        .estate_by_key("340104001001", "小区00")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let patch = anju_store::scoped::EstatePatch {
+        households: Some(99),
+        ..Default::default()
+    };
+    db.store
+        .scoped(county)
+        .update_estate(&ctx, id, &patch, &a)
+        .await
+        .unwrap();
+    let user = db
+        .store
+        .add_user(
+            &ctx,
+            "reader",
+            "读者",
+            Role::Staff,
+            county,
+            "a-long-password",
+        )
+        .await
+        .unwrap();
+    let (secret, _) = db
+        .store
+        .create_session(user.id, chrono::Duration::hours(1))
+        .await
+        .unwrap();
+
+    let direct = &db.store;
+    let pooled = db.store.without_direct_reads();
+    let (d, p) = (
+        direct.session(&secret).await.unwrap(),
+        pooled.session(&secret).await.unwrap(),
+    );
+    assert!(d.is_some());
+    assert_eq!(format!("{d:?}"), format!("{p:?}"));
+    let d = direct
+        .scoped(county)
+        .estate_with_history(id)
+        .await
+        .unwrap()
+        .unwrap();
+    let p = pooled
+        .scoped(county)
+        .estate_with_history(id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (d.1.len(), d.2.len()),
+        (1, 2),
+        "one building, a creation and an edit"
+    );
+    assert_eq!(d, p);
+    for scope in [county, Scope::All] {
+        let filter = EstateFilter {
+            division: None,
+            q: None,
+            eligible: None,
+            sort: Sort::Division,
+            desc: false,
+            page: 2,
+            per_page: 10,
+        };
+        let d = direct.scoped(scope).estates(&filter).await.unwrap();
+        assert_eq!(d.0.len(), 10);
+        assert_eq!(d, pooled.scoped(scope).estates(&filter).await.unwrap());
+        assert_eq!(
+            direct.scoped(scope).summary(None).await.unwrap(),
+            pooled.scoped(scope).summary(None).await.unwrap()
+        );
+    }
+    let town = DivisionCode::parse_short("340104001").unwrap();
+    assert_eq!(
+        format!("{:?}", direct.division(&town).await.unwrap()),
+        format!("{:?}", pooled.division(&town).await.unwrap())
+    );
+    let codes = vec!["340104".to_string(), "340104001".to_string()];
+    assert_eq!(
+        direct.division_names(&codes).await.unwrap(),
+        pooled.division_names(&codes).await.unwrap()
+    );
+});

@@ -1,0 +1,274 @@
+//! The pages' small reads of a SQLite file, on the thread that asks.
+//!
+//! sqlx runs every SQLite connection on a thread of its own and hands each query, and each of its
+//! rows, across channels between that thread and the async runtime. A page makes two to five
+//! small queries; under load the estate page spent about half of its time in the kernel waking
+//! threads and a tenth in SQLite itself. The pages' reads are a few indexed rows each —
+//! microseconds of work — so they run here instead: with rusqlite on the same SQLite library
+//! sqlx links, on a connection taken from a small pool, on the calling thread, with no hop.
+//!
+//! Only bounded reads come here (a session, an estate and its buildings, a division's totals, a
+//! page of the list near its start). Writes, transactions and reads that may scan many rows (a
+//! text search, an export) stay on sqlx and its threads, so they never hold up the runtime. The
+//! SQL is the same statement sea-query builds for SQLite; only the rows are decoded here, by
+//! [`FromSqlite`], which the test `direct_sqlite_reads_equal_the_pools` checks against sqlx's.
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OpenFlags};
+use sea_orm::{DbErr, Statement, Value};
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A type read from a row of rusqlite by column name, like sea-orm's `FromQueryResult`.
+pub(crate) trait FromSqlite: Sized {
+    /// The columns it reads, in the order `from_sqlite` takes their positions.
+    const COLUMNS: &'static [&'static str];
+    /// `at[i]` is the position in the row of `COLUMNS[i]` (looked up once per statement: by
+    /// name for every row it was a third of the list page's time).
+    fn from_sqlite(row: &rusqlite::Row<'_>, at: &[usize]) -> rusqlite::Result<Self>;
+}
+
+/// Implements [`FromSqlite`] for a struct whose columns are named like its fields. The struct
+/// literal must name every field, so a field added to an entity and not here fails to compile.
+macro_rules! from_sqlite {
+    ($($ty:ident)::+ { $($field:ident),* $(,)? }) => {
+        impl $crate::sqlite_reads::FromSqlite for $($ty)::+ {
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
+            fn from_sqlite(row: &rusqlite::Row<'_>, at: &[usize]) -> rusqlite::Result<Self> {
+                let mut at = at.iter();
+                Ok($($ty)::+ {
+                    $($field: $crate::sqlite_reads::Column::read(row, *at.next().expect("a position per column"))?),*
+                })
+            }
+        }
+    };
+}
+pub(crate) use from_sqlite;
+
+/// A column's value as the entities hold it, read the way sqlx decodes it.
+pub(crate) trait Column: Sized {
+    fn read(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self>;
+}
+
+macro_rules! column_by_rusqlite {
+    ($($t:ty),*) => {$(
+        impl Column for $t {
+            fn read(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
+                row.get(i)
+            }
+        }
+    )*};
+}
+column_by_rusqlite!(i16, i32, i64, f64, bool, String);
+
+impl Column for chrono::DateTime<chrono::Utc> {
+    /// sqlx writes RFC 3339 text; its parser is several times quicker than rusqlite's general
+    /// one, which takes the other forms SQLite knows and is kept for them.
+    fn read(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
+        if let Ok(rusqlite::types::ValueRef::Text(t)) = row.get_ref(i) {
+            if let Ok(d) = std::str::from_utf8(t)
+                .map_err(|_| ())
+                .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).map_err(|_| ()))
+            {
+                return Ok(d.to_utc());
+            }
+        }
+        row.get(i)
+    }
+}
+
+impl<T: Column> Column for Option<T> {
+    fn read(row: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<Self> {
+        match row.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => Ok(None),
+            _ => T::read(row, i).map(Some),
+        }
+    }
+}
+
+/// Idle connections kept for the next read; more are opened when more threads read at once.
+const KEEP_IDLE: usize = 8;
+
+/// Read-only connections to one SQLite file.
+#[derive(Debug)]
+pub(crate) struct SqliteReads {
+    path: String,
+    idle: Mutex<Vec<Connection>>,
+}
+
+impl SqliteReads {
+    /// For a file database (not `:memory:`, whose data lives only in sqlx's own connection).
+    pub fn for_url(url: &str) -> Option<SqliteReads> {
+        let rest = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path.contains(":memory:") || url.contains("mode=memory") {
+            return None;
+        }
+        Some(SqliteReads {
+            path: path.to_string(),
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn open(&self) -> rusqlite::Result<Connection> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // Never writes; waits (rarely: in WAL mode readers do not wait for writers) like sqlx's.
+        conn.execute_batch("PRAGMA query_only = 1")?;
+        conn.busy_timeout(Duration::from_secs(30))?;
+        conn.set_prepared_statement_cache_capacity(64);
+        Ok(conn)
+    }
+
+    /// Runs `f` on a pooled connection.
+    fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, DbErr> {
+        let taken = self.idle.lock().map(|mut v| v.pop()).unwrap_or(None);
+        let conn = match taken {
+            Some(c) => c,
+            None => self.open().map_err(err)?,
+        };
+        let out = f(&conn).map_err(err);
+        // A connection that failed is dropped rather than reused.
+        if out.is_ok() {
+            if let Ok(mut idle) = self.idle.lock() {
+                if idle.len() < KEEP_IDLE {
+                    idle.push(conn);
+                }
+            }
+        }
+        out
+    }
+
+    /// All rows of a statement built for SQLite.
+    pub fn all<T: FromSqlite>(&self, stmt: &Statement) -> Result<Vec<T>, DbErr> {
+        let params = params(stmt)?;
+        self.with(|conn| {
+            let mut prepared = conn.prepare_cached(&stmt.sql)?;
+            let at = T::COLUMNS
+                .iter()
+                .map(|c| prepared.column_index(c))
+                .collect::<rusqlite::Result<Vec<usize>>>()?;
+            let rows = prepared.query_map(rusqlite::params_from_iter(params), |row| {
+                T::from_sqlite(row, &at)
+            })?;
+            rows.collect()
+        })
+    }
+}
+
+fn err(e: rusqlite::Error) -> DbErr {
+    DbErr::Custom(format!("SQLite: {e}"))
+}
+
+/// sea-query's values as SQLite stores them (as sqlx binds them).
+fn params(stmt: &Statement) -> Result<Vec<Sql>, DbErr> {
+    let Some(values) = &stmt.values else {
+        return Ok(Vec::new());
+    };
+    values
+        .0
+        .iter()
+        .map(|v| {
+            Ok(match v {
+                Value::Bool(b) => b.map_or(Sql::Null, |b| Sql::Integer(b.into())),
+                Value::TinyInt(x) => x.map_or(Sql::Null, |x| Sql::Integer(x.into())),
+                Value::SmallInt(x) => x.map_or(Sql::Null, |x| Sql::Integer(x.into())),
+                Value::Int(x) => x.map_or(Sql::Null, |x| Sql::Integer(x.into())),
+                Value::BigInt(x) => x.map_or(Sql::Null, Sql::Integer),
+                Value::TinyUnsigned(x) => x.map_or(Sql::Null, |x| Sql::Integer(x.into())),
+                Value::SmallUnsigned(x) => x.map_or(Sql::Null, |x| Sql::Integer(x.into())),
+                Value::Unsigned(x) => x.map_or(Sql::Null, |x| Sql::Integer(x.into())),
+                Value::BigUnsigned(x) => {
+                    match x {
+                        None => Sql::Null,
+                        Some(x) => Sql::Integer(i64::try_from(*x).map_err(|_| {
+                            DbErr::Custom(format!("integer {x} too large for SQLite"))
+                        })?),
+                    }
+                }
+                Value::Float(x) => x.map_or(Sql::Null, |x| Sql::Real(x.into())),
+                Value::Double(x) => x.map_or(Sql::Null, Sql::Real),
+                Value::String(s) => s.as_ref().map_or(Sql::Null, |s| Sql::Text(s.to_string())),
+                other => {
+                    return Err(DbErr::Custom(format!(
+                        "no direct SQLite read for a parameter {other:?}"
+                    )))
+                }
+            })
+        })
+        .collect()
+}
+
+use crate::entity::{audit_log, building, division, estate};
+
+from_sqlite!(estate::Model {
+    id,
+    code,
+    name,
+    division_code,
+    address,
+    year_completed,
+    building_count,
+    households,
+    floor_area_centi_m2,
+    property_type,
+    management_mode,
+    urban_village,
+    mostly_self_built,
+    expropriation_or_rebuild_planned,
+    last_renovated_year,
+    planned_demolition_year,
+    historic_protection,
+    willingness_pct,
+    illegal_structures,
+    illegal_structures_removed,
+    in_city_or_county_seat,
+    longitude,
+    latitude,
+    eligible,
+    failed_rules,
+    suggested_mode,
+    created_at,
+    updated_at,
+});
+
+from_sqlite!(building::Model {
+    id,
+    estate_id,
+    number,
+    floors,
+    stairway_units,
+    households,
+    floor_area_centi_m2,
+    structure,
+    year_completed,
+    safety_grade,
+    has_lift,
+    created_at,
+    updated_at,
+});
+
+from_sqlite!(audit_log::Model {
+    id,
+    at,
+    actor,
+    action,
+    entity,
+    entity_id,
+    division_code,
+    source,
+    before,
+    after,
+});
+
+from_sqlite!(division::Model {
+    code,
+    name,
+    level,
+    parent_code,
+    county_seat,
+});
