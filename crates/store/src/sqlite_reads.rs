@@ -148,9 +148,15 @@ impl SqliteReads {
         let params = params(stmt)?;
         self.with(|conn| {
             let mut prepared = conn.prepare_cached(&stmt.sql)?;
+            let names = prepared.column_names();
             let at = T::COLUMNS
                 .iter()
-                .map(|c| prepared.column_index(c))
+                .map(|c| {
+                    names
+                        .iter()
+                        .position(|n| n == c)
+                        .ok_or_else(|| rusqlite::Error::InvalidColumnName(c.to_string()))
+                })
                 .collect::<rusqlite::Result<Vec<usize>>>()?;
             let rows = prepared.query_map(rusqlite::params_from_iter(params), |row| {
                 T::from_sqlite(row, &at)
