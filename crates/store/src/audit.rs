@@ -91,6 +91,15 @@ pub(crate) fn chunks<T>(v: Vec<T>, n: usize) -> Vec<Vec<T>> {
     out
 }
 
+/// The audit trail of one record, oldest first.
+pub(crate) fn history_query(entity: &str, entity_id: &str) -> sea_orm::Select<audit_log::Entity> {
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    audit_log::Entity::find()
+        .filter(audit_log::Column::Entity.eq(entity))
+        .filter(audit_log::Column::EntityId.eq(entity_id))
+        .order_by_asc(audit_log::Column::Id)
+}
+
 impl crate::Store {
     /// The audit trail of one record, oldest first.
     pub async fn history(
@@ -98,14 +107,7 @@ impl crate::Store {
         entity: &str,
         entity_id: &str,
     ) -> crate::Result<Vec<audit_log::Model>> {
-        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
-        self.read_select(
-            audit_log::Entity::find()
-                .filter(audit_log::Column::Entity.eq(entity))
-                .filter(audit_log::Column::EntityId.eq(entity_id))
-                .order_by_asc(audit_log::Column::Id),
-        )
-        .await
+        self.read_select(history_query(entity, entity_id)).await
     }
 
     pub async fn audit_count(&self) -> crate::Result<u64> {

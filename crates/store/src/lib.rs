@@ -172,9 +172,37 @@ impl Store {
     where
         E::Model: FromSqlite,
     {
+        self.read(self.star(q)).await
+    }
+
+    /// [`Store::read_select`] of three queries; on SQLite from one snapshot, in one go.
+    pub(crate) async fn read_selects3<A: EntityTrait, B: EntityTrait, C: EntityTrait>(
+        &self,
+        a: Select<A>,
+        b: Select<B>,
+        c: Select<C>,
+    ) -> Result<(Vec<A::Model>, Vec<B::Model>, Vec<C::Model>)>
+    where
+        A::Model: FromSqlite,
+        B::Model: FromSqlite,
+        C::Model: FromSqlite,
+    {
+        let (a, b, c) = (self.star(a), self.star(b), self.star(c));
+        match &self.reads {
+            Some(r) => Ok(r.all3(&a, &b, &c)?),
+            None => Ok((
+                A::Model::find_by_statement(a).all(&self.db).await?,
+                B::Model::find_by_statement(b).all(&self.db).await?,
+                C::Model::find_by_statement(c).all(&self.db).await?,
+            )),
+        }
+    }
+
+    /// A query of one table selecting `*`.
+    fn star<E: EntityTrait>(&self, q: Select<E>) -> Statement {
         let mut q = q.into_query();
         q.clear_selects().column(sea_orm::sea_query::Asterisk);
-        self.read(self.backend().build(&q)).await
+        self.backend().build(&q)
     }
 
     pub fn backend(&self) -> DatabaseBackend {

@@ -12,7 +12,7 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveValue::{Set, Unchanged},
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, TransactionTrait,
+    QuerySelect, QueryTrait, Select, TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -249,6 +249,13 @@ impl Store {
 }
 
 /// The condition that keeps a division-code column inside a scope.
+/// An estate's buildings in the order they were entered.
+fn buildings_query(estate_id: i64) -> Select<building::Entity> {
+    building::Entity::find()
+        .filter(building::Column::EstateId.eq(estate_id))
+        .order_by_asc(building::Column::Id)
+}
+
 fn within(scope: &Scope, column: impl ColumnTrait) -> Condition {
     match scope {
         Scope::All => Condition::all(),
@@ -385,25 +392,17 @@ impl Scoped {
 
     /// One estate and its buildings, if it lies inside the scope.
     pub async fn estate(&self, id: i64) -> Result<Option<(estate::Model, Vec<building::Model>)>> {
-        let found = self
-            .store
-            .read_select(
-                estate::Entity::find_by_id(id)
-                    .filter(within(&self.scope, estate::Column::DivisionCode)),
-            )
-            .await?;
+        let found = self.store.read_select(self.estate_query(id)).await?;
         let Some(e) = found.into_iter().next() else {
             return Ok(None);
         };
-        let bs = self
-            .store
-            .read_select(
-                building::Entity::find()
-                    .filter(building::Column::EstateId.eq(id))
-                    .order_by_asc(building::Column::Id),
-            )
-            .await?;
+        let bs = self.store.read_select(buildings_query(id)).await?;
         Ok(Some((e, bs)))
+    }
+
+    /// An estate by id, if it lies inside the scope.
+    fn estate_query(&self, id: i64) -> Select<estate::Entity> {
+        estate::Entity::find_by_id(id).filter(within(&self.scope, estate::Column::DivisionCode))
     }
 
     /// Changes an estate inside the scope, audited, with its eligibility derived again.
@@ -486,11 +485,17 @@ impl Scoped {
         &self,
         id: i64,
     ) -> Result<Option<(estate::Model, Vec<building::Model>, Vec<audit_log::Model>)>> {
-        let Some((e, bs)) = self.estate(id).await? else {
-            return Ok(None);
-        };
-        let history = self.store.history("estate", &id.to_string()).await?;
-        Ok(Some((e, bs, history)))
+        // Read together (one snapshot); the buildings and history of an estate outside the
+        // scope are read for nothing and never returned.
+        let (found, bs, history) = self
+            .store
+            .read_selects3(
+                self.estate_query(id),
+                buildings_query(id),
+                crate::audit::history_query("estate", &id.to_string()),
+            )
+            .await?;
+        Ok(found.into_iter().next().map(|e| (e, bs, history)))
     }
 
     /// The change history of an estate inside the scope.

@@ -125,14 +125,14 @@ impl SqliteReads {
     }
 
     /// Runs `f` on a pooled connection.
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T, DbErr> {
+    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
         let taken = self.idle.lock().map(|mut v| v.pop()).unwrap_or(None);
         let conn = match taken {
             Some(c) => c,
             None => self.open().map_err(err)?,
         };
-        let out = f(&conn).map_err(err);
-        // A connection that failed is dropped rather than reused.
+        let out = f(&conn);
+        // A connection that failed (perhaps inside a transaction) is dropped rather than reused.
         if out.is_ok() {
             if let Ok(mut idle) = self.idle.lock() {
                 if idle.len() < KEEP_IDLE {
@@ -145,25 +145,48 @@ impl SqliteReads {
 
     /// All rows of a statement built for SQLite.
     pub fn all<T: FromSqlite>(&self, stmt: &Statement) -> Result<Vec<T>, DbErr> {
-        let params = params(stmt)?;
+        self.with(|conn| rows(conn, stmt))
+    }
+
+    /// The rows of three statements from one snapshot. Each statement on its own is a read
+    /// transaction, and beginning one takes SQLite's file locks (system calls under a process-wide
+    /// mutex): an eighth of the estate page's time before its reads were put together.
+    pub fn all3<A: FromSqlite, B: FromSqlite, C: FromSqlite>(
+        &self,
+        a: &Statement,
+        b: &Statement,
+        c: &Statement,
+    ) -> Result<(Vec<A>, Vec<B>, Vec<C>), DbErr> {
         self.with(|conn| {
-            let mut prepared = conn.prepare_cached(&stmt.sql)?;
-            let names = prepared.column_names();
-            let at = T::COLUMNS
-                .iter()
-                .map(|c| {
-                    names
-                        .iter()
-                        .position(|n| n == c)
-                        .ok_or_else(|| rusqlite::Error::InvalidColumnName(c.to_string()))
-                })
-                .collect::<rusqlite::Result<Vec<usize>>>()?;
-            let rows = prepared.query_map(rusqlite::params_from_iter(params), |row| {
-                T::from_sqlite(row, &at)
-            })?;
-            rows.collect()
+            let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
+            run("BEGIN").map_err(err)?;
+            let out = (rows(conn, a)?, rows(conn, b)?, rows(conn, c)?);
+            run("COMMIT").map_err(err)?;
+            Ok(out)
         })
     }
+}
+
+/// The rows of one statement, decoded by column name.
+fn rows<T: FromSqlite>(conn: &Connection, stmt: &Statement) -> Result<Vec<T>, DbErr> {
+    let params = params(stmt)?;
+    let mut prepared = conn.prepare_cached(&stmt.sql).map_err(err)?;
+    let names = prepared.column_names();
+    let at = T::COLUMNS
+        .iter()
+        .map(|c| {
+            names
+                .iter()
+                .position(|n| n == c)
+                .ok_or_else(|| DbErr::Custom(format!("SQLite: no column {c} in {}", stmt.sql)))
+        })
+        .collect::<Result<Vec<usize>, DbErr>>()?;
+    let rows = prepared
+        .query_map(rusqlite::params_from_iter(params), |row| {
+            T::from_sqlite(row, &at)
+        })
+        .map_err(err)?;
+    rows.collect::<rusqlite::Result<Vec<T>>>().map_err(err)
 }
 
 fn err(e: rusqlite::Error) -> DbErr {
