@@ -28,7 +28,7 @@ use sea_orm::{
     EntityTrait, FromQueryResult, QueryTrait, Select, Statement,
 };
 use sea_orm_migration::MigratorTrait;
-use sqlite_reads::{FromSqlite, SqliteReads};
+use sqlite_reads::{rows, FromSqlite, SqliteReads};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -189,7 +189,9 @@ impl Store {
     {
         let (a, b, c) = (self.star(a), self.star(b), self.star(c));
         match &self.reads {
-            Some(r) => Ok(r.all3(&a, &b, &c)?),
+            Some(r) => {
+                Ok(r.snapshot(|conn| Ok((rows(conn, &a)?, rows(conn, &b)?, rows(conn, &c)?)))?)
+            }
             None => Ok((
                 A::Model::find_by_statement(a).all(&self.db).await?,
                 B::Model::find_by_statement(b).all(&self.db).await?,

@@ -148,19 +148,14 @@ impl SqliteReads {
         self.with(|conn| rows(conn, stmt))
     }
 
-    /// The rows of three statements from one snapshot. Each statement on its own is a read
-    /// transaction, and beginning one takes SQLite's file locks (system calls under a process-wide
-    /// mutex): an eighth of the estate page's time before its reads were put together.
-    pub fn all3<A: FromSqlite, B: FromSqlite, C: FromSqlite>(
-        &self,
-        a: &Statement,
-        b: &Statement,
-        c: &Statement,
-    ) -> Result<(Vec<A>, Vec<B>, Vec<C>), DbErr> {
+    /// Runs `f`'s statements in one read transaction: one snapshot. Each statement on its own is
+    /// a read transaction, and beginning one takes SQLite's file locks (system calls under a
+    /// process-wide mutex): an eighth of the estate page's time before its reads were put together.
+    pub fn snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
         self.with(|conn| {
             let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
             run("BEGIN").map_err(err)?;
-            let out = (rows(conn, a)?, rows(conn, b)?, rows(conn, c)?);
+            let out = f(conn)?;
             run("COMMIT").map_err(err)?;
             Ok(out)
         })
@@ -168,7 +163,7 @@ impl SqliteReads {
 }
 
 /// The rows of one statement, decoded by column name.
-fn rows<T: FromSqlite>(conn: &Connection, stmt: &Statement) -> Result<Vec<T>, DbErr> {
+pub(crate) fn rows<T: FromSqlite>(conn: &Connection, stmt: &Statement) -> Result<Vec<T>, DbErr> {
     let params = params(stmt)?;
     let mut prepared = conn.prepare_cached(&stmt.sql).map_err(err)?;
     let names = prepared.column_names();
