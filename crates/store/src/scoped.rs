@@ -248,7 +248,6 @@ impl Store {
     }
 }
 
-/// The condition that keeps a division-code column inside a scope.
 /// An estate's buildings in the order they were entered.
 fn buildings_query(estate_id: i64) -> Select<building::Entity> {
     building::Entity::find()
@@ -256,6 +255,7 @@ fn buildings_query(estate_id: i64) -> Select<building::Entity> {
         .order_by_asc(building::Column::Id)
 }
 
+/// The condition that keeps a division-code column inside a scope.
 fn within(scope: &Scope, column: impl ColumnTrait) -> Condition {
     match scope {
         Scope::All => Condition::all(),

@@ -92,22 +92,20 @@ const KEEP_IDLE: usize = 8;
 /// Read-only connections to one SQLite file.
 #[derive(Debug)]
 pub(crate) struct SqliteReads {
-    path: String,
+    path: std::path::PathBuf,
     idle: Mutex<Vec<Connection>>,
 }
 
 impl SqliteReads {
-    /// For a file database (not `:memory:`, whose data lives only in sqlx's own connection).
+    /// For a file database (not `:memory:`, whose data lives only in sqlx's own connection). The
+    /// file is the one sqlx opens: its own parser reads the URL.
     pub fn for_url(url: &str) -> Option<SqliteReads> {
-        let rest = url
-            .strip_prefix("sqlite://")
-            .or_else(|| url.strip_prefix("sqlite:"))?;
-        let path = rest.split('?').next().unwrap_or_default();
-        if path.is_empty() || path.contains(":memory:") || url.contains("mode=memory") {
+        if url.contains(":memory:") || url.contains("mode=memory") {
             return None;
         }
+        let opts: sea_orm::sqlx::sqlite::SqliteConnectOptions = url.parse().ok()?;
         Some(SqliteReads {
-            path: path.to_string(),
+            path: opts.get_filename().to_path_buf(),
             idle: Mutex::new(Vec::new()),
         })
     }
