@@ -8,7 +8,7 @@ use crate::{
 };
 use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
 use anju_io::write::{
-    write_errors_out, write_summary_xlsx, write_template, EstateWriter, ExportEstate, TemplateKind,
+    write_errors_out, write_summary_xlsx, write_template, EstateWriter, TemplateKind,
 };
 use anju_io::{CellError, EstateRef};
 use anju_store::estates::PreparedEstate;
@@ -464,42 +464,15 @@ async fn export_estates(
     let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
     let mut w = EstateWriter::create(&path, csv, s.lang)?;
     let pb = spinner(s.lang.pick("导出…", "exporting…"));
-    let mut names: std::collections::HashMap<String, String> = Default::default();
-    let mut after = 0;
+    let all = store.scoped(anju_domain::Scope::All);
+    let mut pages =
+        anju_web::export::ExportPages::new(&all, &assessor, &s.policy, division, eligible, s.lang);
     let mut n = 0u64;
-    loop {
-        let page = store
-            .estates_page(division.as_ref(), eligible, after, 5000)
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = last.id;
-        let missing: Vec<String> = page
-            .iter()
-            .map(|m| m.division_code.clone())
-            .filter(|c| !names.contains_key(c))
-            .collect();
-        if !missing.is_empty() {
-            names.extend(store.division_names(&missing).await?);
+    while let Some(rows) = pages.next().await? {
+        for r in &rows {
+            w.write(r)?;
         }
-        let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
-        let buildings = store.buildings_of(&ids).await?;
-        for m in &page {
-            let e = anju_store::convert::estate_from_model(m);
-            let el = assessor.assess(&e);
-            let mode = anju_domain::suggest_mode(
-                buildings.get(&m.id).map_or(&[][..], |b| b.as_slice()),
-                &s.policy,
-            );
-            w.write(&ExportEstate {
-                division_name: names.get(&m.division_code).cloned().unwrap_or_default(),
-                eligible: m.eligible,
-                ineligible_reasons: el.failed_reasons(s.lang),
-                mode: mode.mode.label().get(s.lang).to_string(),
-                mode_reason: mode.reason.get(s.lang).to_string(),
-                estate: e,
-            })?;
-            n += 1;
-        }
+        n += rows.len() as u64;
         pb.set_message(format!("{n}"));
     }
     w.finish()?;

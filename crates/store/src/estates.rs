@@ -6,7 +6,7 @@ use crate::bulk::{Col, Pg};
 use crate::convert::{building_from_model, estate_from_model, json};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
-use anju_domain::{suggest_mode, Building, DivisionCode, Estate, Mode};
+use anju_domain::{suggest_mode, Building, Estate, Mode};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
@@ -618,28 +618,6 @@ impl Store {
         }
         txn.commit().await?;
         Ok(changed)
-    }
-
-    /// One page of estates inside a division (all when `None`), in id order after `after_id`.
-    pub async fn estates_page(
-        &self,
-        division: Option<&DivisionCode>,
-        eligible_only: bool,
-        after_id: i64,
-        limit: u64,
-    ) -> Result<Vec<estate::Model>> {
-        let mut q = estate::Entity::find().filter(estate::Column::Id.gt(after_id));
-        if let Some(d) = division {
-            let (lo, hi) = d.range();
-            q = q.filter(estate::Column::DivisionCode.between(lo, hi));
-        }
-        if eligible_only {
-            q = q.filter(estate::Column::Eligible.eq(true));
-        }
-        Ok(q.order_by_asc(estate::Column::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?)
     }
 
     pub async fn estate_count(&self) -> Result<u64> {

@@ -390,6 +390,32 @@ impl Scoped {
         })
     }
 
+    /// The next `limit` estates inside the scope (and `division`, if given) after `after_id`, in
+    /// id order: the primary key pages through a whole province in steps of equal cost, where an
+    /// OFFSET would read every skipped row again (exports).
+    pub async fn estates_after(
+        &self,
+        division: Option<&DivisionCode>,
+        eligible_only: bool,
+        after_id: i64,
+        limit: u64,
+    ) -> Result<Vec<estate::Model>> {
+        let mut q = estate::Entity::find()
+            .filter(within(&self.scope, estate::Column::DivisionCode))
+            .filter(estate::Column::Id.gt(after_id));
+        if let Some(d) = division {
+            let (lo, hi) = d.range();
+            q = q.filter(estate::Column::DivisionCode.between(lo, hi));
+        }
+        if eligible_only {
+            q = q.filter(estate::Column::Eligible.eq(true));
+        }
+        Ok(q.order_by_asc(estate::Column::Id)
+            .limit(limit)
+            .all(&self.store.db)
+            .await?)
+    }
+
     /// One estate and its buildings, if it lies inside the scope.
     pub async fn estate(&self, id: i64) -> Result<Option<(estate::Model, Vec<building::Model>)>> {
         let found = self.store.read_select(self.estate_query(id)).await?;

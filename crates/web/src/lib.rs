@@ -5,6 +5,7 @@
 pub mod api;
 pub mod auth;
 pub mod error;
+pub mod export;
 pub mod pages;
 
 use anju_domain::Policy;

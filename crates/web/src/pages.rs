@@ -7,7 +7,7 @@ use crate::error::ApiError;
 use crate::AppState;
 use anju_domain::summary::m2;
 use anju_domain::{DivisionCode, Lang, Level, Scope};
-use anju_io::write::{EstateWriter, ExportEstate};
+use anju_io::write::EstateWriter;
 use anju_store::scoped::EstatePatch;
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, State};
@@ -736,61 +736,22 @@ async fn export_xlsx(
         Ok(d) => d,
         Err(e) => return e.into_response(),
     };
-    let mut rows = Vec::new();
-    let mut page = 1;
-    loop {
-        let f = anju_store::scoped::EstateFilter {
-            division,
-            page,
-            per_page: 200,
-            ..Default::default()
-        };
-        let (items, total, _) = match p.caller.data.estates(&f).await {
-            Ok(x) => x,
-            Err(e) => return ApiError::from(e).into_response(),
-        };
-        rows.extend(items);
-        if rows.len() as u64 >= total || page > 10_000 {
-            break;
-        }
-        page += 1;
-    }
     let assessor = match state.assessor().await {
         Ok(a) => a,
         Err(e) => return e.into_response(),
     };
     let lang = p.chrome.lang();
-    let names = state
-        .store
-        .division_names(
-            &rows
-                .iter()
-                .map(|m| m.division_code.clone())
-                .collect::<Vec<_>>(),
-        )
-        .await
-        .unwrap_or_default();
-    let export: Vec<ExportEstate> = rows
-        .iter()
-        .map(|m| {
-            let e = anju_store::convert::estate_from_model(m);
-            let el = assessor.assess(&e);
-            let mode = anju_domain::Mode::from_key(&m.suggested_mode)
-                .unwrap_or(anju_domain::Mode::Comprehensive);
-            ExportEstate {
-                division_name: names.get(&m.division_code).cloned().unwrap_or_default(),
-                eligible: m.eligible,
-                ineligible_reasons: el.failed_reasons(lang),
-                mode: mode.label().get(lang).to_string(),
-                mode_reason: String::new(),
-                estate: e,
-            }
-        })
-        .collect();
-    let bytes = match tokio::task::spawn_blocking(move || write_export(&export, lang)).await {
-        Ok(Ok(b)) => b,
-        Ok(Err(e)) => return ApiError::internal(e).into_response(),
-        Err(e) => return ApiError::internal(e).into_response(),
+    let mut pages = crate::export::ExportPages::new(
+        &p.caller.data,
+        &assessor,
+        &state.web.policy,
+        division,
+        false,
+        lang,
+    );
+    let bytes = match write_export(&mut pages, lang).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
     };
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -806,22 +767,28 @@ async fn export_xlsx(
     (headers, bytes).into_response()
 }
 
-/// The inventory sheet for the browser's download (the same columns as `anju export`).
-fn write_export(rows: &[ExportEstate], lang: Lang) -> Result<Vec<u8>, String> {
+/// The inventory sheet for the browser's download (the rows of `anju export`), written to a
+/// temporary file page by page; the writing, CPU work, off the async threads.
+async fn write_export(
+    pages: &mut crate::export::ExportPages<'_>,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
     let dir = std::env::temp_dir().join(format!(
         "anju-export-{}",
         anju_store::sessions::new_secret()
     ));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
     let path = dir.join("estates.xlsx");
-    let result = (|| {
-        let mut w = EstateWriter::create(&path, false, lang).map_err(|e| e.to_string())?;
-        for r in rows {
-            w.write(r).map_err(|e| e.to_string())?;
+    let result = async {
+        let mut w = EstateWriter::create(&path, false, lang).map_err(ApiError::internal)?;
+        while let Some(rows) = pages.next().await? {
+            tokio::task::block_in_place(|| rows.iter().try_for_each(|r| w.write(r)))
+                .map_err(ApiError::internal)?;
         }
-        w.finish().map_err(|e| e.to_string())?;
-        std::fs::read(&path).map_err(|e| e.to_string())
-    })();
+        tokio::task::block_in_place(|| w.finish()).map_err(ApiError::internal)?;
+        std::fs::read(&path).map_err(ApiError::internal)
+    }
+    .await;
     let _ = std::fs::remove_dir_all(&dir);
     result
 }

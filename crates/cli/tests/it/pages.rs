@@ -3,6 +3,7 @@
 
 use crate::db_test;
 use crate::http::{spawn_app, App, PASSWORD};
+use crate::support::stderr;
 use reqwest::StatusCode;
 
 /// Logs in through the login form; returns the client and the page CSRF token.
@@ -218,6 +219,24 @@ db_test!(dashboard_list_estate_page_edit_and_export, |db| {
     std::fs::write(&p, &bytes).unwrap();
     let grid = anju_io::read_grid(&p).unwrap();
     assert_eq!(grid.height(), 4, "header and the three estates of 合肥");
+    // The button and `anju export` write the same rows (one piece of code makes them).
+    let cli = db.path("cli-export.xlsx");
+    let out = db.anju(&[
+        "export",
+        "estates",
+        "--division",
+        "3401",
+        "--output",
+        cli.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cells = |g: &anju_io::Grid| -> Vec<String> {
+        g.range
+            .rows()
+            .flat_map(|r| r.iter().map(anju_io::value::display))
+            .collect()
+    };
+    assert_eq!(cells(&grid), cells(&anju_io::read_grid(&cli).unwrap()));
 });
 
 db_test!(pages_do_not_leak_outside_a_scope, |db| {

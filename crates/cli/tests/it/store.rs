@@ -297,7 +297,11 @@ db_test!(county_seat_towns_count_as_urban, |db| {
 /// its estates as they now are.
 async fn totals_agree(store: &Store, step: &str) {
     use anju_domain::{Level, Scope, Totals};
-    let rows = store.estates_page(None, false, 0, 10_000).await.unwrap();
+    let rows = store
+        .scoped(Scope::All)
+        .estates_after(None, false, 0, 10_000)
+        .await
+        .unwrap();
     let mut expected: std::collections::BTreeMap<String, Totals> = Default::default();
     for m in &rows {
         let code = DivisionCode::parse(&m.division_code).unwrap();
