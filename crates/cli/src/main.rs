@@ -223,8 +223,24 @@ pub enum ScaleArg {
     National,
 }
 
+/// `anju … | head`: when the reader closes the pipe, the command ends quietly like any Unix tool.
+/// (Rust ignores SIGPIPE, and `println!` then panics on the broken pipe.) Not for the server: a
+/// write to a socket its client closed must fail that connection, not end the process.
+fn end_quietly_on_a_closed_pipe(command: &Command) {
+    #[cfg(unix)]
+    if !matches!(command, Command::Serve { .. } | Command::Demo { .. }) {
+        // SAFETY: restoring a signal's default disposition, before any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = command;
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    end_quietly_on_a_closed_pipe(&cli.command);
     config::init_logging(cli.global.log_format);
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

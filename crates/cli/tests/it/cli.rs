@@ -344,3 +344,27 @@ fn the_connection_pool_is_configurable_and_checked() {
     let o = crate::support::anju_with_env(&url, &["summary"], &[("ANJU_DATABASE_POOL", "1")]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+/// `anju … | head`: a reader that has gone ends the command as it ends any Unix tool (by
+/// SIGPIPE), not with a panic about a broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_a_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pipe.db").display());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_anju"))
+        .args(["--database-url", &url, "divisions", "import", "--builtin"])
+        .env_remove("ANJU_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader goes before the command prints its one line.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.signal(), Some(13), "ended by SIGPIPE: {out:?}");
+}
