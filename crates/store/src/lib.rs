@@ -28,7 +28,7 @@ use sea_orm::{
     EntityTrait, FromQueryResult, QueryTrait, Select, Statement,
 };
 use sea_orm_migration::MigratorTrait;
-use sqlite_reads::{rows, FromSqlite, SqliteReads};
+use sqlite_reads::{rows, FromSqlite, Snapshot, SqliteReads};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +53,9 @@ pub struct Store {
     pub db: DatabaseConnection,
     /// The pages' small reads of a SQLite file, without sqlx's thread hop (see sqlite_reads.rs).
     reads: Option<Arc<SqliteReads>>,
+    /// The read transaction of one read-only request, shared by its clones (see
+    /// [`Store::for_read_only_request`]).
+    snapshot: Option<Arc<Snapshot>>,
 }
 
 /// Which backend a URL names.
@@ -129,7 +132,11 @@ impl Store {
         };
         let db = Database::connect(opts).await?;
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db, reads })
+        Ok(Store {
+            db,
+            reads,
+            snapshot: None,
+        })
     }
 
     /// After a large import: PostgreSQL plans by its statistics, and until autovacuum gets to a
@@ -150,6 +157,19 @@ impl Store {
         Store {
             db: self.db.clone(),
             reads: None,
+            snapshot: None,
+        }
+    }
+
+    /// The same store for one request that only reads (a GET): on SQLite its small reads share
+    /// one read transaction — one snapshot, and SQLite's file locks taken once per request
+    /// instead of once per query — which ends when the last clone is dropped. Not for a request
+    /// that writes: its later reads would not see its own writes.
+    pub fn for_read_only_request(&self) -> Store {
+        Store {
+            db: self.db.clone(),
+            reads: self.reads.clone(),
+            snapshot: self.reads.clone().map(|r| Arc::new(Snapshot::new(r))),
         }
     }
 
@@ -159,9 +179,10 @@ impl Store {
         &self,
         stmt: Statement,
     ) -> Result<Vec<T>> {
-        match &self.reads {
-            Some(r) => Ok(r.all(&stmt)?),
-            None => Ok(T::find_by_statement(stmt).all(&self.db).await?),
+        match (&self.snapshot, &self.reads) {
+            (Some(s), _) => Ok(s.with(|conn| rows(conn, &stmt))?),
+            (None, Some(r)) => Ok(r.all(&stmt)?),
+            (None, None) => Ok(T::find_by_statement(stmt).all(&self.db).await?),
         }
     }
 
@@ -188,11 +209,12 @@ impl Store {
         C::Model: FromSqlite,
     {
         let (a, b, c) = (self.star(a), self.star(b), self.star(c));
-        match &self.reads {
-            Some(r) => {
-                Ok(r.snapshot(|conn| Ok((rows(conn, &a)?, rows(conn, &b)?, rows(conn, &c)?)))?)
-            }
-            None => Ok((
+        let all =
+            |conn: &rusqlite::Connection| Ok((rows(conn, &a)?, rows(conn, &b)?, rows(conn, &c)?));
+        match (&self.snapshot, &self.reads) {
+            (Some(s), _) => Ok(s.with(all)?),
+            (None, Some(r)) => Ok(r.snapshot(all)?),
+            (None, None) => Ok((
                 A::Model::find_by_statement(a).all(&self.db).await?,
                 B::Model::find_by_statement(b).all(&self.db).await?,
                 C::Model::find_by_statement(c).all(&self.db).await?,

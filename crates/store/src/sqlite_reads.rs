@@ -16,7 +16,7 @@
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OpenFlags};
 use sea_orm::{DbErr, Statement, Value};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// A type read from a row of rusqlite by column name, like sea-orm's `FromQueryResult`.
@@ -122,21 +122,30 @@ impl SqliteReads {
         Ok(conn)
     }
 
+    /// A connection from the pool, or a new one.
+    fn take(&self) -> Result<Connection, DbErr> {
+        match self.idle.lock().map(|mut v| v.pop()).unwrap_or(None) {
+            Some(c) => Ok(c),
+            None => self.open().map_err(err),
+        }
+    }
+
+    /// Back to the pool, unless the pool has enough.
+    fn put_back(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < KEEP_IDLE {
+                idle.push(conn);
+            }
+        }
+    }
+
     /// Runs `f` on a pooled connection.
     fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
-        let taken = self.idle.lock().map(|mut v| v.pop()).unwrap_or(None);
-        let conn = match taken {
-            Some(c) => c,
-            None => self.open().map_err(err)?,
-        };
+        let conn = self.take()?;
         let out = f(&conn);
         // A connection that failed (perhaps inside a transaction) is dropped rather than reused.
         if out.is_ok() {
-            if let Ok(mut idle) = self.idle.lock() {
-                if idle.len() < KEEP_IDLE {
-                    idle.push(conn);
-                }
-            }
+            self.put_back(conn);
         }
         out
     }
@@ -151,13 +160,69 @@ impl SqliteReads {
     /// process-wide mutex): an eighth of the estate page's time before its reads were put together.
     pub fn snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
         self.with(|conn| {
-            let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
-            run("BEGIN").map_err(err)?;
+            run(conn, "BEGIN")?;
             let out = f(conn)?;
-            run("COMMIT").map_err(err)?;
+            run(conn, "COMMIT")?;
             Ok(out)
         })
     }
+}
+
+/// One read transaction that the reads of a request share (see `Store::for_read_only_request`):
+/// begun by the first read, committed and its connection returned when the request is done.
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    reads: Arc<SqliteReads>,
+    conn: Mutex<Option<Connection>>,
+}
+
+impl Snapshot {
+    pub fn new(reads: Arc<SqliteReads>) -> Snapshot {
+        Snapshot {
+            reads,
+            conn: Mutex::new(None),
+        }
+    }
+
+    /// Runs `f` inside the transaction, beginning it if this is the first read.
+    pub fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
+        let mut held = self
+            .conn
+            .lock()
+            .map_err(|_| DbErr::Custom("SQLite: a request's snapshot was poisoned".into()))?;
+        let conn = match held.take() {
+            Some(c) => c,
+            None => {
+                let c = self.reads.take()?;
+                run(&c, "BEGIN")?;
+                c
+            }
+        };
+        let out = f(&conn);
+        // After a failure the connection (and its transaction) is dropped; a later read begins
+        // another.
+        if out.is_ok() {
+            *held = Some(conn);
+        }
+        out
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.get_mut().ok().and_then(Option::take) {
+            if run(&conn, "COMMIT").is_ok() {
+                self.reads.put_back(conn);
+            }
+        }
+    }
+}
+
+fn run(conn: &Connection, sql: &str) -> Result<(), DbErr> {
+    conn.prepare_cached(sql)
+        .and_then(|mut s| s.execute([]))
+        .map(|_| ())
+        .map_err(err)
 }
 
 /// The rows of one statement, decoded by column name.

@@ -371,11 +371,14 @@ pub struct EstateDetail {
 /// Builds the full view of an estate (shared with the pages).
 pub async fn detail(
     state: &AppState,
+    c: &Caller,
     lang: anju_domain::Lang,
     m: &estate::Model,
     bs: &[building::Model],
 ) -> Result<EstateDetail, ApiError> {
-    let assessor = state.assessor_for(&[m.division_code.as_str()]).await?;
+    let assessor = state
+        .assessor_for(c.data.store(), &[m.division_code.as_str()])
+        .await?;
     let e = anju_store::convert::estate_from_model(m);
     let el = assessor.assess(&e);
     let buildings: Vec<anju_domain::Building> = bs
@@ -452,7 +455,7 @@ async fn get_estate(
     Query(l): Query<LangQuery>,
 ) -> Result<Json<EstateDetail>, ApiError> {
     let (m, bs) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(Json(detail(&state, lang_of(&l), &m, &bs).await?))
+    Ok(Json(detail(&state, &c, lang_of(&l), &m, &bs).await?))
 }
 
 /// The fields of an estate that can be changed; every field is optional.
@@ -490,7 +493,9 @@ pub async fn apply_patch(
     );
     // Judged with the seats of the estate's own town only: no need to read every town.
     let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
-    let assessor = state.assessor_for(&[m.division_code.as_str()]).await?;
+    let assessor = state
+        .assessor_for(c.data.store(), &[m.division_code.as_str()])
+        .await?;
     match c.data.update_estate(&ctx, id, patch, &assessor).await {
         Ok(m) => Ok(m),
         Err(UpdateError::Store(e)) => Err(e.into()),
@@ -518,7 +523,9 @@ async fn patch_estate(
 ) -> Result<Json<EstateDetail>, ApiError> {
     apply_patch(&state, &c, id, &patch, "api").await?;
     let (m, bs) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(Json(detail(&state, anju_domain::Lang::Zh, &m, &bs).await?))
+    Ok(Json(
+        detail(&state, &c, anju_domain::Lang::Zh, &m, &bs).await?,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -46,13 +46,18 @@ fn bearer(parts: &Parts) -> Option<String> {
 impl Caller {
     /// Resolves the caller, or `None` when the request carries no valid credentials.
     pub async fn resolve(parts: &Parts, state: &AppState) -> Result<Option<Caller>, ApiError> {
+        // A request that only reads reads from one snapshot, its session check included.
+        let store = if matches!(parts.method, Method::GET | Method::HEAD) {
+            state.store.for_read_only_request()
+        } else {
+            state.store.clone()
+        };
         if let Some(token) = bearer(parts) {
-            return Ok(state
-                .store
+            return Ok(store
                 .api_token_account(&token)
                 .await?
                 .map(|account| Caller {
-                    data: state.store.scoped(account.scope),
+                    data: store.scoped(account.scope),
                     account,
                     csrf: None,
                     session_secret: None,
@@ -62,8 +67,8 @@ impl Caller {
         let Some(secret) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(None);
         };
-        Ok(state.store.session(&secret).await?.map(|s| Caller {
-            data: state.store.scoped(s.account.scope),
+        Ok(store.session(&secret).await?.map(|s| Caller {
+            data: store.scoped(s.account.scope),
             account: s.account,
             csrf: Some(s.csrf_token),
             session_secret: Some(secret),

@@ -120,13 +120,14 @@ impl AppState {
             .await?)
     }
 
-    /// An assessor for the estates of these divisions only (cheap: one estate's page or edit).
+    /// An assessor for the estates of these divisions only (cheap: one estate's page or edit),
+    /// read through the caller's store (a read-only request's snapshot).
     pub async fn assessor_for(
         &self,
+        store: &Store,
         division_codes: &[&str],
     ) -> Result<anju_store::Assessor, error::ApiError> {
-        Ok(self
-            .store
+        Ok(store
             .assessor_for(
                 self.web.policy.clone(),
                 self.web.reference_year,

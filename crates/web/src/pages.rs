@@ -349,8 +349,7 @@ async fn dashboard(
         }
         if codes.len() > 1 {
             names.extend(
-                state
-                    .store
+                data.store()
                     .division_names(&codes[..codes.len() - 1])
                     .await
                     .unwrap_or_default(),
@@ -546,7 +545,7 @@ async fn estate_view(
         Ok(None) => return not_found_page(&p.chrome),
         Err(e) => return ApiError::from(e).into_response(),
     };
-    let d = match api::detail(state, p.chrome.lang(), &m, &bs).await {
+    let d = match api::detail(state, &p.caller, p.chrome.lang(), &m, &bs).await {
         Ok(d) => d,
         Err(e) => return e.into_response(),
     };

@@ -565,3 +565,53 @@ db_test!(direct_sqlite_reads_equal_the_pools, |db| {
         pooled.division_names(&codes).await.unwrap()
     );
 });
+
+// A GET's reads share one snapshot on SQLite (Store::for_read_only_request): what others write
+// meanwhile shows in the next request, never halfway through this one; and once the request is
+// done its connection goes back without its old snapshot.
+db_test!(a_read_only_request_reads_one_snapshot, |db| {
+    use anju_domain::Scope;
+    let a = assessor(&db.store).await;
+    let ctx = WriteCtx::new("tester", None);
+    db.store
+        .upsert_estates(&ctx, &[estate("甲", "340104001001", 1990, 100, 1_000)], &a)
+        .await
+        .unwrap();
+    let id = db
+        .store
+        .estate_by_key("340104001001", "甲")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let households = |store: &Store| {
+        let data = store.scoped(Scope::All);
+        async move {
+            data.estate_with_history(id)
+                .await
+                .unwrap()
+                .unwrap()
+                .0
+                .households
+        }
+    };
+    let request = db.store.for_read_only_request();
+    assert_eq!(households(&request).await, 100);
+    let patch = anju_store::scoped::EstatePatch {
+        households: Some(120),
+        ..Default::default()
+    };
+    db.store
+        .scoped(Scope::All)
+        .update_estate(&ctx, id, &patch, &a)
+        .await
+        .unwrap();
+    let sqlite = db.store.backend() == sea_orm::DatabaseBackend::Sqlite;
+    // PostgreSQL reads each query fresh; SQLite's request keeps its snapshot.
+    assert_eq!(households(&request).await, if sqlite { 100 } else { 120 });
+    drop(request);
+    for _ in 0..3 {
+        assert_eq!(households(&db.store.for_read_only_request()).await, 120);
+        assert_eq!(households(&db.store).await, 120);
+    }
+});
