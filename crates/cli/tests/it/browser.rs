@@ -109,6 +109,13 @@ impl Browser {
     }
 
     async fn send(&mut self, method: &str, params: Value, session: Option<String>) -> Value {
+        let v = self.try_send(method, params, session).await;
+        assert!(v.get("error").is_none(), "{method}: {v}");
+        v["result"].clone()
+    }
+
+    /// The whole answer, an error included (an evaluation the page's navigation interrupted).
+    async fn try_send(&mut self, method: &str, params: Value, session: Option<String>) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         let mut msg = json!({"id": id, "method": method, "params": params});
@@ -128,8 +135,7 @@ impl Browser {
             if let Message::Text(t) = m {
                 let v: Value = serde_json::from_str(&t).unwrap();
                 if v["id"] == id {
-                    assert!(v.get("error").is_none(), "{method}: {v}");
-                    return v["result"].clone();
+                    return v;
                 }
             }
         }
@@ -159,13 +165,17 @@ impl Browser {
     /// Waits until `js` is true (pages load after navigation and form posts).
     async fn wait_for(&mut self, js: &str) {
         for _ in 0..100 {
+            // While the page navigates, an evaluation may fail ("Inspected target navigated or
+            // closed"): that is "not yet", like false.
+            let s = self.session.clone();
             let ok = self
-                .call(
+                .try_send(
                     "Runtime.evaluate",
                     json!({"expression": js, "returnByValue": true}),
+                    Some(s),
                 )
                 .await;
-            if ok["result"]["value"] == json!(true) {
+            if ok["result"]["result"]["value"] == json!(true) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
