@@ -569,7 +569,7 @@ async fn reassess(s: &Settings) -> anyhow::Result<u8> {
 
 async fn show_estate(s: &Settings, id: i64) -> anyhow::Result<u8> {
     let store = open(s).await?;
-    let Some((m, bs)) = store.estate_with_buildings(id).await? else {
+    let Some((m, bs)) = store.scoped(anju_domain::Scope::All).estate(id).await? else {
         eprintln!("{}", s.lang.pick("未找到该小区", "no such estate"));
         return Ok(exit::ERROR);
     };

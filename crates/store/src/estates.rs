@@ -628,22 +628,6 @@ impl Store {
         Ok(building::Entity::find().count(&self.db).await?)
     }
 
-    /// An estate and its buildings.
-    pub async fn estate_with_buildings(
-        &self,
-        id: i64,
-    ) -> Result<Option<(estate::Model, Vec<building::Model>)>> {
-        let Some(e) = estate::Entity::find_by_id(id).one(&self.db).await? else {
-            return Ok(None);
-        };
-        let bs = building::Entity::find()
-            .filter(building::Column::EstateId.eq(id))
-            .order_by_asc(building::Column::Id)
-            .all(&self.db)
-            .await?;
-        Ok(Some((e, bs)))
-    }
-
     pub async fn estate_by_key(
         &self,
         division_code: &str,
