@@ -12,6 +12,10 @@
 //! text search, an export) stay on sqlx and its threads, so they never hold up the runtime. The
 //! SQL is the same statement sea-query builds for SQLite; only the rows are decoded here, by
 //! [`FromSqlite`], which the test `direct_sqlite_reads_equal_the_pools` checks against sqlx's.
+//!
+//! A request that only reads (a GET) shares one read transaction among its reads, its session
+//! check included ([`Snapshot`]): beginning a transaction takes SQLite's file locks, and one
+//! taking per request is cheaper than one per query.
 
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OpenFlags};
