@@ -213,7 +213,7 @@ impl Store {
             |conn: &rusqlite::Connection| Ok((rows(conn, &a)?, rows(conn, &b)?, rows(conn, &c)?));
         match (&self.snapshot, &self.reads) {
             (Some(s), _) => Ok(s.with(all)?),
-            (None, Some(r)) => Ok(r.snapshot(all)?),
+            (None, Some(r)) => Ok(Snapshot::new(r.clone()).with(all)?),
             (None, None) => Ok((
                 A::Model::find_by_statement(a).all(&self.db).await?,
                 B::Model::find_by_statement(b).all(&self.db).await?,

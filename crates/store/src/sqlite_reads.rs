@@ -158,22 +158,12 @@ impl SqliteReads {
     pub fn all<T: FromSqlite>(&self, stmt: &Statement) -> Result<Vec<T>, DbErr> {
         self.with(|conn| rows(conn, stmt))
     }
-
-    /// Runs `f`'s statements in one read transaction: one snapshot. Each statement on its own is
-    /// a read transaction, and beginning one takes SQLite's file locks (system calls under a
-    /// process-wide mutex): an eighth of the estate page's time before its reads were put together.
-    pub fn snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T, DbErr>) -> Result<T, DbErr> {
-        self.with(|conn| {
-            run(conn, "BEGIN")?;
-            let out = f(conn)?;
-            run(conn, "COMMIT")?;
-            Ok(out)
-        })
-    }
 }
 
-/// One read transaction that the reads of a request share (see `Store::for_read_only_request`):
-/// begun by the first read, committed and its connection returned when the request is done.
+/// One read transaction that several reads share — a request's (see
+/// `Store::for_read_only_request`) or one page's three: begun by the first read, committed and its
+/// connection returned when dropped. Each statement on its own is a read transaction, and
+/// beginning one takes SQLite's file locks (system calls under a process-wide mutex).
 #[derive(Debug)]
 pub(crate) struct Snapshot {
     reads: Arc<SqliteReads>,
