@@ -17,6 +17,11 @@ fn estate(name: &str, division: &str, year: i32, households: i32, area: i64) -> 
     }
 }
 
+/// The stored estate of a neighbourhood by name (it must exist).
+async fn stored(store: &Store, division: &str, name: &str) -> anju_store::entity::estate::Model {
+    store.estate_by_key(division, name).await.unwrap().unwrap()
+}
+
 async fn assessor(store: &Store) -> anju_store::Assessor {
     store.assessor(Policy::national(), 2026).await.unwrap()
 }
@@ -52,12 +57,7 @@ db_test!(upsert_is_idempotent_and_audited, |db| {
     changed[0].households = 130;
     let r = db.store.upsert_estates(&ctx, &changed, &a).await.unwrap();
     assert_eq!((r.inserted, r.updated, r.unchanged), (0, 1, 1));
-    let m = db
-        .store
-        .estate_by_key("340104001001", "梅山小区")
-        .await
-        .unwrap()
-        .unwrap();
+    let m = stored(&db.store, "340104001001", "梅山小区").await;
     assert_eq!(m.households, 130);
     let h = db.store.history("estate", &m.id.to_string()).await.unwrap();
     assert_eq!(h.len(), 2);
@@ -75,12 +75,7 @@ db_test!(upsert_is_idempotent_and_audited, |db| {
         .unwrap()
         .contains("\"households\":130"));
     // Eligibility was derived: 2003 is after the cut-off.
-    let late = db
-        .store
-        .estate_by_key("340104001002", "绩溪新村")
-        .await
-        .unwrap()
-        .unwrap();
+    let late = stored(&db.store, "340104001002", "绩溪新村").await;
     assert!(!late.eligible);
     assert_eq!(late.failed_rules, "completed_before_cutoff");
     assert!(m.eligible);
@@ -178,12 +173,7 @@ db_test!(buildings_set_the_suggested_mode, |db| {
         .unwrap()
         .unwrap();
     assert_eq!(r.inserted, 2);
-    let m = db
-        .store
-        .estate_by_key("340104001001", "梅山小区")
-        .await
-        .unwrap()
-        .unwrap();
+    let m = stored(&db.store, "340104001001", "梅山小区").await;
     assert_eq!(m.suggested_mode, "demolition_combined");
     // The D building is repaired to C: comprehensive again; the same rows again change nothing.
     let r = db
@@ -193,12 +183,7 @@ db_test!(buildings_set_the_suggested_mode, |db| {
         .unwrap()
         .unwrap();
     assert_eq!((r.updated, r.unchanged), (1, 1));
-    let m = db
-        .store
-        .estate_by_key("340104001001", "梅山小区")
-        .await
-        .unwrap()
-        .unwrap();
+    let m = stored(&db.store, "340104001001", "梅山小区").await;
     assert_eq!(m.suggested_mode, "comprehensive");
     // An unknown estate: nothing is written.
     let mut bad = b("9", SafetyGrade::A);
@@ -233,14 +218,7 @@ db_test!(reassessing_under_another_policy, |db| {
         .await
         .unwrap();
     assert_eq!(changed, 1);
-    assert!(
-        db.store
-            .estate_by_key("340104001001", "晚建小区")
-            .await
-            .unwrap()
-            .unwrap()
-            .eligible
-    );
+    assert!(stored(&db.store, "340104001001", "晚建小区").await.eligible);
 });
 
 db_test!(county_seat_towns_count_as_urban, |db| {
@@ -263,19 +241,11 @@ db_test!(county_seat_towns_count_as_urban, |db| {
     ];
     db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
     assert!(
-        db.store
-            .estate_by_key(seat[0].code.as_str(), "县城小区")
+        stored(&db.store, seat[0].code.as_str(), "县城小区")
             .await
-            .unwrap()
-            .unwrap()
             .eligible
     );
-    let m = db
-        .store
-        .estate_by_key(other[0].code.as_str(), "镇上小区")
-        .await
-        .unwrap()
-        .unwrap();
+    let m = stored(&db.store, other[0].code.as_str(), "镇上小区").await;
     assert!(!m.eligible);
     assert_eq!(m.failed_rules, "city_or_county_seat");
     // The assessor of one estate's page (only its own town read) judges the same.
@@ -377,13 +347,7 @@ db_test!(kept_totals_follow_every_write, |db| {
     let shushan = db.store.scoped(anju_domain::Scope::Division(
         DivisionCode::parse_short("340104").unwrap(),
     ));
-    let id = db
-        .store
-        .estate_by_key("340104001001", "甲")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = stored(&db.store, "340104001001", "甲").await.id;
     let patch = anju_store::scoped::EstatePatch {
         households: Some(150),
         year_completed: Some(2010),
@@ -476,13 +440,7 @@ db_test!(direct_sqlite_reads_equal_the_pools, |db| {
         .unwrap()
         .unwrap();
     let county = Scope::Division(DivisionCode::parse_short("340104").unwrap());
-    let id = db
-        .store
-        .estate_by_key("340104001001", "小区00")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = stored(&db.store, "340104001001", "小区00").await.id;
     let patch = anju_store::scoped::EstatePatch {
         households: Some(99),
         ..Default::default()
@@ -577,13 +535,7 @@ db_test!(a_read_only_request_reads_one_snapshot, |db| {
         .upsert_estates(&ctx, &[estate("甲", "340104001001", 1990, 100, 1_000)], &a)
         .await
         .unwrap();
-    let id = db
-        .store
-        .estate_by_key("340104001001", "甲")
-        .await
-        .unwrap()
-        .unwrap()
-        .id;
+    let id = stored(&db.store, "340104001001", "甲").await.id;
     let households = |store: &Store| {
         let data = store.scoped(Scope::All);
         async move {
