@@ -11,8 +11,8 @@ use anju_domain::{DivisionCode, Estate, ManagementMode, PropertyType, Scope, Sum
 use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveValue::{Set, Unchanged},
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, QueryTrait, Select, TransactionTrait,
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -286,7 +286,7 @@ impl Scoped {
 
     /// A page of estates, how many match, and whether that count stopped at
     /// [`SEARCH_COUNT_LIMIT`] (a text search: there are more).
-    pub async fn estates(&self, f: &EstateFilter) -> Result<(Vec<estate::Model>, u64, bool)> {
+    pub async fn estates(&self, f: &EstateFilter) -> Result<(Vec<estate::ListRow>, u64, bool)> {
         let mut q =
             estate::Entity::find().filter(within(&self.scope, estate::Column::DivisionCode));
         if let Some(d) = &f.division {
@@ -306,31 +306,6 @@ impl Scoped {
             q = q.filter(estate::Column::Eligible.eq(e));
         }
         let text = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
-        let (total, capped) = if text {
-            // A text match cannot use an index: count only so far, and say so. (SeaORM's own
-            // count drops the LIMIT, so the statement is built here.)
-            let inner = q
-                .clone()
-                .select_only()
-                .column(estate::Column::Id)
-                .limit(SEARCH_COUNT_LIMIT + 1)
-                .into_query();
-            let stmt = sea_orm::sea_query::SelectStatement::new()
-                .expr_as(
-                    sea_orm::sea_query::Expr::cust("CAST(COUNT(*) AS BIGINT)"),
-                    sea_orm::sea_query::Alias::new("n"),
-                )
-                .from_subquery(inner, sea_orm::sea_query::Alias::new("matches"))
-                .to_owned();
-            let backend = self.store.backend();
-            let n = match self.store.db.query_one(backend.build(&stmt)).await? {
-                Some(row) => row.try_get::<i64>("", "n")? as u64,
-                None => 0,
-            };
-            (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT)
-        } else {
-            (self.counted(f.division.as_ref(), f.eligible).await?, false)
-        };
         let cols: &[estate::Column] = match f.sort {
             // (division_code, name) is unique: no tie to break.
             Sort::Division => &[estate::Column::DivisionCode, estate::Column::Name],
@@ -351,20 +326,57 @@ impl Scoped {
         let per_page = f.per_page.clamp(1, 200);
         let page = f.page.max(1);
         let offset = (page - 1) * per_page;
+        if text {
+            // A text match cannot use an index: a search reads the scope's estates until it has
+            // its matches. One pass takes the first SEARCH_COUNT_LIMIT + 1 matches in list order:
+            // their number is the count (stopping there, and saying so) and a page among them is
+            // a slice of them. Counting and then reading the page read a rare word's whole
+            // province twice.
+            let ids: Vec<i64> = q
+                .clone()
+                .select_only()
+                .column(estate::Column::Id)
+                .limit(SEARCH_COUNT_LIMIT + 1)
+                .into_tuple()
+                .all(&self.store.db)
+                .await?;
+            let n = ids.len() as u64;
+            let (total, capped) = (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT);
+            if !capped || offset + per_page <= n {
+                let ids = &ids[offset.min(n) as usize..(offset + per_page).min(n) as usize];
+                let mut items: Vec<estate::ListRow> = self
+                    .store
+                    .read_select_as(
+                        estate::Entity::find()
+                            .filter(within(&self.scope, estate::Column::DivisionCode))
+                            .filter(estate::Column::Id.is_in(ids.iter().copied())),
+                    )
+                    .await?;
+                items.sort_by_key(|e| ids.iter().position(|id| *id == e.id));
+                return Ok((items, total, capped));
+            }
+            // A page past the counted matches of a common word reads up to it.
+            let items = q
+                .offset(offset)
+                .limit(per_page)
+                .into_partial_model()
+                .all(&self.store.db)
+                .await?;
+            return Ok((items, total, capped));
+        }
+        let total = self.counted(f.division.as_ref(), f.eligible).await?;
         let q = q.offset(offset).limit(per_page);
         // In the index's order, without a filter the index cannot answer, a page near the start
         // reads at most offset + per_page rows: a small read. Anything else may read many rows
         // and goes through the pool, off the calling thread.
-        let bounded = !text
-            && f.eligible.is_none()
-            && f.sort == Sort::Division
-            && offset <= SMALL_READ_OFFSET;
+        let bounded =
+            f.eligible.is_none() && f.sort == Sort::Division && offset <= SMALL_READ_OFFSET;
         let items = if bounded {
-            self.store.read_select(q).await?
+            self.store.read_select_as(q).await?
         } else {
-            q.all(&self.store.db).await?
+            q.into_partial_model().all(&self.store.db).await?
         };
-        Ok((items, total, capped))
+        Ok((items, total, false))
     }
 
     /// How many estates (eligible or not, or all) lie in a division inside the scope, from the

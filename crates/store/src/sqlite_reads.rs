@@ -120,7 +120,10 @@ impl SqliteReads {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         // Never writes; waits (rarely: in WAL mode readers do not wait for writers) like sqlx's.
-        conn.execute_batch("PRAGMA query_only = 1")?;
+        conn.execute_batch(&format!(
+            "PRAGMA query_only = 1; PRAGMA mmap_size = {}",
+            crate::SQLITE_MMAP_BYTES
+        ))?;
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
@@ -315,6 +318,23 @@ from_sqlite!(estate::Model {
     suggested_mode,
     created_at,
     updated_at,
+});
+
+from_sqlite!(estate::ListRow {
+    id,
+    code,
+    name,
+    division_code,
+    address,
+    year_completed,
+    building_count,
+    households,
+    floor_area_centi_m2,
+    eligible,
+    failed_rules,
+    suggested_mode,
+    longitude,
+    latitude,
 });
 
 from_sqlite!(building::Model {

@@ -243,7 +243,7 @@ pub struct EstateItem {
     pub latitude: Option<f64>,
 }
 
-pub fn item(m: &estate::Model) -> EstateItem {
+pub fn item(m: &estate::ListRow) -> EstateItem {
     EstateItem {
         id: m.id,
         code: m.code.clone(),
@@ -387,7 +387,7 @@ pub async fn detail(
         .collect();
     let mode = anju_domain::suggest_mode(&buildings, &state.web.policy);
     Ok(EstateDetail {
-        estate: item(m),
+        estate: item(&m.into()),
         property_type: e
             .property_type
             .map(|p| lang.pick(p.label_zh(), p.label_en()).to_string()),

@@ -374,7 +374,7 @@ db_test!(kept_totals_follow_every_write, |db| {
 });
 
 db_test!(a_text_search_counts_up_to_its_limit, |db| {
-    use anju_store::scoped::{EstateFilter, SEARCH_COUNT_LIMIT};
+    use anju_store::scoped::{EstateFilter, Sort, SEARCH_COUNT_LIMIT};
     let a = assessor(&db.store).await;
     let ctx = WriteCtx::new("tester", None);
     let n = SEARCH_COUNT_LIMIT as usize + 5;
@@ -399,6 +399,25 @@ db_test!(a_text_search_counts_up_to_its_limit, |db| {
     // A rare one is counted exactly.
     let (items, total, more) = all.estates(&search("测试000", 1)).await.unwrap();
     assert_eq!((items.len(), total, more), (10, 10, false));
+    // A page of a search is a slice of its matches in the list's order; past the last, empty.
+    let page = |page: u64| EstateFilter {
+        q: Some("测试000".into()),
+        page,
+        per_page: 3,
+        sort: Sort::Name,
+        desc: true,
+        ..Default::default()
+    };
+    let (items, total, more) = all.estates(&page(2)).await.unwrap();
+    let names: Vec<&str> = items.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["测试0006小区", "测试0005小区", "测试0004小区"]);
+    assert_eq!((total, more), (10, false));
+    assert!(all.estates(&page(5)).await.unwrap().0.is_empty());
+    // Outside the scope nothing matches.
+    let wuhu = db.store.scoped(anju_domain::Scope::Division(
+        anju_domain::DivisionCode::parse_short("3402").unwrap(),
+    ));
+    assert_eq!(wuhu.estates(&page(1)).await.unwrap().1, 0);
 });
 
 // SQLite's small reads run on the calling thread with their own decoding (sqlite_reads.rs);
