@@ -526,6 +526,16 @@ db_test!(direct_sqlite_reads_equal_the_pools, |db| {
         let d = direct.scoped(scope).estates(&filter).await.unwrap();
         assert_eq!(d.0.len(), 10);
         assert_eq!(d, pooled.scoped(scope).estates(&filter).await.unwrap());
+        // A search: its matches found through the pool, its page read by their ids directly.
+        let search = EstateFilter {
+            q: Some("小区1".into()),
+            per_page: 4,
+            page: 2,
+            ..filter
+        };
+        let d = direct.scoped(scope).estates(&search).await.unwrap();
+        assert_eq!((d.0.len(), d.1), (4, 10));
+        assert_eq!(d, pooled.scoped(scope).estates(&search).await.unwrap());
         assert_eq!(
             direct.scoped(scope).summary(None).await.unwrap(),
             pooled.scoped(scope).summary(None).await.unwrap()
