@@ -58,11 +58,11 @@ pub struct Store {
     snapshot: Option<Arc<Snapshot>>,
 }
 
-/// How much of a SQLite file its connections read as mapped memory. A search reads many pages;
-/// through SQLite's own 2 MB cache per connection each was a system call copying 4 KB from the
-/// kernel (a third of a province-wide search's time). Mapped, the kernel's page cache is read in
-/// place and shared by all connections. (SQLite caps it at 2 GB; it reserves address space, not
-/// memory.)
+/// How much of a SQLite file sqlx's connections — which run the long reads: searches, exports —
+/// read as mapped memory. A search reads many pages; through SQLite's own 2 MB cache per
+/// connection each was a system call copying 4 KB from the kernel (a third of a province-wide
+/// search's time). Mapped, the kernel's page cache is read in place. (SQLite caps it at 2 GB; it
+/// reserves address space, not memory.)
 pub(crate) const SQLITE_MMAP_BYTES: u64 = 2 << 30;
 
 /// Which backend a URL names.

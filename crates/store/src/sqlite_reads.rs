@@ -119,11 +119,11 @@ impl SqliteReads {
             &self.path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        // Never writes; waits (rarely: in WAL mode readers do not wait for writers) like sqlx's.
-        conn.execute_batch(&format!(
-            "PRAGMA query_only = 1; PRAGMA mmap_size = {}",
-            crate::SQLITE_MMAP_BYTES
-        ))?;
+        // Never writes. Not mapped (unlike sqlx's connections, see SQLITE_MMAP_BYTES): these read
+        // a few hot pages, which SQLite's own cache hands back more cheaply than a mapped page
+        // (estate page ~15 % faster unmapped, in three paired runs).
+        conn.execute_batch("PRAGMA query_only = 1")?;
+        // Waits (rarely: in WAL mode readers do not wait for writers) like sqlx's.
         conn.busy_timeout(Duration::from_secs(30))?;
         conn.set_prepared_statement_cache_capacity(64);
         Ok(conn)
