@@ -52,8 +52,9 @@ impl Related<super::building::Entity> for Entity {
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// A row of the estate list: the columns the list shows, not the whole estate (reading and
-/// decoding the other fourteen, two timestamps among them, was a tenth of the list page).
+/// A row of the estate list: the columns the list shows, not the whole estate (without decoding
+/// the other fourteen, two timestamps among them, the list page went 10,134 → 10,743 req/s in one
+/// run).
 #[derive(Clone, Debug, PartialEq, DerivePartialModel, sea_orm::FromQueryResult)]
 #[sea_orm(entity = "Entity")]
 pub struct ListRow {
