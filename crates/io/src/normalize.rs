@@ -62,6 +62,11 @@ pub fn clean_text(s: &str) -> String {
         space = false;
         out.push(ch);
     }
+    // The `'` that a CSV export puts before text starting like a formula (write::inert) is not
+    // part of the name: re-importing an export changes nothing.
+    if out.starts_with('\'') && out[1..].starts_with(['=', '+', '-', '@']) {
+        out.remove(0);
+    }
     out
 }
 

@@ -206,6 +206,19 @@ fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
     out
 }
 
+/// A text cell as a spreadsheet opening the CSV will not run it: text that starts like a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, which Excel, WPS and
+/// LibreOffice show as text. (An estate named `=HYPERLINK(…)` would otherwise be a live link.)
+/// Numbers are written as numbers and never pass here. In .xlsx every text is a string cell
+/// already, never a formula.
+pub fn inert(s: String) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s
+    }
+}
+
 /// Streams estates to a file, as .xlsx (constant memory) or .csv (UTF-8 with BOM, as Excel wants).
 pub enum EstateWriter {
     Xlsx {
@@ -260,7 +273,7 @@ impl EstateWriter {
                 let rec: Vec<String> = export_values(e, *lang)
                     .into_iter()
                     .map(|v| match v {
-                        Out::Text(s) => s,
+                        Out::Text(s) => inert(s),
                         Out::Num(n) => n.to_string(),
                         Out::Empty => String::new(),
                     })
@@ -511,5 +524,27 @@ fn write_cell(
             .write_string_with_format(r, c, crate::value::display(other), f)
             .map(|_| ())
             .map_err(xerr),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inert;
+
+    #[test]
+    fn csv_text_that_looks_like_a_formula_is_made_inert() {
+        for f in [
+            "=HYPERLINK(\"http://x\",\"点我\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(inert(f.to_string()), format!("'{f}"), "{f:?}");
+        }
+        for plain in ["梅山小区", "1998", "A=B", ""] {
+            assert_eq!(inert(plain.to_string()), plain);
+        }
     }
 }

@@ -12,7 +12,6 @@ use argon2::password_hash::{
 use argon2::Argon2;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -92,7 +91,7 @@ impl Store {
                 )));
             }
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         if user::Entity::find()
             .filter(user::Column::Username.eq(username))
             .one(&txn)
@@ -159,7 +158,7 @@ impl Store {
         if let Some(p) = &change.password {
             check_password(p, MIN_PASSWORD).map_err(invalid)?;
         }
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let m = user::Entity::find()
             .filter(user::Column::Username.eq(username))
             .one(&txn)

@@ -6,7 +6,6 @@ use crate::{Result, Store};
 use anju_domain::{Division, DivisionCode, Level};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -43,7 +42,7 @@ impl Store {
         ctx: &WriteCtx,
         list: &[Division],
     ) -> Result<DivisionReport> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let existing: HashMap<String, division::Model> = division::Entity::find()
             .all(&txn)
             .await?

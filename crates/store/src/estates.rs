@@ -11,7 +11,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
     ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, Value,
+    QueryOrder, QuerySelect, Value,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -449,7 +449,7 @@ impl Store {
         estates: &[Estate],
         a: &Assessor,
     ) -> Result<UpsertReport> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let report = self.upsert_estates_in(&txn, ctx, estates, a).await?.0;
         txn.commit().await?;
         Ok(report)
@@ -478,7 +478,7 @@ impl Store {
         rows: &[BuildingUpsert],
         a: &Assessor,
     ) -> Result<std::result::Result<UpsertReport, Vec<usize>>> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         // Resolve each row's estate.
         let codes = distinct(rows.iter().filter_map(|r| r.estate_code.as_deref()));
         let divisions = distinct(
@@ -563,7 +563,7 @@ impl Store {
         items: &[(Estate, Vec<Building>)],
         a: &Assessor,
     ) -> Result<()> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let estates: Vec<Estate> = items.iter().map(|(e, _)| e.clone()).collect();
         let (_, ids) = self.upsert_estates_in(&txn, ctx, &estates, a).await?;
         let now = Utc::now();
@@ -586,7 +586,7 @@ impl Store {
     /// Applies the policy again to every estate (after the policy or the divisions changed).
     /// Returns how many estates changed their eligibility.
     pub async fn recompute_eligibility(&self, a: &Assessor) -> Result<usize> {
-        let txn = self.db.begin().await?;
+        let txn = self.begin_write().await?;
         let mut changed = 0;
         let mut last = 0i64;
         loop {
@@ -727,6 +727,6 @@ pub type Txn = DatabaseTransaction;
 
 impl Store {
     pub async fn begin(&self) -> Result<Txn> {
-        Ok(self.db.begin().await?)
+        self.begin_write().await
     }
 }

@@ -38,11 +38,31 @@ pub enum StoreError {
     #[error("不支持的数据库地址“{0}”：请使用 sqlite://文件 或 postgres://… / unsupported database URL {0:?}: use sqlite://FILE or postgres://…")]
     UnknownScheme(String),
     #[error("数据库错误 / database error: {0}")]
-    Db(#[from] DbErr),
+    Db(DbErr),
     #[error("未找到 / not found: {0}")]
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
+    /// The change collides with what another writer stored meanwhile (a unique key taken).
+    #[error("{0}")]
+    Conflict(String),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(e: DbErr) -> Self {
+        match e.sql_err() {
+            // Two writers took the same key at once (two renames to one name, say): the later one
+            // is told, not failed with an internal error.
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(detail)) => {
+                tracing::info!(%detail, "unique constraint");
+                StoreError::Conflict(
+                    "与刚保存的数据冲突（名称或编码已被占用），请刷新后重试 / conflicts with what was just saved (a name or code is taken); reload and try again"
+                        .into(),
+                )
+            }
+            _ => StoreError::Db(e),
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -243,6 +263,23 @@ impl Store {
         let mut q = q.into_query();
         q.clear_selects().column(sea_orm::sea_query::Asterisk);
         self.backend().build(&q)
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the file's write lock at once:
+    /// a transaction that read first and wrote later fails with "database is locked" (at once,
+    /// without waiting) when another writer committed in between, while a transaction that
+    /// writes first waits its turn for the lock (the busy timeout). On PostgreSQL writers in
+    /// different rows proceed side by side; what they share is serialised where it is written
+    /// (see totals.rs).
+    pub(crate) async fn begin_write(&self) -> Result<sea_orm::DatabaseTransaction> {
+        use sea_orm::TransactionTrait;
+        let txn = self.db.begin().await?;
+        if self.backend() == DatabaseBackend::Sqlite {
+            // A write that changes nothing: SQLite's `BEGIN IMMEDIATE`, which SeaORM cannot say.
+            txn.execute_unprepared("UPDATE division_totals SET estates = estates WHERE 0 = 1")
+                .await?;
+        }
+        Ok(txn)
     }
 
     pub fn backend(&self) -> DatabaseBackend {

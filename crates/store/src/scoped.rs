@@ -12,7 +12,6 @@ use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveValue::{Set, Unchanged},
     ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
-    TransactionTrait,
 };
 use serde::Deserialize;
 
@@ -223,6 +222,9 @@ impl EstatePatch {
 #[derive(Debug)]
 pub enum UpdateError {
     Invalid(Vec<FieldError>),
+    /// The change collides with a stored estate (its new name is taken in its neighbourhood,
+    /// perhaps by another user's rename a moment ago).
+    Conflict(Vec<FieldError>),
     Store(StoreError),
 }
 
@@ -451,7 +453,7 @@ impl Scoped {
         patch: &EstatePatch,
         a: &Assessor,
     ) -> std::result::Result<estate::Model, UpdateError> {
-        let txn = self.store.db.begin().await?;
+        let txn = self.store.begin_write().await?;
         let Some(m) = estate::Entity::find_by_id(id)
             .filter(within(&self.scope, estate::Column::DivisionCode))
             .one(&txn)
@@ -464,20 +466,6 @@ impl Scoped {
         patch.apply(&mut after).map_err(UpdateError::Invalid)?;
         if after == before {
             return Ok(m);
-        }
-        if after.name != before.name
-            && self
-                .store
-                .estate_by_key(&after.division_code, &after.name)
-                .await?
-                .is_some()
-        {
-            return Err(UpdateError::Invalid(vec![FieldError {
-                field: "name",
-                message:
-                    "同一社区内已有同名小区 / another estate in this neighbourhood has this name"
-                        .into(),
-            }]));
         }
         let (eligible, failed) = a.derived(&after);
         let am = estate::ActiveModel {
@@ -502,7 +490,24 @@ impl Scoped {
             updated_at: Set(chrono::Utc::now()),
             ..Default::default()
         };
-        let updated = estate::Entity::update(am).exec(&txn).await?;
+        // The unique (neighbourhood, name) index decides whether a new name is free, also
+        // against a rename that another user commits at the same moment.
+        let updated = match estate::Entity::update(am)
+            .exec(&txn)
+            .await
+            .map_err(StoreError::from)
+        {
+            Ok(u) => u,
+            Err(StoreError::Conflict(_)) => {
+                return Err(UpdateError::Conflict(vec![FieldError {
+                field: "name",
+                message:
+                    "同一社区内已有同名小区 / another estate in this neighbourhood has this name"
+                        .into(),
+            }]))
+            }
+            Err(e) => return Err(e.into()),
+        };
         let mut audit = AuditBatch::new(ctx);
         audit.push(
             "update",

@@ -6,6 +6,12 @@
 //! it touched (from the estates) and of their town, city and province (from the rows below), in
 //! the same transaction as the write. A county holds a few thousand estates, so this costs a few
 //! milliseconds, and the table can never drift from the estates it sums.
+//!
+//! Writers in different counties share the rows of their city and province. On PostgreSQL two of
+//! them rebuilding those rows at once would both delete and insert them (a duplicate key), or sum
+//! the rows below without the other's: so the rebuilding is serialised by a transaction-scoped
+//! advisory lock, taken just before it and held until the writer commits; the next writer then
+//! reads what the previous one committed. (SQLite has one writer at a time anyway.)
 
 use crate::Result;
 use anju_domain::Level;
@@ -71,9 +77,27 @@ fn parent_expr(level: Level, column: &str) -> String {
     }
 }
 
+/// Any number; it only has to differ from the application's other advisory locks.
+const TOTALS_LOCK: i64 = 0x0061_6e6a_7574_6f74; // "anjutot"
+
+/// Waits until no other transaction is rebuilding totals, and keeps others waiting until this one
+/// ends.
+async fn lock_totals(conn: &impl ConnectionTrait) -> Result<()> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [TOTALS_LOCK.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Recomputes the rows of every division whose code lies between the neighbourhood codes `lo`
 /// and `hi` (12 digits each), and of their ancestors' ranges.
 async fn refresh_range(conn: &impl ConnectionTrait, lo: &str, hi: &str) -> Result<()> {
+    lock_totals(conn).await?;
     let b = conn.get_database_backend();
     let cols = SUMS.join(", ");
     let e = "CASE WHEN eligible THEN 1 ELSE 0 END";

@@ -2,17 +2,18 @@
 
 use crate::auth::{ApiCaller, Caller, SESSION_COOKIE};
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Json, Path, Query};
 use crate::AppState;
 use anju_domain::summary::m2;
 use anju_domain::{DivisionCode, Role, Scope};
 use anju_store::entity::{building, estate};
 use anju_store::scoped::{EstateFilter, EstatePatch, Sort, UpdateError};
 use anju_store::WriteCtx;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -283,7 +284,7 @@ pub fn parse_division(s: Option<&str>) -> Result<Option<DivisionCode>, ApiError>
         None => Ok(None),
         Some(s) => DivisionCode::parse_short(s)
             .map(Some)
-            .map_err(|e| ApiError::bad_request(e.to_string())),
+            .map_err(|e| ApiError::invalid(e.to_string())),
     }
 }
 
@@ -300,7 +301,7 @@ pub fn filter_of(q: &ListQuery) -> Result<EstateFilter, ApiError> {
             Some("households") => Sort::Households,
             Some("area") => Sort::Area,
             Some(other) => {
-                return Err(ApiError::bad_request(format!(
+                return Err(ApiError::invalid(format!(
                     "sort: 未知排序 / unknown sort {other:?}"
                 )))
             }
@@ -499,22 +500,36 @@ pub async fn apply_patch(
     match c.data.update_estate(&ctx, id, patch, &assessor).await {
         Ok(m) => Ok(m),
         Err(UpdateError::Store(e)) => Err(e.into()),
-        Err(UpdateError::Invalid(errs)) => {
-            let msg = errs
-                .iter()
-                .map(|e| format!("{}: {}", e.field, e.message))
-                .collect::<Vec<_>>()
-                .join("; ");
-            let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", msg);
-            err.details = serde_json::to_value(&errs).ok();
-            Err(err)
+        Err(UpdateError::Invalid(errs)) => Err(field_errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            &errs,
+        )),
+        Err(UpdateError::Conflict(errs)) => {
+            Err(field_errors(StatusCode::CONFLICT, "conflict", &errs))
         }
     }
 }
 
+/// An error that names the fields at fault (in `details`).
+fn field_errors(
+    status: StatusCode,
+    code: &'static str,
+    errs: &[anju_store::scoped::FieldError],
+) -> ApiError {
+    let msg = errs
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut err = ApiError::new(status, code, msg);
+    err.details = serde_json::to_value(errs).ok();
+    err
+}
+
 /// Change fields of an estate (send `X-CSRF-Token` with a session cookie).
 #[utoipa::path(patch, path = "/api/v1/estates/{id}", request_body = PatchRequest, params(("id" = i64, Path)),
-    responses((status = 200, body = EstateDetail), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = EstateDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn patch_estate(
     State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
@@ -655,7 +670,7 @@ async fn map_points(
         None | Some("") | Some("wgs84") => anju_domain::CoordinateSystem::Wgs84,
         Some("gcj02") => anju_domain::CoordinateSystem::Gcj02,
         Some(other) => {
-            return Err(ApiError::bad_request(format!(
+            return Err(ApiError::invalid(format!(
                 "crs: 应为 wgs84 或 gcj02 / wgs84 or gcj02, not {other:?}"
             )))
         }

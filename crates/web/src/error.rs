@@ -1,5 +1,8 @@
-//! One error type for every route: JSON with a stable code and a message for the API, internals
-//! logged and hidden.
+//! One error type for every route: JSON with a stable code and a message for the API, an HTML
+//! page in the user's language for the pages (see [`error_pages`]); internals logged and hidden.
+//!
+//! What a person did wrong is never a 500: invalid input is 422, a conflict with what is stored
+//! (a name taken, a concurrent edit) 409, anything outside the caller's scope 404.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -52,6 +55,12 @@ impl ApiError {
             "CSRF令牌缺失或无效 / missing or invalid CSRF token",
         )
     }
+    /// Input that was read but is not acceptable (a division code that does not parse, an
+    /// unknown sort key): 422.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+    }
+    /// A request that could not be read at all (broken JSON, a broken upload): 400.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
     }
@@ -72,18 +81,115 @@ impl From<anju_store::StoreError> for ApiError {
             anju_store::StoreError::Invalid(m) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m)
             }
+            anju_store::StoreError::Conflict(m) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", m)
+            }
             other => ApiError::internal(other),
         }
     }
 }
 
+/// What an error response was, kept on the response so that [`error_pages`] can show it as a
+/// page.
+#[derive(Clone, Debug)]
+struct Shown {
+    code: &'static str,
+    message: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let shown = Shown {
+            code: self.code,
+            message: self.message.clone(),
+        };
         let body = ErrorBody {
             code: self.code.to_string(),
             message: self.message,
             details: self.details,
         };
-        (self.status, Json(body)).into_response()
+        let mut resp = (self.status, Json(body)).into_response();
+        resp.extensions_mut().insert(shown);
+        resp
+    }
+}
+
+/// The error page.
+#[derive(askama::Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: crate::pages::Chrome,
+    status: u16,
+    code: &'static str,
+    title: &'static str,
+    message: String,
+    back: String,
+}
+
+/// The half of a bilingual message (`中文 / English`) in the reader's language.
+fn in_language(message: &str, en: bool) -> String {
+    match message.split_once(" / ") {
+        Some((zh, en_text)) => if en { en_text } else { zh }.to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Middleware of the pages: an error response of a page handler (or of an extractor) becomes an
+/// HTML page in the user's language, with the same status; the handlers just use `?`.
+pub async fn error_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let en = crate::pages::lang_from_headers(req.headers()) == anju_domain::Lang::En;
+    let back = req
+        .headers()
+        .get(axum::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .filter(|r| !r.is_empty())
+        .map_or("/".to_string(), str::to_string);
+    let resp = next.run(req).await;
+    let Some(shown) = resp.extensions().get::<Shown>().cloned() else {
+        return resp;
+    };
+    let status = resp.status();
+    let title = match status {
+        StatusCode::NOT_FOUND => ("未找到", "Not found"),
+        StatusCode::CONFLICT => ("与已有数据冲突", "Conflict"),
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => ("输入有误", "Invalid input"),
+        StatusCode::FORBIDDEN => ("无权操作", "Not allowed"),
+        StatusCode::UNAUTHORIZED => ("请先登录", "Please log in"),
+        StatusCode::TOO_MANY_REQUESTS => ("请稍后再试", "Try again later"),
+        _ => ("出错了", "Something went wrong"),
+    };
+    let message = if status == StatusCode::NOT_FOUND {
+        "未找到，或不在您的管辖范围内。 / Not found, or outside your jurisdiction.".to_string()
+    } else {
+        shown.message
+    };
+    let page = ErrorPage {
+        c: crate::pages::anonymous(if en {
+            anju_domain::Lang::En
+        } else {
+            anju_domain::Lang::Zh
+        }),
+        status: status.as_u16(),
+        code: shown.code,
+        title: if en { title.1 } else { title.0 },
+        message: in_language(&message, en),
+        back,
+    };
+    match askama::Template::render(&page) {
+        Ok(html) => {
+            let mut out = (status, axum::response::Html(html)).into_response();
+            // Headers the handler set (a cookie, say) stay.
+            for (k, v) in resp.headers() {
+                if k != axum::http::header::CONTENT_TYPE && k != axum::http::header::CONTENT_LENGTH
+                {
+                    out.headers_mut().insert(k.clone(), v.clone());
+                }
+            }
+            out
+        }
+        Err(e) => {
+            tracing::error!("error page: {e}");
+            resp
+        }
     }
 }

@@ -4,18 +4,19 @@
 use crate::api::{self, ListQuery};
 use crate::auth::{cookie, Caller};
 use crate::error::ApiError;
+use crate::extract::{Form, Path, Query};
 use crate::AppState;
 use anju_domain::summary::m2;
 use anju_domain::{DivisionCode, Lang, Level, Scope};
 use anju_io::write::EstateWriter;
 use anju_store::scoped::EstatePatch;
 use askama::Template;
-use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::Router;
 use serde::Deserialize;
 use std::collections::HashMap;
 
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", post(admin_add_user))
         .route("/admin/users/{username}", post(admin_change_user))
         .route("/assets/{file}", get(asset))
+        .layer(axum::middleware::from_fn(crate::error::error_pages))
 }
 
 const LANG_COOKIE: &str = "anju_lang";
@@ -111,23 +113,10 @@ impl FromRequestParts<AppState> for PageCaller {
     }
 }
 
-fn render(t: &impl Template, status: StatusCode) -> Response {
-    match t.render() {
-        Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => ApiError::internal(e).into_response(),
-    }
-}
-
-fn not_found_page(c: &Chrome) -> Response {
-    (StatusCode::NOT_FOUND, Html(format!("<!doctype html><meta charset=utf-8><title>404</title><p>{}</p><p><a href=\"/\">{}</a></p>", c.t("未找到，或不在您的管辖范围内。", "Not found, or outside your jurisdiction."), c.t("返回", "Back")))).into_response()
-}
-
-fn page_error(c: &Chrome, e: ApiError) -> Response {
-    if e.status == StatusCode::NOT_FOUND {
-        not_found_page(c)
-    } else {
-        e.into_response()
-    }
+/// A page; a template that does not render shows as an error page.
+fn render(t: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
+    let html = t.render().map_err(ApiError::internal)?;
+    Ok((status, Html(html)).into_response())
 }
 
 // ---- login / logout / language ----
@@ -142,7 +131,7 @@ struct LoginPage {
     demo: bool,
 }
 
-fn anonymous(parts_lang: Lang) -> Chrome {
+pub(crate) fn anonymous(parts_lang: Lang) -> Chrome {
     Chrome {
         en: parts_lang == Lang::En,
         signed_in: false,
@@ -160,7 +149,10 @@ fn set_cookie(headers: &mut HeaderMap, value: String) {
     );
 }
 
-async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Response {
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     let lang = lang_from_headers(&headers);
     let token = anju_store::sessions::new_secret();
     let page = LoginPage {
@@ -170,16 +162,16 @@ async fn login_page(State(state): State<AppState>, headers: HeaderMap) -> Respon
         username: String::new(),
         demo: state.web.demo,
     };
-    let mut resp = render(&page, StatusCode::OK);
+    let mut resp = render(&page, StatusCode::OK)?;
     // Double-submit token: the login form must carry the value of this cookie.
     set_cookie(
         resp.headers_mut(),
         format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict"),
     );
-    resp
+    Ok(resp)
 }
 
-fn lang_from_headers(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang_from_headers(headers: &HeaderMap) -> Lang {
     cookie(headers, LANG_COOKIE)
         .and_then(|l| l.parse().ok())
         .unwrap_or_default()
@@ -196,11 +188,11 @@ async fn login_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(f): Form<LoginForm>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let lang = lang_from_headers(&headers);
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE);
     if !expected.is_some_and(|e| crate::auth::constant_time_eq(e.as_bytes(), f.csrf.as_bytes())) {
-        return ApiError::csrf().into_response();
+        return Err(ApiError::csrf());
     }
     match api::start_session(&state, &f.username, &f.password).await {
         Ok((secret, _, _)) => {
@@ -209,7 +201,7 @@ async fn login_submit(
                 header::SET_COOKIE,
                 api::session_cookie(&state, &secret, state.web.session_hours * 3600),
             );
-            resp
+            Ok(resp)
         }
         Err(e) => {
             let page = LoginPage {
@@ -229,22 +221,24 @@ struct CsrfForm {
     csrf: String,
 }
 
-async fn logout(State(state): State<AppState>, p: PageCaller, Form(f): Form<CsrfForm>) -> Response {
-    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
-        return e.into_response();
-    }
+async fn logout(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(Some(&f.csrf))?;
     if let Some(s) = &p.caller.session_secret {
         if let Err(e) = state.store.delete_session(s).await {
-            return ApiError::from(e).into_response();
+            return Err(e.into());
         }
     }
     let mut resp = Redirect::to("/login").into_response();
     resp.headers_mut()
         .insert(header::SET_COOKIE, api::session_cookie(&state, "", 0));
-    resp
+    Ok(resp)
 }
 
-async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
+async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     let lang = if lang == "en" { "en" } else { "zh" };
     let back = headers
         .get(header::REFERER)
@@ -261,7 +255,7 @@ async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Response {
         resp.headers_mut(),
         format!("{LANG_COOKIE}={lang}; Path=/; SameSite=Lax; Max-Age=31536000"),
     );
-    resp
+    Ok(resp)
 }
 
 // ---- dashboard ----
@@ -314,16 +308,10 @@ async fn dashboard(
     State(state): State<AppState>,
     p: PageCaller,
     Query(q): Query<DivisionParam>,
-) -> Response {
-    let division = match api::parse_division(q.division.as_deref()) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let division = api::parse_division(q.division.as_deref())?;
     let data = &p.caller.data;
-    let summary = match data.summary(division.as_ref()).await {
-        Ok(s) => s,
-        Err(e) => return page_error(&p.chrome, e.into()),
-    };
+    let summary = data.summary(division.as_ref()).await?;
     // Breadcrumbs from the caller's own division (or the province level) down to this one.
     let here = division.or(data.home());
     let mut crumbs = Vec::new();
@@ -434,7 +422,7 @@ struct ListForm {
     per_page: Option<u64>,
 }
 
-async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
+async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Result<Response, ApiError> {
     let eligible = f.eligible.clone().unwrap_or_default();
     let q = ListQuery {
         division: f.division.clone(),
@@ -453,14 +441,8 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Response {
         // 20 rows unless the user picks 50 or 100.
         per_page: Some(f.per_page.filter(|n| [50, 100].contains(n)).unwrap_or(20)),
     };
-    let filter = match api::filter_of(&q) {
-        Ok(x) => x,
-        Err(e) => return e.into_response(),
-    };
-    let (items, total, more) = match p.caller.data.estates(&filter).await {
-        Ok(x) => x,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
+    let filter = api::filter_of(&q)?;
+    let (items, total, more) = p.caller.data.estates(&filter).await?;
     let pages = total.div_ceil(filter.per_page).max(1);
     let url = |page: u64| {
         let enc = |s: &Option<String>| {
@@ -539,16 +521,13 @@ async fn estate_view(
     notice: Option<String>,
     errors: Vec<String>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, ApiError> {
     let (m, bs, history) = match p.caller.data.estate_with_history(id).await {
         Ok(Some(x)) => x,
-        Ok(None) => return not_found_page(&p.chrome),
-        Err(e) => return ApiError::from(e).into_response(),
+        Ok(None) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
     };
-    let d = match api::detail(state, &p.caller, p.chrome.lang(), &m, &bs).await {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
+    let d = api::detail(state, &p.caller, p.chrome.lang(), &m, &bs).await?;
     let history = history
         .iter()
         .rev()
@@ -637,7 +616,7 @@ async fn estate_page(
     p: PageCaller,
     Path(id): Path<i64>,
     Query(s): Query<Saved>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let notice = s.saved.map(|_| p.chrome.t("已保存", "Saved").to_string());
     estate_view(&state, p, id, notice, Vec::new(), StatusCode::OK).await
 }
@@ -647,27 +626,27 @@ async fn estate_submit(
     p: PageCaller,
     Path(id): Path<i64>,
     Form(f): Form<HashMap<String, String>>,
-) -> Response {
-    if let Err(e) = p.caller.check_csrf(f.get("csrf").map(String::as_str)) {
-        return e.into_response();
-    }
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
     let (patch, mut errors) = patch_from_form(&f, &p.chrome);
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     if errors.is_empty() {
         match api::apply_patch(&state, &p.caller, id, &patch, "page").await {
-            Ok(_) => return Redirect::to(&format!("/estates/{id}?saved=1")).into_response(),
-            Err(e) if e.status == StatusCode::UNPROCESSABLE_ENTITY => errors.push(e.message),
-            Err(e) => return page_error(&p.chrome, e),
+            Ok(_) => return Ok(Redirect::to(&format!("/estates/{id}?saved=1")).into_response()),
+            // A value refused or a name taken: shown on the form, with the status that says which.
+            Err(e)
+                if matches!(
+                    e.status,
+                    StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+                ) =>
+            {
+                status = e.status;
+                errors.push(e.message)
+            }
+            Err(e) => return Err(e),
         }
     }
-    estate_view(
-        &state,
-        p,
-        id,
-        None,
-        errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    estate_view(&state, p, id, None, errors, status).await
 }
 
 /// Reads the edit form: numbers typed by people (full-width digits, separators) are accepted.
@@ -730,15 +709,9 @@ async fn export_xlsx(
     State(state): State<AppState>,
     p: PageCaller,
     Query(q): Query<DivisionParam>,
-) -> Response {
-    let division = match api::parse_division(q.division.as_deref()) {
-        Ok(d) => d,
-        Err(e) => return e.into_response(),
-    };
-    let assessor = match state.assessor().await {
-        Ok(a) => a,
-        Err(e) => return e.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let division = api::parse_division(q.division.as_deref())?;
+    let assessor = state.assessor().await?;
     let lang = p.chrome.lang();
     let mut pages = crate::export::ExportPages::new(
         &p.caller.data,
@@ -748,10 +721,7 @@ async fn export_xlsx(
         false,
         lang,
     );
-    let bytes = match write_export(&mut pages, lang).await {
-        Ok(b) => b,
-        Err(e) => return e.into_response(),
-    };
+    let bytes = write_export(&mut pages, lang).await?;
     let mut headers = HeaderMap::new();
     headers.insert(
         header::CONTENT_TYPE,
@@ -763,7 +733,7 @@ async fn export_xlsx(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"estates.xlsx\""),
     );
-    (headers, bytes).into_response()
+    Ok((headers, bytes).into_response())
 }
 
 /// The inventory sheet for the browser's download (the rows of `anju export`), written to a
@@ -818,7 +788,7 @@ impl ImportPage {
     }
 }
 
-async fn import_page(p: PageCaller) -> Response {
+async fn import_page(p: PageCaller) -> Result<Response, ApiError> {
     render(&ImportPage::new(p.chrome), StatusCode::OK)
 }
 
@@ -868,7 +838,7 @@ async fn import_upload(
     State(state): State<AppState>,
     p: PageCaller,
     mut form: axum::extract::Multipart,
-) -> Response {
+) -> Result<Response, ApiError> {
     let (mut csrf, mut file) = (None, None);
     while let Ok(Some(field)) = form.next_field().await {
         match field.name() {
@@ -877,17 +847,15 @@ async fn import_upload(
                 let name = field.file_name().unwrap_or("sheet.xlsx").to_string();
                 match field.bytes().await {
                     Ok(b) => file = Some((name, b.to_vec())),
-                    Err(e) => return ApiError::bad_request(e.to_string()).into_response(),
+                    Err(e) => return Err(ApiError::bad_request(e.to_string())),
                 }
             }
             _ => {}
         }
     }
-    if let Err(e) = p.caller.check_csrf(csrf.as_deref()) {
-        return e.into_response();
-    }
+    p.caller.check_csrf(csrf.as_deref())?;
     let Some((filename, bytes)) = file else {
-        return ApiError::bad_request("缺少文件 / no file").into_response();
+        return Err(ApiError::invalid("缺少文件 / no file"));
     };
     let lang = p.chrome.lang();
     match check_upload(&state, &p, &filename, &bytes).await {
@@ -923,7 +891,7 @@ async fn import_upload(
                 page.rows = rows.len();
                 render(&page, StatusCode::OK)
             }
-            Err(e) => ApiError::from(e).into_response(),
+            Err(e) => Err(e.into()),
         },
     }
 }
@@ -933,14 +901,12 @@ async fn import_confirm(
     p: PageCaller,
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
-) -> Response {
-    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
-        return e.into_response();
-    }
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(Some(&f.csrf))?;
     let upload = match state.store.upload(p.caller.account.id, id).await {
         Ok(Some(u)) => u,
-        Ok(None) => return not_found_page(&p.chrome),
-        Err(e) => return ApiError::from(e).into_response(),
+        Ok(None) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
     };
     // Checked again: the divisions or the scope may have changed since the preview.
     let estates = match check_upload(&state, &p, &upload.filename, &upload.bytes).await {
@@ -951,18 +917,15 @@ async fn import_confirm(
             return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let assessor = match state.assessor().await {
-        Ok(a) => a,
-        Err(e) => return e.into_response(),
-    };
+    let assessor = state.assessor().await?;
     let ctx = anju_store::WriteCtx::new(
         format!("user:{}", p.caller.account.username),
         Some(format!("upload:{}", upload.filename)),
     );
-    let report = match state.store.upsert_estates(&ctx, &estates, &assessor).await {
-        Ok(r) => r,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
+    let report = state
+        .store
+        .upsert_estates(&ctx, &estates, &assessor)
+        .await?;
     let _ = state.store.delete_upload(id).await;
     if let Err(e) = state
         .store
@@ -1023,19 +986,13 @@ async fn admin_view(
     notice: Option<String>,
     error: Option<String>,
     status: StatusCode,
-) -> Response {
+) -> Result<Response, ApiError> {
     if !p.caller.account.role.manages_accounts() {
-        return ApiError::forbidden("需要管理员权限 / administrators only").into_response();
+        return Err(ApiError::forbidden("需要管理员权限 / administrators only"));
     }
     let data = &p.caller.data;
-    let users = match data.store().list_users(&p.caller.account.scope).await {
-        Ok(u) => u,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
-    let (audit, audit_total) = match data.audit(q.as_deref(), 1, 100).await {
-        Ok(x) => x,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
+    let users = data.store().list_users(&p.caller.account.scope).await?;
+    let (audit, audit_total) = data.audit(q.as_deref(), 1, 100).await?;
     let scope_text = |s: &Scope| match s {
         Scope::All => p.chrome.t("全国", "nationwide").to_string(),
         Scope::Division(d) => d.to_string(),
@@ -1085,7 +1042,7 @@ async fn admin_view(
     render(&page, status)
 }
 
-async fn admin_page(p: PageCaller, Query(q): Query<AuditParam>) -> Response {
+async fn admin_page(p: PageCaller, Query(q): Query<AuditParam>) -> Result<Response, ApiError> {
     admin_view(p, q.q, None, None, StatusCode::OK).await
 }
 
@@ -1103,12 +1060,10 @@ async fn admin_add_user(
     State(state): State<AppState>,
     p: PageCaller,
     Form(f): Form<NewUserForm>,
-) -> Response {
-    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
-        return e.into_response();
-    }
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(Some(&f.csrf))?;
     if !p.caller.account.role.manages_accounts() {
-        return ApiError::forbidden("需要管理员权限 / administrators only").into_response();
+        return Err(ApiError::forbidden("需要管理员权限 / administrators only"));
     }
     let result: Result<String, String> = async {
         let role = anju_domain::Role::from_key(&f.role).filter(|r| *r != anju_domain::Role::Admin).ok_or("未知角色 / unknown role")?;
@@ -1142,10 +1097,8 @@ async fn admin_change_user(
     p: PageCaller,
     Path(username): Path<String>,
     Form(f): Form<ChangeUserForm>,
-) -> Response {
-    if let Err(e) = p.caller.check_csrf(Some(&f.csrf)) {
-        return e.into_response();
-    }
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(Some(&f.csrf))?;
     let (active, password, done) = match f.action.as_str() {
         "disable" => (
             Some(false),
@@ -1162,7 +1115,7 @@ async fn admin_change_user(
             Some(f.password.clone().unwrap_or_default()),
             p.chrome.t("已重置密码：", "password reset: "),
         ),
-        _ => return ApiError::bad_request("action: disable | enable | password").into_response(),
+        _ => return Err(ApiError::invalid("action: disable | enable | password")),
     };
     let change = anju_store::accounts::AccountChange { active, password };
     match api::change_user(&state, &p.caller, &username, change, "page").await {
@@ -1170,9 +1123,7 @@ async fn admin_change_user(
             let notice = format!("{done}{username}");
             admin_view(p, None, Some(notice), None, StatusCode::OK).await
         }
-        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => {
-            page_error(&p.chrome, e)
-        }
+        Err(e) if e.status == StatusCode::FORBIDDEN || e.status == StatusCode::NOT_FOUND => Err(e),
         Err(e) => {
             let status = e.status;
             admin_view(p, None, None, Some(e.message), status).await
@@ -1182,7 +1133,7 @@ async fn admin_change_user(
 
 // ---- assets ----
 
-async fn asset(Path(file): Path<String>) -> Response {
+async fn asset(Path(file): Path<String>) -> Result<Response, ApiError> {
     let (body, ty): (&'static [u8], &str) = match file.as_str() {
         "echarts.min.js" => (
             include_bytes!("../assets/echarts.min.js"),
@@ -1204,7 +1155,7 @@ async fn asset(Path(file): Path<String>) -> Response {
             include_bytes!("../assets/anju.css"),
             "text/css; charset=utf-8",
         ),
-        _ => return StatusCode::NOT_FOUND.into_response(),
+        _ => return Err(ApiError::not_found()),
     };
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -1215,5 +1166,5 @@ async fn asset(Path(file): Path<String>) -> Response {
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),
     );
-    (headers, body).into_response()
+    Ok((headers, body).into_response())
 }

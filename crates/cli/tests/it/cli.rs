@@ -368,3 +368,57 @@ fn a_closed_pipe_ends_a_command_quietly() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(out.status.signal(), Some(13), "ended by SIGPIPE: {out:?}");
 }
+
+db_test!(
+    csv_export_neutralises_formulas_and_reimports_unchanged,
+    |db| {
+        let a = db
+            .store
+            .assessor(anju_domain::Policy::national(), 2026)
+            .await
+            .unwrap();
+        let evil = "=HYPERLINK(\"http://example.invalid\",\"点我\")";
+        let e = anju_domain::Estate {
+            name: evil.into(),
+            division_code: "340104001001".into(),
+            address: "@SUM(A1)".into(),
+            year_completed: Some(1990),
+            building_count: 1,
+            households: 10,
+            floor_area_centi_m2: 70_000,
+            ..Default::default()
+        };
+        db.store
+            .upsert_estates(&anju_store::WriteCtx::new("t", None), &[e], &a)
+            .await
+            .unwrap();
+        let file = db.path("export.csv");
+        let out = db.anju(&[
+            "export",
+            "estates",
+            "--format",
+            "csv",
+            "--output",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut rows =
+            csv::ReaderBuilder::new().from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let row = rows.records().next().unwrap().unwrap();
+        assert!(row.iter().any(|c| c == format!("'{evil}")), "{row:?}");
+        assert!(row.iter().any(|c| c == "'@SUM(A1)"), "{row:?}");
+        assert!(
+            !row.iter().any(|c| c.starts_with('=') || c.starts_with('@')),
+            "{row:?}"
+        );
+        // Imported again, the export is the same estate: nothing changes.
+        let out = db.anju(&["import", "estates", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("新增0个，更新0个，未变1个"),
+            "{}",
+            stdout(&out)
+        );
+    }
+);

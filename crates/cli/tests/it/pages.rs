@@ -7,7 +7,7 @@ use crate::support::stderr;
 use reqwest::StatusCode;
 
 /// Logs in through the login form; returns the client and the page CSRF token.
-async fn page_login(app: &App, user: &str) -> (reqwest::Client, String) {
+pub async fn page_login(app: &App, user: &str) -> (reqwest::Client, String) {
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -40,7 +40,7 @@ async fn page_login(app: &App, user: &str) -> (reqwest::Client, String) {
     (c, between(&html, "name=\"csrf\" value=\"", "\""))
 }
 
-fn between(s: &str, a: &str, b: &str) -> String {
+pub fn between(s: &str, a: &str, b: &str) -> String {
     let i = s.find(a).unwrap_or_else(|| panic!("{a} not in {s}")) + a.len();
     s[i..i + s[i..].find(b).unwrap()].to_string()
 }
@@ -585,7 +585,7 @@ db_test!(a_configured_tile_server_draws_the_map_on_its_tiles, |db| {
         (0.001..0.01).contains(&dx.abs()) && (0.001..0.01).contains(&dy.abs()),
         "{dx} {dy}"
     );
-    assert_eq!(get("bd09x").await.status(), 400);
+    assert_eq!(get("bd09x").await.status(), 422);
     // Without a tile server (another process on the same database) the map needs no internet:
     // no Leaflet, no tile address.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

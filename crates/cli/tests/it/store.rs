@@ -596,3 +596,69 @@ db_test!(a_read_only_request_reads_one_snapshot, |db| {
         assert_eq!(households(&db.store).await, 120);
     }
 });
+
+db_test!(
+    concurrent_writers_in_sibling_divisions_keep_the_totals,
+    |db| {
+        // Four county offices of one city (合肥: 瑶海, 庐阳, 蜀山, 包河) import at the same moment,
+        // four rounds, while a city editor changes estates of each; every write must succeed and the
+        // kept totals of every level must equal a fresh sum of the estates.
+        let a = assessor(&db.store).await;
+        let neighbourhoods = [
+            "340102001001",
+            "340103001001",
+            "340104001001",
+            "340111001008",
+        ];
+        for round in 0..4 {
+            let mut tasks = Vec::new();
+            for (county, n) in neighbourhoods.iter().enumerate() {
+                let (store, a) = (db.store.clone(), a.clone());
+                let list: Vec<Estate> = (0..150)
+                    .map(|i| {
+                        estate(
+                            &format!("并发{round}-{county}-{i:03}"),
+                            n,
+                            1980 + (i % 30),
+                            20 + i,
+                            10_000 * i64::from(i + 1),
+                        )
+                    })
+                    .collect();
+                tasks.push(tokio::spawn(async move {
+                    let ctx = WriteCtx::new(format!("county-{county}"), None);
+                    store.upsert_estates(&ctx, &list, &a).await
+                }));
+            }
+            if round > 0 {
+                // Edits in every county while the imports run.
+                for (county, n) in neighbourhoods.iter().enumerate() {
+                    let id = stored(&db.store, n, &format!("并发{}-{county}-000", round - 1))
+                        .await
+                        .id;
+                    let (store, a) = (db.store.clone(), a.clone());
+                    tasks.push(tokio::spawn(async move {
+                        let hefei = store.scoped(anju_domain::Scope::Division(
+                            DivisionCode::parse_short("3401").unwrap(),
+                        ));
+                        let patch = anju_store::scoped::EstatePatch {
+                            households: Some(1000 + round),
+                            ..Default::default()
+                        };
+                        let ctx = WriteCtx::new("city-3401", None);
+                        hefei
+                            .update_estate(&ctx, id, &patch, &a)
+                            .await
+                            .map(|_| Default::default())
+                            .map_err(|e| anju_store::StoreError::Invalid(format!("{e:?}")))
+                    }));
+                }
+            }
+            for t in tasks {
+                t.await.unwrap().expect("a concurrent write failed");
+            }
+        }
+        assert_eq!(db.store.estate_count().await.unwrap(), 4 * 4 * 150);
+        totals_agree(&db.store, "after concurrent writers").await;
+    }
+);
