@@ -751,15 +751,17 @@ async fn user(s: &Settings, cmd: UserCmd) -> anyhow::Result<u8> {
                 None => anju_domain::Scope::All,
             };
             let password = read_password()?;
+            // The CLI is the system's own administrator, through the same door as a user.
+            let new = anju_store::scoped::NewAccount {
+                display_name: name.clone().unwrap_or_else(|| username.clone()),
+                username: username.clone(),
+                role,
+                scope,
+                password,
+            };
             match store
-                .add_user(
-                    &ctx,
-                    &username,
-                    name.as_deref().unwrap_or(&username),
-                    role,
-                    scope,
-                    &password,
-                )
+                .scoped(anju_domain::Scope::All)
+                .add_account(&ctx, anju_domain::Role::Admin, &new)
                 .await
             {
                 Ok(a) => {

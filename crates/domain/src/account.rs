@@ -107,6 +107,45 @@ pub enum AccountError {
     PasswordTooShort { min: usize },
     #[error("只有系统管理员的范围可以是全国 / only an administrator may have the whole country as scope")]
     ScopeRequired,
+    #[error("需要管理员权限 / administrators only")]
+    NotAnAdministrator,
+    #[error(
+        "只能在自己的管辖范围内创建账户 / accounts can only be made inside your own jurisdiction"
+    )]
+    OutsideJurisdiction,
+    #[error("只有系统管理员可以创建系统管理员 / only an administrator may make an administrator")]
+    AdminOnlyByAdmin,
+    #[error("不能停用自己的账户 / you cannot disable your own account")]
+    DisableSelf,
+}
+
+/// Who may create which account — one rule for the pages, the API and the CLI's system actor:
+/// an administrator of accounts, inside their own jurisdiction (an unscoped account only from the
+/// whole country), and a system administrator (`admin`) only by a system administrator.
+pub fn may_grant(
+    granter: Role,
+    granter_scope: &Scope,
+    role: Role,
+    scope: &Scope,
+) -> Result<(), AccountError> {
+    if !granter.manages_accounts() {
+        return Err(AccountError::NotAnAdministrator);
+    }
+    if !granter_scope.covers(scope) {
+        return Err(AccountError::OutsideJurisdiction);
+    }
+    if role == Role::Admin && granter != Role::Admin {
+        return Err(AccountError::AdminOnlyByAdmin);
+    }
+    check_scope(role, scope)
+}
+
+/// The roles `granter` may give at all (the choices of the account form).
+pub fn grantable_roles(granter: Role) -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| granter.manages_accounts() && (*r != Role::Admin || granter == Role::Admin))
+        .collect()
 }
 
 /// Checks a username.
@@ -158,5 +197,25 @@ mod tests {
         for r in Role::ALL {
             assert_eq!(Role::from_key(r.key()), Some(r));
         }
+    }
+
+    #[test]
+    fn who_may_grant_which_account() {
+        let city = Scope::Division(DivisionCode::parse_short("3401").unwrap());
+        let county = Scope::Division(DivisionCode::parse_short("340104").unwrap());
+        let sibling = Scope::Division(DivisionCode::parse_short("340103").unwrap());
+        let ok = |g, gs: &Scope, r, s: &Scope| may_grant(g, gs, r, s).is_ok();
+        assert!(ok(Role::DivisionAdmin, &city, Role::Staff, &county));
+        assert!(ok(Role::DivisionAdmin, &city, Role::DivisionAdmin, &city));
+        assert!(!ok(Role::DivisionAdmin, &county, Role::Staff, &sibling));
+        assert!(!ok(Role::DivisionAdmin, &county, Role::Staff, &city));
+        assert!(!ok(Role::DivisionAdmin, &city, Role::Admin, &county));
+        assert!(!ok(Role::DivisionAdmin, &city, Role::Staff, &Scope::All));
+        assert!(!ok(Role::Staff, &city, Role::Staff, &county));
+        assert!(ok(Role::Admin, &Scope::All, Role::Admin, &Scope::All));
+        assert!(!ok(Role::Admin, &Scope::All, Role::Staff, &Scope::All));
+        assert!(!grantable_roles(Role::DivisionAdmin).contains(&Role::Admin));
+        assert!(grantable_roles(Role::Admin).contains(&Role::Admin));
+        assert!(grantable_roles(Role::Staff).is_empty());
     }
 }

@@ -46,6 +46,9 @@ pub enum StoreError {
     /// The change collides with what another writer stored meanwhile (a unique key taken).
     #[error("{0}")]
     Conflict(String),
+    /// The act is not the caller's to do (an account outside their jurisdiction, say).
+    #[error("{0}")]
+    Forbidden(String),
 }
 
 impl From<DbErr> for StoreError {
@@ -70,7 +73,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 /// The database, SQLite or PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pub db: DatabaseConnection,
+    db: DatabaseConnection,
     /// The pages' small reads of a SQLite file, without sqlx's thread hop (see sqlite_reads.rs).
     reads: Option<Arc<SqliteReads>>,
     /// The read transaction of one read-only request, shared by its clones (see

@@ -378,7 +378,7 @@ pub async fn detail(
     bs: &[building::Model],
 ) -> Result<EstateDetail, ApiError> {
     let assessor = state
-        .assessor_for(c.data.store(), &[m.division_code.as_str()])
+        .assessor_for(&c.data, &[m.division_code.as_str()])
         .await?;
     let e = anju_store::convert::estate_from_model(m);
     let el = assessor.assess(&e);
@@ -495,7 +495,7 @@ pub async fn apply_patch(
     // Judged with the seats of the estate's own town only: no need to read every town.
     let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
     let assessor = state
-        .assessor_for(c.data.store(), &[m.division_code.as_str()])
+        .assessor_for(&c.data, &[m.division_code.as_str()])
         .await?;
     match c.data.update_estate(&ctx, id, patch, &assessor).await {
         Ok(m) => Ok(m),
@@ -721,13 +721,8 @@ async fn divisions(
     ApiCaller(c): ApiCaller,
     Query(q): Query<ParentQuery>,
 ) -> Result<Json<Vec<DivisionItem>>, ApiError> {
-    let parent = parse_division(q.parent.as_deref())?.or(c.data.home());
-    if let Some(p) = &parent {
-        if !c.data.covers(p) {
-            return Err(ApiError::not_found());
-        }
-    }
-    let list = c.data.store().child_divisions(parent.as_ref()).await?;
+    let parent = parse_division(q.parent.as_deref())?;
+    let list = c.data.child_divisions(parent.as_ref()).await?;
     Ok(Json(
         list.into_iter()
             .map(|d| DivisionItem {
@@ -780,8 +775,7 @@ pub struct UserItem {
 /// The accounts inside the caller's jurisdiction (administrators).
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = [UserItem]), (status = 403, body = ErrorBody)))]
 async fn users(ApiCaller(c): ApiCaller) -> Result<Json<Vec<UserItem>>, ApiError> {
-    require_admin(&c)?;
-    let list = c.data.store().list_users(&c.account.scope).await?;
+    let list = c.data.accounts(c.account.role).await?;
     Ok(Json(list.into_iter().map(user_item).collect()))
 }
 
@@ -797,38 +791,22 @@ pub struct NewUser {
 
 /// Create an account inside the caller's jurisdiction (administrators).
 #[utoipa::path(post, path = "/api/v1/users", request_body = NewUser, responses((status = 201, body = UserItem), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-async fn add_user(
-    State(state): State<AppState>,
-    ApiCaller(c): ApiCaller,
-    Json(n): Json<NewUser>,
-) -> Result<Response, ApiError> {
-    require_admin(&c)?;
-    let role = Role::from_key(&n.role).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            format!("未知角色 / unknown role {:?}", n.role),
-        )
-    })?;
+async fn add_user(ApiCaller(c): ApiCaller, Json(n): Json<NewUser>) -> Result<Response, ApiError> {
+    let role = Role::from_key(&n.role)
+        .ok_or_else(|| ApiError::invalid(format!("未知角色 / unknown role {:?}", n.role)))?;
     let scope = match parse_division(n.division.as_deref())? {
         Some(d) => Scope::Division(d),
         None => Scope::All,
     };
-    if !c.account.scope.covers(&scope) || (role == Role::Admin && c.account.role != Role::Admin) {
-        return Err(ApiError::forbidden("只能在自己的管辖范围内创建账户 / accounts can only be made inside your own jurisdiction"));
-    }
     let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some("api".into()));
-    let a = state
-        .store
-        .add_user(
-            &ctx,
-            &n.username,
-            n.display_name.as_deref().unwrap_or(&n.username),
-            role,
-            scope,
-            &n.password,
-        )
-        .await?;
+    let new = anju_store::scoped::NewAccount {
+        display_name: n.display_name.clone().unwrap_or_else(|| n.username.clone()),
+        username: n.username,
+        role,
+        scope,
+        password: n.password,
+    };
+    let a = c.data.add_account(&ctx, c.account.role, &new).await?;
     Ok((StatusCode::CREATED, Json(user_item(a))).into_response())
 }
 
@@ -855,31 +833,20 @@ pub struct UserChange {
 /// An administrator's change of an account inside their jurisdiction (pages and API); no one
 /// disables their own account.
 pub async fn change_user(
-    state: &AppState,
     c: &Caller,
     username: &str,
     change: anju_store::accounts::AccountChange,
     source: &str,
 ) -> Result<anju_store::accounts::Account, ApiError> {
-    require_admin(c)?;
-    if username == c.account.username && change.active == Some(false) {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "不能停用自己的账户 / you cannot disable your own account",
-        ));
-    }
     let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
-    Ok(state
-        .store
-        .change_account(&ctx, &c.account.scope, username, &change)
+    Ok(c.data
+        .change_account(&ctx, &c.account, username, &change)
         .await?)
 }
 
 /// Disable or enable an account, or set its password (administrators, inside their jurisdiction).
 #[utoipa::path(patch, path = "/api/v1/users/{username}", request_body = UserChange, responses((status = 200, body = UserItem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn patch_user(
-    State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(username): Path<String>,
     Json(u): Json<UserChange>,
@@ -888,7 +855,7 @@ async fn patch_user(
         active: u.active,
         password: u.password,
     };
-    let a = change_user(&state, &c, &username, change, "api").await?;
+    let a = change_user(&c, &username, change, "api").await?;
     Ok(Json(user_item(a)))
 }
 

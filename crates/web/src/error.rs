@@ -81,6 +81,7 @@ impl From<anju_store::StoreError> for ApiError {
             anju_store::StoreError::Invalid(m) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m)
             }
+            anju_store::StoreError::Forbidden(m) => ApiError::forbidden(m),
             anju_store::StoreError::Conflict(m) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", m)
             }

@@ -54,7 +54,6 @@ impl<'a> ExportPages<'a> {
             return Ok(None);
         };
         self.after = last.id;
-        let store = self.data.store();
         let mut missing: Vec<String> = page
             .iter()
             .map(|m| m.division_code.clone())
@@ -63,10 +62,10 @@ impl<'a> ExportPages<'a> {
         missing.sort();
         missing.dedup();
         if !missing.is_empty() {
-            self.names.extend(store.division_names(&missing).await?);
+            self.names.extend(self.data.division_names(&missing).await?);
         }
         let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
-        let buildings = store.buildings_of(&ids).await?;
+        let buildings = self.data.buildings_of(&ids).await?;
         let lang = self.lang;
         Ok(Some(
             page.iter()

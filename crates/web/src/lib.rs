@@ -106,7 +106,8 @@ impl WebSettings {
     }
 }
 
-/// What every handler gets.
+/// What every handler gets. The store is here for the session layer only (login, sessions,
+/// tokens, uploads): handlers reach business data through their caller's scoped store.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
@@ -114,21 +115,24 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub async fn assessor(&self) -> Result<anju_store::Assessor, error::ApiError> {
-        Ok(self
-            .store
+    /// An assessor for any estate of the caller's scope (imports, exports).
+    pub async fn assessor(
+        &self,
+        data: &anju_store::scoped::Scoped,
+    ) -> Result<anju_store::Assessor, error::ApiError> {
+        Ok(data
             .assessor(self.web.policy.clone(), self.web.reference_year)
             .await?)
     }
 
     /// An assessor for the estates of these divisions only (cheap: one estate's page or edit),
-    /// read through the caller's store (a read-only request's snapshot).
+    /// read through the caller's scoped store (a read-only request's snapshot).
     pub async fn assessor_for(
         &self,
-        store: &Store,
+        data: &anju_store::scoped::Scoped,
         division_codes: &[&str],
     ) -> Result<anju_store::Assessor, error::ApiError> {
-        Ok(store
+        Ok(data
             .assessor_for(
                 self.web.policy.clone(),
                 self.web.reference_year,

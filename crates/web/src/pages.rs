@@ -337,8 +337,7 @@ async fn dashboard(
         }
         if codes.len() > 1 {
             names.extend(
-                data.store()
-                    .division_names(&codes[..codes.len() - 1])
+                data.division_names(&codes[..codes.len() - 1])
                     .await
                     .unwrap_or_default(),
             );
@@ -711,7 +710,7 @@ async fn export_xlsx(
     Query(q): Query<DivisionParam>,
 ) -> Result<Response, ApiError> {
     let division = api::parse_division(q.division.as_deref())?;
-    let assessor = state.assessor().await?;
+    let assessor = state.assessor(&p.caller.data).await?;
     let lang = p.chrome.lang();
     let mut pages = crate::export::ExportPages::new(
         &p.caller.data,
@@ -795,7 +794,6 @@ async fn import_page(p: PageCaller) -> Result<Response, ApiError> {
 /// Reads an uploaded sheet: the rows, or the errors, or why the sheet cannot be read. Division
 /// codes outside the caller's jurisdiction count as unknown.
 async fn check_upload(
-    state: &AppState,
     p: &PageCaller,
     filename: &str,
     bytes: &[u8],
@@ -812,16 +810,16 @@ async fn check_upload(
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let path = dir.join(format!("sheet.{ext}"));
     std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
-    let codes = state
-        .store
-        .division_codes()
+    // Codes outside the caller's jurisdiction count as unknown.
+    let codes = p
+        .caller
+        .data
+        .importable_divisions()
         .await
         .map_err(|e| e.to_string())?;
-    let scope = p.caller.account.scope;
     let result = tokio::task::spawn_blocking(move || {
         let grid = anju_io::read_grid(&path).map_err(|e| e.to_string())?;
-        anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str()) && scope.contains(c))
-            .map_err(|e| e.to_string())
+        anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str())).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string());
@@ -858,7 +856,7 @@ async fn import_upload(
         return Err(ApiError::invalid("缺少文件 / no file"));
     };
     let lang = p.chrome.lang();
-    match check_upload(&state, &p, &filename, &bytes).await {
+    match check_upload(&p, &filename, &bytes).await {
         Err(why) => {
             let mut page = ImportPage::new(p.chrome);
             page.failure = Some(why);
@@ -909,7 +907,7 @@ async fn import_confirm(
         Err(e) => return Err(e.into()),
     };
     // Checked again: the divisions or the scope may have changed since the preview.
-    let estates = match check_upload(&state, &p, &upload.filename, &upload.bytes).await {
+    let estates = match check_upload(&p, &upload.filename, &upload.bytes).await {
         Ok(Ok(rows)) => rows,
         Ok(Err(_)) | Err(_) => {
             let mut page = ImportPage::new(p.chrome);
@@ -917,23 +915,17 @@ async fn import_confirm(
             return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let assessor = state.assessor().await?;
+    let assessor = state.assessor(&p.caller.data).await?;
     let ctx = anju_store::WriteCtx::new(
         format!("user:{}", p.caller.account.username),
         Some(format!("upload:{}", upload.filename)),
     );
-    let report = state
-        .store
-        .upsert_estates(&ctx, &estates, &assessor)
+    let report = p
+        .caller
+        .data
+        .import_estates(&ctx, &estates, &assessor)
         .await?;
     let _ = state.store.delete_upload(id).await;
-    if let Err(e) = state
-        .store
-        .refresh_statistics(report.inserted + report.updated)
-        .await
-    {
-        tracing::warn!(error = %e, "could not refresh the planner's statistics");
-    }
     let mut page = ImportPage::new(p.chrome);
     page.notice = Some(match page.c.lang() {
         Lang::Zh => format!(
@@ -991,7 +983,7 @@ async fn admin_view(
         return Err(ApiError::forbidden("需要管理员权限 / administrators only"));
     }
     let data = &p.caller.data;
-    let users = data.store().list_users(&p.caller.account.scope).await?;
+    let users = data.accounts(p.caller.account.role).await?;
     let (audit, audit_total) = data.audit(q.as_deref(), 1, 100).await?;
     let scope_text = |s: &Scope| match s {
         Scope::All => p.chrome.t("全国", "nationwide").to_string(),
@@ -1014,9 +1006,8 @@ async fn admin_view(
                 me: u.id == p.caller.account.id,
             })
             .collect(),
-        roles: anju_domain::Role::ALL
-            .iter()
-            .filter(|r| **r != anju_domain::Role::Admin)
+        roles: anju_domain::account::grantable_roles(p.caller.account.role)
+            .into_iter()
             .map(|r| (r.key(), r.label_zh()))
             .collect(),
         home: data.home().map(|d| d.to_string()).unwrap_or_default(),
@@ -1056,26 +1047,45 @@ struct NewUserForm {
     password: String,
 }
 
-async fn admin_add_user(
-    State(state): State<AppState>,
-    p: PageCaller,
-    Form(f): Form<NewUserForm>,
-) -> Result<Response, ApiError> {
+async fn admin_add_user(p: PageCaller, Form(f): Form<NewUserForm>) -> Result<Response, ApiError> {
     p.caller.check_csrf(Some(&f.csrf))?;
     if !p.caller.account.role.manages_accounts() {
         return Err(ApiError::forbidden("需要管理员权限 / administrators only"));
     }
+    // The same rule as the API's, in the store: a role the administrator may grant, inside
+    // their jurisdiction (an empty division: the whole country, for a system administrator).
     let result: Result<String, String> = async {
-        let role = anju_domain::Role::from_key(&f.role).filter(|r| *r != anju_domain::Role::Admin).ok_or("未知角色 / unknown role")?;
-        let d = DivisionCode::parse_short(f.division.trim()).map_err(|e| e.to_string())?;
-        let scope = Scope::Division(d);
-        if !p.caller.account.scope.covers(&scope) {
-            return Err("只能在自己的管辖范围内创建账户 / accounts can only be made inside your own jurisdiction".to_string());
-        }
-        let ctx = anju_store::WriteCtx::new(format!("user:{}", p.caller.account.username), Some("page".into()));
-        let name = f.display_name.as_deref().filter(|n| !n.trim().is_empty()).unwrap_or(&f.username);
-        state.store.add_user(&ctx, f.username.trim(), name, role, scope, &f.password).await.map_err(|e| e.to_string())?;
-        Ok(format!("{}{}", p.chrome.t("已创建账户：", "account created: "), f.username.trim()))
+        let role = anju_domain::Role::from_key(&f.role).ok_or("未知角色 / unknown role")?;
+        let scope = match f.division.trim() {
+            "" => Scope::All,
+            d => Scope::Division(DivisionCode::parse_short(d).map_err(|e| e.to_string())?),
+        };
+        let ctx = anju_store::WriteCtx::new(
+            format!("user:{}", p.caller.account.username),
+            Some("page".into()),
+        );
+        let name = f
+            .display_name
+            .as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(&f.username);
+        let new = anju_store::scoped::NewAccount {
+            username: f.username.clone(),
+            display_name: name.to_string(),
+            role,
+            scope,
+            password: f.password.clone(),
+        };
+        p.caller
+            .data
+            .add_account(&ctx, p.caller.account.role, &new)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "{}{}",
+            p.chrome.t("已创建账户：", "account created: "),
+            f.username.trim()
+        ))
     }
     .await;
     match result {
@@ -1093,7 +1103,6 @@ struct ChangeUserForm {
 }
 
 async fn admin_change_user(
-    State(state): State<AppState>,
     p: PageCaller,
     Path(username): Path<String>,
     Form(f): Form<ChangeUserForm>,
@@ -1118,7 +1127,7 @@ async fn admin_change_user(
         _ => return Err(ApiError::invalid("action: disable | enable | password")),
     };
     let change = anju_store::accounts::AccountChange { active, password };
-    match api::change_user(&state, &p.caller, &username, change, "page").await {
+    match api::change_user(&p.caller, &username, change, "page").await {
         Ok(_) => {
             let notice = format!("{done}{username}");
             admin_view(p, None, Some(notice), None, StatusCode::OK).await

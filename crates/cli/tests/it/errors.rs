@@ -215,3 +215,93 @@ db_test!(page_errors_are_pages_in_the_readers_language, |db| {
     .await;
     assert!(html.contains("lang=\"en\""), "{html}");
 });
+
+db_test!(pages_and_api_grant_accounts_by_one_rule, |db| {
+    let app = spawn_app(&db).await;
+    // A city administrator: the same refusals through the API and the page.
+    let (api, csrf) = login(&app, "city-3401").await;
+    let (page, page_csrf) = page_login(&app, "city-3401").await;
+    for (role, division, why) in [
+        ("admin", "3401", "管理员"),
+        ("staff", "3402", "管辖范围"),
+        ("staff", "", "管辖范围"),
+    ] {
+        let r = api
+            .post(format!("{}/api/v1/users", app.base))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"username": "x-api", "role": role, "division": if division.is_empty() { Value::Null } else { json!(division) }, "password": "anju-demo-pw"}))
+            .send()
+            .await
+            .unwrap();
+        let v = json_error(r, StatusCode::FORBIDDEN, "forbidden", role).await;
+        assert!(v["message"].as_str().unwrap().contains(why), "{v}");
+        let r = page
+            .post(format!("{}/admin/users", app.base))
+            .form(&[
+                ("csrf", page_csrf.as_str()),
+                ("username", "x-page"),
+                ("role", role),
+                ("division", division),
+                ("password", "anju-demo-pw"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "page {role} {division}"
+        );
+        assert!(
+            r.text().await.unwrap().contains(why),
+            "page {role} {division}"
+        );
+    }
+    // What the rule allows, the page allows too: a county account inside the city.
+    let r = page
+        .post(format!("{}/admin/users", app.base))
+        .form(&[
+            ("csrf", page_csrf.as_str()),
+            ("username", "county-340103"),
+            ("role", "staff"),
+            ("division", "340103"),
+            ("password", "anju-demo-pw"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // The system administrator may make another through the page (no division: the country).
+    let (admin, admin_csrf) = page_login(&app, "admin").await;
+    let r = admin
+        .post(format!("{}/admin/users", app.base))
+        .form(&[
+            ("csrf", admin_csrf.as_str()),
+            ("username", "admin-2"),
+            ("role", "admin"),
+            ("division", ""),
+            ("password", "anju-demo-pw"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let users: Value = login(&app, "admin")
+        .await
+        .0
+        .get(format!("{}/api/v1/users", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let made: Vec<&str> = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|u| u["username"].as_str())
+        .filter(|u| ["x-api", "x-page", "county-340103", "admin-2"].contains(u))
+        .collect();
+    assert_eq!(made, ["admin-2", "county-340103"]);
+});

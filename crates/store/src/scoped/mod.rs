@@ -15,6 +15,12 @@ use sea_orm::{
 };
 use serde::Deserialize;
 
+mod accounts;
+mod divisions;
+mod imports;
+
+pub use accounts::NewAccount;
+
 /// An estate on the map.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct MapPoint {
@@ -269,8 +275,21 @@ fn within(scope: &Scope, column: impl ColumnTrait) -> Condition {
 }
 
 impl Scoped {
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Those of these estates that lie inside the scope.
+    async fn estate_ids_inside(&self, ids: &[i64]) -> Result<Vec<i64>> {
+        let mut inside = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(1000) {
+            let found: Vec<i64> = estate::Entity::find()
+                .select_only()
+                .column(estate::Column::Id)
+                .filter(within(&self.scope, estate::Column::DivisionCode))
+                .filter(estate::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple()
+                .all(&self.store.db)
+                .await?;
+            inside.extend(found);
+        }
+        Ok(inside)
     }
 
     /// Whether a division lies inside the scope.
