@@ -655,3 +655,186 @@ db_test!(administrators_disable_enable_and_reset_accounts, |db| {
         .unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "outside the city");
 });
+
+db_test!(nothing_leaks_to_a_sibling_division, |db| {
+    // Every outsider is in a *sibling* of the account's own division — the county next door, the
+    // street next door, the city next door, the province next door — so a scope cut one level
+    // too high would show it. Walked with the session cookie and with an API token, through the
+    // API and the pages.
+    let app = spawn_app(&db).await;
+    let ctx = WriteCtx::new("test", None);
+    let jiangsu = anju_io::divisions::parse_divisions(
+        "code,name\n32,江苏省\n3201,南京市\n320102,玄武区\n320102001,梅园新村街道\n320102001001,长江路社区\n",
+    )
+    .unwrap();
+    db.store.import_divisions(&ctx, &jiangsu).await.unwrap();
+    let a = db.store.assessor(Policy::national(), 2026).await.unwrap();
+    let mut outsiders = vec![
+        estate("庐阳邻县小区", "340103001001", 1990),
+        estate("稻香村邻街小区", "340104002001", 1990),
+        estate("江苏邻省小区", "320102001001", 1990),
+    ];
+    for (e, (lon, lat)) in
+        outsiders
+            .iter_mut()
+            .zip([(117.28, 31.87), (117.26, 31.84), (118.8, 32.05)])
+    {
+        e.location = Some(anju_domain::estate::Wgs84 { lon, lat });
+    }
+    db.store.upsert_estates(&ctx, &outsiders, &a).await.unwrap();
+    let id = |division: &str| {
+        let store = db.store.clone();
+        let name = outsiders
+            .iter()
+            .find(|e| e.division_code == division)
+            .unwrap()
+            .name
+            .clone();
+        let division = division.to_string();
+        async move {
+            (
+                store
+                    .estate_by_key(&division, &name)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+                name,
+            )
+        }
+    };
+    let county = id("340103001001").await;
+    let street = id("340104002001").await;
+    let province = id("320102001001").await;
+    let wuhu = (app.wuhu_estate, "镜湖小区".to_string());
+    let hefei = (app.hefei_estate, "梅山小区".to_string());
+    let walk = [
+        ("county-340104", &county, "340103"),
+        ("dept-340104", &county, "340103"),
+        ("builder-340104", &county, "340103"),
+        ("street-340104001", &street, "340104002"),
+        ("city-3401", &wuhu, "3402"),
+        ("city-3402", &hefei, "3401"),
+        ("province-34", &province, "32"),
+    ];
+    for (user, (outside, name), outside_div) in walk {
+        let (cookie_client, csrf) = login(&app, user).await;
+        let token: Value = cookie_client
+            .post(format!("{}/api/v1/tokens", app.base))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"name": "leak walk"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = token["token"].as_str().unwrap().to_string();
+        for how in ["cookie", "bearer"] {
+            let (c, auth) = if how == "cookie" {
+                (cookie_client.clone(), None)
+            } else {
+                (client(), Some(format!("Bearer {token}")))
+            };
+            let send = |m: reqwest::Method, path: String| {
+                let mut r = c.request(m, format!("{}{path}", app.base));
+                if let Some(a) = &auth {
+                    r = r.header("authorization", a);
+                }
+                r.header("x-csrf-token", &csrf)
+            };
+            let what = |p: &str| format!("{user} ({how}) {p}");
+            for path in [
+                format!("/api/v1/estates/{outside}"),
+                format!("/api/v1/estates/{outside}/history"),
+                format!("/api/v1/summary?division={outside_div}"),
+                format!("/api/v1/divisions?parent={outside_div}"),
+                format!("/api/v1/map?division={outside_div}"),
+            ] {
+                let r = send(reqwest::Method::GET, path.clone())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", what(&path));
+            }
+            let r = send(reqwest::Method::PATCH, format!("/api/v1/estates/{outside}"))
+                .json(&json!({"households": 1}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", what("PATCH"));
+            for path in [
+                format!("/api/v1/estates?division={outside_div}"),
+                format!("/api/v1/estates?q={name}"),
+                format!("/api/v1/estates?q={}", &name[..6]),
+                "/api/v1/estates?per_page=200".to_string(),
+            ] {
+                let v: Value = send(reqwest::Method::GET, path.clone())
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(
+                    v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|i| i["id"] != *outside),
+                    "{}: {v}",
+                    what(&path)
+                );
+                if path.contains("division=") || path.contains(&format!("q={name}")) {
+                    assert_eq!(v["total"], 0, "{}", what(&path));
+                }
+            }
+            let points: Value = send(reqwest::Method::GET, "/api/v1/map".into())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(
+                points
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|p| p["id"] != *outside),
+                "{}: {points}",
+                what("map")
+            );
+        }
+        // The pages, with the session.
+        let (page, _) = crate::pages::page_login(&app, user).await;
+        for path in [
+            format!("/estates/{outside}"),
+            format!("/?division={outside_div}"),
+            format!("/export.xlsx?division={outside_div}"),
+        ] {
+            let r = page
+                .get(format!("{}{path}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} page {path}");
+        }
+        let html = page
+            .get(format!("{}/estates?q={name}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !html.contains(name.as_str()) || html.matches(name.as_str()).count() == 1,
+            "{user} search page"
+        );
+        assert!(
+            !html.contains(&format!("/estates/{outside}\"")),
+            "{user} search page links the outsider"
+        );
+    }
+});

@@ -433,6 +433,13 @@ impl Scoped {
         after_id: i64,
         limit: u64,
     ) -> Result<Vec<estate::Model>> {
+        if let Some(d) = division {
+            // An export of a division outside the scope is "not found", not an empty sheet.
+            let overlaps = self.covers(d) || self.home().is_some_and(|h| d.contains(&h));
+            if !overlaps {
+                return Err(StoreError::NotFound(format!("division {d}")));
+            }
+        }
         let mut q = estate::Entity::find()
             .filter(within(&self.scope, estate::Column::DivisionCode))
             .filter(estate::Column::Id.gt(after_id));
