@@ -10,6 +10,7 @@ pub mod estate;
 pub mod i18n;
 pub mod mode;
 pub mod policy;
+pub mod search;
 pub mod summary;
 
 pub use account::{Role, Scope};

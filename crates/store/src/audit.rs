@@ -1,8 +1,7 @@
 //! Audit rows, written in the transaction of the change they record.
 
-use crate::bulk::{Col, Pg};
 use crate::entity::audit_log;
-use sea_orm::{ConnectionTrait, EntityTrait, Value};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// Who is writing and from where; every write function takes one.
 #[derive(Debug, Clone)]
@@ -24,20 +23,8 @@ impl WriteCtx {
 pub(crate) struct AuditBatch<'a> {
     ctx: &'a WriteCtx,
     at: chrono::DateTime<chrono::Utc>,
-    rows: Vec<Vec<Value>>,
+    rows: Vec<audit_log::ActiveModel>,
 }
-
-const AUDIT_COLUMNS: &[Col] = &[
-    Col("at", Pg::Timestamp),
-    Col("actor", Pg::Text),
-    Col("action", Pg::Text),
-    Col("entity", Pg::Text),
-    Col("entity_id", Pg::Text),
-    Col("division_code", Pg::Text),
-    Col("source", Pg::Text),
-    Col("before", Pg::Text),
-    Col("after", Pg::Text),
-];
 
 impl<'a> AuditBatch<'a> {
     pub fn new(ctx: &'a WriteCtx) -> Self {
@@ -57,27 +44,24 @@ impl<'a> AuditBatch<'a> {
         before: Option<String>,
         after: Option<String>,
     ) {
-        self.rows.push(vec![
-            self.at.into(),
-            self.ctx.actor.clone().into(),
-            action.into(),
-            entity.into(),
-            id.to_string().into(),
-            division.map(str::to_string).into(),
-            self.ctx.source.clone().into(),
-            before.into(),
-            after.into(),
-        ]);
+        use sea_orm::ActiveValue::{NotSet, Set};
+        self.rows.push(audit_log::ActiveModel {
+            id: NotSet,
+            at: Set(self.at),
+            actor: Set(self.ctx.actor.clone()),
+            action: Set(action.into()),
+            entity: Set(entity.into()),
+            entity_id: Set(id.to_string()),
+            division_code: Set(division.map(str::to_string)),
+            source: Set(self.ctx.source.clone()),
+            before: Set(before),
+            after: Set(after),
+        });
     }
 
     pub async fn flush(&mut self, db: &impl ConnectionTrait) -> crate::Result<()> {
-        crate::bulk::insert(
-            db,
-            "audit_log",
-            AUDIT_COLUMNS,
-            std::mem::take(&mut self.rows),
-        )
-        .await
+        let (cols, rows) = crate::bulk::rows_of(std::mem::take(&mut self.rows));
+        crate::bulk::insert(db, "audit_log", &cols, rows).await
     }
 }
 

@@ -4,10 +4,13 @@
 
 use crate::Result;
 use sea_orm::sea_query::ArrayType;
-use sea_orm::{ConnectionTrait, DatabaseBackend, FromQueryResult, Statement, Value};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue, ColumnTrait, ColumnType, ConnectionTrait, DatabaseBackend,
+    EntityTrait, FromQueryResult, IdenStatic, Iterable, Statement, Value,
+};
 
 /// A column of a bulk insert: its name and its PostgreSQL type, for the UNNEST form.
-pub(crate) struct Col(pub &'static str, pub Pg);
+pub(crate) struct Col(pub String, pub Pg);
 
 /// The PostgreSQL types bulk inserts use. PostgreSQL takes each column as one array, which is
 /// several times faster than a VALUES list; arrays cannot carry NULL through the driver, so a
@@ -78,9 +81,55 @@ impl Pg {
     }
 }
 
+impl Pg {
+    /// The bulk type of an entity's column.
+    fn of(t: &ColumnType) -> Pg {
+        match t {
+            ColumnType::String(_) | ColumnType::Text | ColumnType::Char(_) => Pg::Text,
+            ColumnType::Integer => Pg::Int,
+            ColumnType::BigInteger => Pg::BigInt,
+            ColumnType::Boolean => Pg::Bool,
+            ColumnType::Double | ColumnType::Float => Pg::Double,
+            ColumnType::TimestampWithTimeZone | ColumnType::DateTime | ColumnType::Timestamp => {
+                Pg::Timestamp
+            }
+            other => panic!("bulk insert: no bulk type for column type {other:?}"),
+        }
+    }
+}
+
+/// New rows as the bulk insert takes them: the columns and the values of the active models, in
+/// the entity's column order. The entity is the one list of columns, and the active model the one
+/// mapping of a record to its row; a column left `NotSet` (the generated key) is left out.
+pub(crate) fn rows_of<A: ActiveModelTrait>(models: Vec<A>) -> (Vec<Col>, Vec<Vec<Value>>) {
+    let Some(first) = models.first() else {
+        return (Vec::new(), Vec::new());
+    };
+    let set: Vec<<A::Entity as EntityTrait>::Column> =
+        <<A::Entity as EntityTrait>::Column as Iterable>::iter()
+            .filter(|c| first.get(*c).is_set())
+            .collect();
+    let cols = set
+        .iter()
+        .map(|c| Col(c.as_str().to_string(), Pg::of(c.def().get_column_type())))
+        .collect();
+    let rows = models
+        .into_iter()
+        .map(|m| {
+            set.iter()
+                .map(|c| match m.get(*c) {
+                    ActiveValue::Set(v) | ActiveValue::Unchanged(v) => v,
+                    ActiveValue::NotSet => panic!("bulk insert: {} not set", c.as_str()),
+                })
+                .collect()
+        })
+        .collect();
+    (cols, rows)
+}
+
 /// `INSERT … SELECT … FROM UNNEST($1::text[], …)`: one parameter per column.
 fn unnest_sql(table: &str, columns: &[Col], returning: Option<&str>) -> String {
-    let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
+    let names: Vec<&str> = columns.iter().map(|c| c.0.as_str()).collect();
     let selects: Vec<String> = columns
         .iter()
         .map(|c| c.1.select(&format!("u.{}", c.0)))
@@ -175,6 +224,9 @@ pub(crate) async fn insert(
     cols: &[Col],
     rows: Vec<Vec<Value>>,
 ) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
     let backend = db.get_database_backend();
     if backend == DatabaseBackend::Postgres {
         let sql = unnest_sql(table, cols, None);
@@ -190,7 +242,7 @@ pub(crate) async fn insert(
         }
         return Ok(());
     }
-    let columns: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    let columns: Vec<&str> = cols.iter().map(|c| c.0.as_str()).collect();
     let per = (max_params(backend) / columns.len()).max(1);
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
@@ -215,6 +267,9 @@ pub(crate) async fn insert_returning<T: FromQueryResult>(
     rows: Vec<Vec<Value>>,
     returning: &str,
 ) -> Result<Vec<T>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let backend = db.get_database_backend();
     let mut out = Vec::with_capacity(rows.len());
     if backend == DatabaseBackend::Postgres {
@@ -235,7 +290,7 @@ pub(crate) async fn insert_returning<T: FromQueryResult>(
         }
         return Ok(out);
     }
-    let columns: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    let columns: Vec<&str> = cols.iter().map(|c| c.0.as_str()).collect();
     let per = (max_params(backend) / columns.len()).max(1);
     let mut it = rows.into_iter().peekable();
     while it.peek().is_some() {
@@ -270,7 +325,7 @@ mod tests {
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) RETURNING id"
         );
         assert_eq!(
-            unnest_sql("t", &[Col("a", Pg::Text), Col("b", Pg::Bool)], None),
+            unnest_sql("t", &[Col("a".into(), Pg::Text), Col("b".into(), Pg::Bool)], None),
             "INSERT INTO t (a, b) SELECT NULLIF(u.a, E'\\x01'), CAST(CAST(NULLIF(u.b, -1) AS int4) AS boolean) FROM UNNEST($1::text[], $2::int2[]) AS u(a, b)"
         );
     }

@@ -2,7 +2,6 @@
 
 use crate::assess::Assessor;
 use crate::audit::{AuditBatch, WriteCtx};
-use crate::bulk::{Col, Pg};
 use crate::convert::{building_from_model, estate_from_model, json};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
@@ -11,7 +10,7 @@ use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
     ColumnTrait, DatabaseTransaction, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Value,
+    QueryOrder, QuerySelect,
 };
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -33,13 +32,15 @@ pub struct BuildingUpsert {
     pub building: Building,
 }
 
-fn estate_active(
+/// The one mapping of an estate to its row (inserts, bulk or not, and updates alike); the derived
+/// columns — eligibility and its failed rules, the suggested mode — are given.
+pub(crate) fn estate_active(
     e: &Estate,
-    a: &Assessor,
+    eligible: bool,
+    failed_rules: String,
     mode: Mode,
     now: chrono::DateTime<Utc>,
 ) -> estate::ActiveModel {
-    let (eligible, failed) = a.derived(e);
     estate::ActiveModel {
         id: NotSet,
         code: Set(e.code.clone()),
@@ -65,11 +66,27 @@ fn estate_active(
         longitude: Set(e.location.map(|p| p.lon)),
         latitude: Set(e.location.map(|p| p.lat)),
         eligible: Set(eligible),
-        failed_rules: Set(failed),
+        failed_rules: Set(failed_rules),
         suggested_mode: Set(mode.key().to_string()),
+        search_terms: Set(search_terms(e)),
         created_at: Set(now),
         updated_at: Set(now),
     }
+}
+
+/// What the text search finds an estate by (see `anju_domain::search`).
+pub(crate) fn search_terms(e: &Estate) -> String {
+    search_terms_of(&e.division_code, &e.name, &e.address, e.code.as_deref())
+}
+
+/// [`search_terms`] from the columns it is made of (the migration that filled it in).
+pub(crate) fn search_terms_of(
+    division_code: &str,
+    name: &str,
+    address: &str,
+    code: Option<&str>,
+) -> String {
+    anju_domain::search::index_terms(division_code, &[name, address, code.unwrap_or("")])
 }
 
 fn building_active(
@@ -94,103 +111,6 @@ fn building_active(
     }
 }
 
-const ESTATE_COLUMNS: &[Col] = &[
-    Col("code", Pg::Text),
-    Col("name", Pg::Text),
-    Col("division_code", Pg::Text),
-    Col("address", Pg::Text),
-    Col("year_completed", Pg::Int),
-    Col("building_count", Pg::Int),
-    Col("households", Pg::Int),
-    Col("floor_area_centi_m2", Pg::BigInt),
-    Col("property_type", Pg::Text),
-    Col("management_mode", Pg::Text),
-    Col("urban_village", Pg::Bool),
-    Col("mostly_self_built", Pg::Bool),
-    Col("expropriation_or_rebuild_planned", Pg::Bool),
-    Col("last_renovated_year", Pg::Int),
-    Col("planned_demolition_year", Pg::Int),
-    Col("historic_protection", Pg::Bool),
-    Col("willingness_pct", Pg::Double),
-    Col("illegal_structures", Pg::Int),
-    Col("illegal_structures_removed", Pg::Int),
-    Col("in_city_or_county_seat", Pg::Bool),
-    Col("longitude", Pg::Double),
-    Col("latitude", Pg::Double),
-    Col("eligible", Pg::Bool),
-    Col("failed_rules", Pg::Text),
-    Col("suggested_mode", Pg::Text),
-    Col("created_at", Pg::Timestamp),
-    Col("updated_at", Pg::Timestamp),
-];
-
-/// The values of a new estate row, in [`ESTATE_COLUMNS`] order.
-fn estate_values(p: &PreparedEstate, now: chrono::DateTime<Utc>) -> Vec<Value> {
-    let e = &p.estate;
-    let (eligible, failed) = (p.eligible, p.failed_rules.clone());
-    vec![
-        e.code.clone().into(),
-        e.name.clone().into(),
-        e.division_code.clone().into(),
-        e.address.clone().into(),
-        e.year_completed.into(),
-        e.building_count.into(),
-        e.households.into(),
-        e.floor_area_centi_m2.into(),
-        e.property_type.map(|p| p.key().to_string()).into(),
-        e.management_mode.map(|p| p.key().to_string()).into(),
-        e.urban_village.into(),
-        e.mostly_self_built.into(),
-        e.expropriation_or_rebuild_planned.into(),
-        e.last_renovated_year.into(),
-        e.planned_demolition_year.into(),
-        e.historic_protection.into(),
-        e.willingness_pct.into(),
-        e.illegal_structures.into(),
-        e.illegal_structures_removed.into(),
-        e.in_city_or_county_seat.into(),
-        e.location.map(|p| p.lon).into(),
-        e.location.map(|p| p.lat).into(),
-        eligible.into(),
-        failed.into(),
-        Mode::Comprehensive.key().into(),
-        now.into(),
-        now.into(),
-    ]
-}
-
-const BUILDING_COLUMNS: &[Col] = &[
-    Col("estate_id", Pg::BigInt),
-    Col("number", Pg::Text),
-    Col("floors", Pg::Int),
-    Col("stairway_units", Pg::Int),
-    Col("households", Pg::Int),
-    Col("floor_area_centi_m2", Pg::BigInt),
-    Col("structure", Pg::Text),
-    Col("year_completed", Pg::Int),
-    Col("safety_grade", Pg::Text),
-    Col("has_lift", Pg::Bool),
-    Col("created_at", Pg::Timestamp),
-    Col("updated_at", Pg::Timestamp),
-];
-
-fn building_values(estate_id: i64, b: &Building, now: chrono::DateTime<Utc>) -> Vec<Value> {
-    vec![
-        estate_id.into(),
-        b.number.clone().into(),
-        b.floors.into(),
-        b.stairway_units.into(),
-        b.households.into(),
-        b.floor_area_centi_m2.into(),
-        b.structure.clone().into(),
-        b.year_completed.into(),
-        b.safety_grade.map(|g| g.label_zh().to_string()).into(),
-        b.has_lift.into(),
-        now.into(),
-        now.into(),
-    ]
-}
-
 #[derive(Debug, FromQueryResult)]
 struct NewEstate {
     id: i64,
@@ -212,18 +132,14 @@ async fn insert_buildings(
     audit: &mut AuditBatch<'_>,
     now: chrono::DateTime<Utc>,
 ) -> Result<()> {
-    let values = rows
-        .iter()
-        .map(|(id, b, _)| building_values(*id, b, now))
-        .collect();
-    let keys: Vec<NewBuilding> = crate::bulk::insert_returning(
-        txn,
-        "buildings",
-        BUILDING_COLUMNS,
-        values,
-        "id, estate_id, number",
-    )
-    .await?;
+    let (cols, values) = crate::bulk::rows_of(
+        rows.iter()
+            .map(|(id, b, _)| building_active(*id, b, now))
+            .collect(),
+    );
+    let keys: Vec<NewBuilding> =
+        crate::bulk::insert_returning(txn, "buildings", &cols, values, "id, estate_id, number")
+            .await?;
     let by_key: HashMap<(i64, &str), i64> = keys
         .iter()
         .map(|k| ((k.estate_id, k.number.as_str()), k.id))
@@ -357,7 +273,7 @@ impl<'a> EstateImport<'a> {
         let codes = distinct(estates.iter().filter_map(|e| e.code.as_deref()));
         let divisions = distinct(estates.iter().map(|e| e.division_code.as_str()));
         self.load(&codes, &divisions).await?;
-        let (txn, a, now) = (self.txn, self.a, self.now);
+        let (txn, now) = (self.txn, self.now);
         let mut audit = AuditBatch::new(self.ctx);
         let mut ids = vec![0i64; estates.len()];
         let mut new: Vec<usize> = Vec::new();
@@ -379,7 +295,8 @@ impl<'a> EstateImport<'a> {
                 continue;
             }
             let mode = Mode::from_key(&m.suggested_mode).unwrap_or(Mode::Comprehensive);
-            let mut am = estate_active(e, a, mode, now);
+            let p = &prepared[i];
+            let mut am = estate_active(e, p.eligible, p.failed_rules.clone(), mode, now);
             am.id = Unchanged(m.id);
             am.created_at = NotSet;
             let updated = estate::Entity::update(am).exec(txn).await?;
@@ -396,18 +313,23 @@ impl<'a> EstateImport<'a> {
             self.report.updated += 1;
             self.remember(updated);
         }
-        let values = new
-            .iter()
-            .map(|&i| estate_values(&prepared[i], now))
-            .collect();
-        let keys: Vec<NewEstate> = crate::bulk::insert_returning(
-            txn,
-            "estates",
-            ESTATE_COLUMNS,
-            values,
-            "id, division_code, name",
-        )
-        .await?;
+        let (cols, values) = crate::bulk::rows_of(
+            new.iter()
+                .map(|&i| {
+                    let p = &prepared[i];
+                    estate_active(
+                        &p.estate,
+                        p.eligible,
+                        p.failed_rules.clone(),
+                        Mode::Comprehensive,
+                        now,
+                    )
+                })
+                .collect(),
+        );
+        let keys: Vec<NewEstate> =
+            crate::bulk::insert_returning(txn, "estates", &cols, values, "id, division_code, name")
+                .await?;
         let by_key: HashMap<(&str, &str), i64> = keys
             .iter()
             .map(|k| ((k.division_code.as_str(), k.name.as_str()), k.id))

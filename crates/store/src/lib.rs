@@ -14,6 +14,7 @@ pub mod entity;
 pub mod estates;
 pub mod migration;
 pub mod scoped;
+mod search;
 pub mod sessions;
 mod sqlite_reads;
 pub mod summary;

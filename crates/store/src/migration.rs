@@ -13,6 +13,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0003Sessions),
             Box::new(M0004Uploads),
             Box::new(M0005DivisionTotals),
+            Box::new(M0006EstateSearch),
         ]
     }
 }
@@ -454,5 +455,131 @@ impl MigrationTrait for M0005DivisionTotals {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(a("division_totals")).to_owned())
             .await
+    }
+}
+
+struct M0006EstateSearch;
+
+impl MigrationName for M0006EstateSearch {
+    fn name(&self) -> &str {
+        "m0006_estate_search"
+    }
+}
+
+/// The SQLite index of the search terms: an FTS5 table over `estates.search_terms` (its content
+/// stays in `estates`), kept by triggers in the transaction that writes the estate. unicode61
+/// splits the terms at the spaces between them; a Chinese bigram is one token.
+const SQLITE_SEARCH_INDEX: &[&str] = &[
+    "CREATE VIRTUAL TABLE estate_search USING fts5(search_terms, content='estates', \
+     content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
+    "INSERT INTO estate_search(estate_search) VALUES ('rebuild')",
+    "CREATE TRIGGER estates_search_insert AFTER INSERT ON estates BEGIN \
+     INSERT INTO estate_search(rowid, search_terms) VALUES (new.id, new.search_terms); END",
+    "CREATE TRIGGER estates_search_delete AFTER DELETE ON estates BEGIN \
+     INSERT INTO estate_search(estate_search, rowid, search_terms) \
+     VALUES ('delete', old.id, old.search_terms); END",
+    "CREATE TRIGGER estates_search_update AFTER UPDATE OF search_terms ON estates \
+     WHEN old.search_terms IS NOT new.search_terms BEGIN \
+     INSERT INTO estate_search(estate_search, rowid, search_terms) \
+     VALUES ('delete', old.id, old.search_terms); \
+     INSERT INTO estate_search(rowid, search_terms) VALUES (new.id, new.search_terms); END",
+];
+
+/// The PostgreSQL index of the search terms: GIN over their array, which the query names the same
+/// way (`string_to_array(search_terms, ' ') @> …`).
+const POSTGRES_SEARCH_INDEX: &str =
+    "CREATE INDEX estates_search ON estates USING gin (string_to_array(search_terms, ' '))";
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0006EstateSearch {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // A text search read every estate of the caller's scope (a LIKE '%…%' cannot use an
+        // index): the bigrams of name, address and code, with the division's terms, make it an
+        // index lookup (see anju_domain::search and Scoped::estates).
+        m.alter_table(
+            Table::alter()
+                .table(a("estates"))
+                .add_column(
+                    ColumnDef::new(a("search_terms"))
+                        .text()
+                        .not_null()
+                        .default(""),
+                )
+                .to_owned(),
+        )
+        .await?;
+        backfill_search_terms(m.get_connection()).await?;
+        let db = m.get_connection();
+        match db.get_database_backend() {
+            sea_orm::DatabaseBackend::Postgres => {
+                db.execute_unprepared(POSTGRES_SEARCH_INDEX).await?;
+            }
+            _ => {
+                for sql in SQLITE_SEARCH_INDEX {
+                    db.execute_unprepared(sql).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let db = m.get_connection();
+        if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            db.execute_unprepared("DROP INDEX IF EXISTS estates_search")
+                .await?;
+        } else {
+            for t in ["insert", "delete", "update"] {
+                db.execute_unprepared(&format!("DROP TRIGGER IF EXISTS estates_search_{t}"))
+                    .await?;
+            }
+            db.execute_unprepared("DROP TABLE IF EXISTS estate_search")
+                .await?;
+        }
+        m.alter_table(
+            Table::alter()
+                .table(a("estates"))
+                .drop_column(a("search_terms"))
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+/// The search terms of the estates stored before there were any, a thousand at a time.
+async fn backfill_search_terms(db: &SchemaManagerConnection<'_>) -> Result<(), DbErr> {
+    use crate::entity::estate;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut after = 0i64;
+    loop {
+        let page: Vec<(i64, String, String, Option<String>, String)> = estate::Entity::find()
+            .select_only()
+            .column(estate::Column::Id)
+            .column(estate::Column::Name)
+            .column(estate::Column::Address)
+            .column(estate::Column::Code)
+            .column(estate::Column::DivisionCode)
+            .filter(estate::Column::Id.gt(after))
+            .order_by_asc(estate::Column::Id)
+            .limit(1000)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.0;
+        for (id, name, address, code, division) in page {
+            let terms =
+                crate::estates::search_terms_of(&division, &name, &address, code.as_deref());
+            estate::Entity::update_many()
+                .col_expr(
+                    estate::Column::SearchTerms,
+                    sea_orm::sea_query::Expr::value(terms),
+                )
+                .filter(estate::Column::Id.eq(id))
+                .exec(db)
+                .await?;
+        }
     }
 }

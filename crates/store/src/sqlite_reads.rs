@@ -316,6 +316,7 @@ from_sqlite!(estate::Model {
     eligible,
     failed_rules,
     suggested_mode,
+    search_terms,
     created_at,
     updated_at,
 });

@@ -662,3 +662,150 @@ db_test!(
         totals_agree(&db.store, "after concurrent writers").await;
     }
 );
+
+db_test!(
+    text_search_through_the_index_finds_what_a_scan_finds,
+    |db| {
+        use anju_domain::Scope;
+        use anju_store::scoped::{EstateFilter, Sort};
+        let a = assessor(&db.store).await;
+        let ctx = WriteCtx::new("tester", None);
+        // Estates in sibling neighbourhoods, towns and counties, with names, addresses and codes
+        // that share some words and not others.
+        let places = [
+            "340104001001",
+            "340104001002",
+            "340104002001",
+            "340103001001",
+            "340202013001",
+        ];
+        let words = ["梅山", "绩溪", "花园", "新村", "三里庵", "稻香"];
+        let mut list = Vec::new();
+        for (i, place) in places.iter().enumerate() {
+            for j in 0..24 {
+                let mut e = estate(
+                    &format!("{}{}小区{j}号", words[j % 6], words[(j / 6 + i) % 6]),
+                    place,
+                    1990,
+                    10,
+                    100,
+                );
+                e.address = format!("{}路{}号", words[(j + i) % 6], 100 + j);
+                e.code = Some(format!("XQ{i}{j:03}"));
+                list.push(e);
+            }
+        }
+        db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+        let all = db
+            .store
+            .scoped(Scope::All)
+            .estates_after(None, false, 0, 10_000)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), list.len());
+        let scopes = [
+            None,
+            Some("34"),
+            Some("3401"),
+            Some("340104"),
+            Some("340104001"),
+            Some("340104001002"),
+            Some("3402"),
+        ];
+        let queries = [
+            "梅山",
+            "山绩",
+            "三里庵",
+            "里庵路",
+            "花园小区",
+            "小区1",
+            "1号",
+            "号",
+            "庵",
+            "XQ1",
+            "Q20",
+            "0",
+            "稻香新村",
+            "zzz",
+            "路10",
+            "小区23号",
+            "梅山梅山",
+        ];
+        for scope in scopes {
+            let scope = scope.map_or(Scope::All, |s| {
+                Scope::Division(DivisionCode::parse_short(s).unwrap())
+            });
+            let scoped = db.store.scoped(scope);
+            for division in [None, Some("340104"), Some("340103001")] {
+                let division = division.map(|d| DivisionCode::parse_short(d).unwrap());
+                for q in queries {
+                    let f = EstateFilter {
+                        q: Some(q.into()),
+                        division,
+                        sort: Sort::Id,
+                        per_page: 200,
+                        ..Default::default()
+                    };
+                    let (items, total, _) = scoped.estates(&f).await.unwrap();
+                    let got: Vec<i64> = items.iter().map(|e| e.id).collect();
+                    let want: Vec<i64> = all
+                        .iter()
+                        .filter(|m| {
+                            let d = DivisionCode::parse(&m.division_code).unwrap();
+                            scope.contains(&d)
+                                && division.is_none_or(|f| f.contains(&d))
+                                && (m.name.contains(q)
+                                    || m.address.contains(q)
+                                    || m.code.as_deref().is_some_and(|c| c.contains(q)))
+                        })
+                        .map(|m| m.id)
+                        .collect();
+                    assert_eq!(got, want, "{q:?} in {scope:?} / {division:?}");
+                    assert_eq!(total as usize, want.len(), "{q:?} in {scope:?} count");
+                }
+            }
+        }
+        // A rename and a move are found by their new words and places at once, not by the old.
+        let shushan = db.store.scoped(Scope::Division(
+            DivisionCode::parse_short("340104").unwrap(),
+        ));
+        let first = &all[0];
+        let patch = anju_store::scoped::EstatePatch {
+            name: Some("改名后的独特小区".into()),
+            ..Default::default()
+        };
+        shushan
+            .update_estate(&ctx, first.id, &patch, &a)
+            .await
+            .unwrap();
+        let find = |scoped: &anju_store::scoped::Scoped, q: &str| {
+            let scoped = scoped.clone();
+            let q = q.to_string();
+            async move {
+                let f = EstateFilter {
+                    q: Some(q),
+                    ..Default::default()
+                };
+                scoped
+                    .estates(&f)
+                    .await
+                    .unwrap()
+                    .0
+                    .iter()
+                    .map(|e| e.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(find(&shushan, "独特").await, [first.id]);
+        assert!(!find(&shushan, &first.name).await.contains(&first.id));
+        let mut moved = list[0].clone();
+        moved.name = "改名后的独特小区".into();
+        moved.division_code = "340202013001".into();
+        db.store.upsert_estates(&ctx, &[moved], &a).await.unwrap();
+        assert!(find(&shushan, "独特").await.is_empty());
+        let wuhu = db
+            .store
+            .scoped(Scope::Division(DivisionCode::parse_short("3402").unwrap()));
+        assert_eq!(find(&wuhu, "独特").await, [first.id]);
+    }
+);

@@ -34,6 +34,9 @@ pub struct Model {
     pub failed_rules: String,
     /// comprehensive | demolition_combined
     pub suggested_mode: String,
+    /// What the text search finds the estate by: the bigrams of its name, address and code and
+    /// the terms of its division (`anju_domain::search`), kept with every write of the row.
+    pub search_terms: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -10,8 +10,8 @@ use crate::{Result, Store, StoreError};
 use anju_domain::{DivisionCode, Estate, ManagementMode, PropertyType, Scope, Summary};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
-    ActiveValue::{Set, Unchanged},
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ActiveValue::Unchanged, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
 use serde::Deserialize;
 
@@ -275,6 +275,27 @@ fn within(scope: &Scope, column: impl ColumnTrait) -> Condition {
 }
 
 impl Scoped {
+    /// The estates of the scope (and `division`) that may match a text search, from the search
+    /// index; `None` when the index cannot narrow it (a single character, or a word common in
+    /// the scope), and the list is read in its own order instead.
+    async fn search_candidates(
+        &self,
+        text: &str,
+        division: Option<&DivisionCode>,
+    ) -> Result<Option<Vec<i64>>> {
+        let mut terms = anju_domain::search::query_terms(text);
+        if terms.is_empty() {
+            return Ok(None);
+        }
+        terms.extend(
+            self.home()
+                .iter()
+                .chain(division)
+                .map(anju_domain::search::division_term),
+        );
+        self.store.search_candidates(&terms).await
+    }
+
     /// Those of these estates that lie inside the scope.
     async fn estate_ids_inside(&self, ids: &[i64]) -> Result<Vec<i64>> {
         let mut inside = Vec::with_capacity(ids.len());
@@ -315,7 +336,14 @@ impl Scoped {
             q = q.filter(estate::Column::DivisionCode.between(lo, hi));
         }
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-            let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+            let text = text.replace(['%', '_'], "");
+            // The index narrows the search to the estates having every bigram of the text in
+            // this scope and division (a rare word: a few, found at once, where a scan read the
+            // whole scope); the LIKE below then keeps the true matches.
+            if let Some(ids) = self.search_candidates(&text, f.division.as_ref()).await? {
+                q = q.filter(estate::Column::Id.is_in(ids));
+            }
+            let pattern = format!("%{text}%");
             q = q.filter(
                 Condition::any()
                     .add(estate::Column::Name.like(&pattern))
@@ -494,28 +522,14 @@ impl Scoped {
             return Ok(m);
         }
         let (eligible, failed) = a.derived(&after);
-        let am = estate::ActiveModel {
-            id: Unchanged(m.id),
-            name: Set(after.name.clone()),
-            address: Set(after.address.clone()),
-            year_completed: Set(after.year_completed),
-            building_count: Set(after.building_count),
-            households: Set(after.households),
-            floor_area_centi_m2: Set(after.floor_area_centi_m2),
-            property_type: Set(after.property_type.map(|p| p.key().to_string())),
-            management_mode: Set(after.management_mode.map(|p| p.key().to_string())),
-            urban_village: Set(after.urban_village),
-            mostly_self_built: Set(after.mostly_self_built),
-            expropriation_or_rebuild_planned: Set(after.expropriation_or_rebuild_planned),
-            historic_protection: Set(after.historic_protection),
-            willingness_pct: Set(after.willingness_pct),
-            last_renovated_year: Set(after.last_renovated_year),
-            planned_demolition_year: Set(after.planned_demolition_year),
-            eligible: Set(eligible),
-            failed_rules: Set(failed),
-            updated_at: Set(chrono::Utc::now()),
-            ..Default::default()
-        };
+        // The one mapping of an estate to its row; what a patch cannot change (the division,
+        // the suggested mode, the creation time) stays as stored.
+        let mode = anju_domain::Mode::from_key(&m.suggested_mode)
+            .unwrap_or(anju_domain::Mode::Comprehensive);
+        let mut am =
+            crate::estates::estate_active(&after, eligible, failed, mode, chrono::Utc::now());
+        am.id = Unchanged(m.id);
+        am.created_at = sea_orm::ActiveValue::NotSet;
         // The unique (neighbourhood, name) index decides whether a new name is free, also
         // against a rename that another user commits at the same moment.
         let updated = match estate::Entity::update(am)

@@ -1,0 +1,61 @@
+//! The text search index: which estates have all the terms of a search (see
+//! `anju_domain::search`). SQLite keeps the terms in an FTS5 table, PostgreSQL in a GIN index;
+//! both are written in the estate's own transaction (a trigger, an index), and both are read here
+//! only: callers ask the scoped store for a page of estates and never see which way it read.
+
+use crate::{Result, Store};
+use sea_orm::{DatabaseBackend, FromQueryResult, Statement, Value};
+
+/// At most this many candidates are taken from the index. A search with more in its scope is
+/// for a word common there, and reading the list in its own order finds its first matches sooner
+/// than sorting thousands of candidates.
+pub(crate) const CANDIDATES: usize = 5_000;
+
+#[derive(FromQueryResult)]
+struct Id {
+    id: i64,
+}
+
+impl Store {
+    /// The ids of the estates that have every one of `terms`, or `None` when more than
+    /// [`CANDIDATES`] do. `terms` are index terms (bigrams and division terms), never empty.
+    pub(crate) async fn search_candidates(&self, terms: &[String]) -> Result<Option<Vec<i64>>> {
+        debug_assert!(!terms.is_empty());
+        let limit = CANDIDATES as i64 + 1;
+        let stmt = match self.backend() {
+            DatabaseBackend::Postgres => Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT id FROM estates WHERE string_to_array(search_terms, ' ') @> $1 LIMIT $2",
+                [
+                    Value::Array(
+                        sea_orm::sea_query::ArrayType::String,
+                        Some(Box::new(
+                            terms.iter().map(|t| Value::from(t.clone())).collect(),
+                        )),
+                    ),
+                    limit.into(),
+                ],
+            ),
+            _ => {
+                // Each term quoted: FTS5 reads it as one token, never as an operator.
+                let query = terms
+                    .iter()
+                    .map(|t| format!("\"{t}\""))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                Statement::from_sql_and_values(
+                    DatabaseBackend::Sqlite,
+                    "SELECT rowid AS id FROM estate_search WHERE estate_search MATCH ? LIMIT ?",
+                    [query.into(), limit.into()],
+                )
+            }
+        };
+        let ids: Vec<i64> = Id::find_by_statement(stmt)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|r| r.id)
+            .collect();
+        Ok((ids.len() <= CANDIDATES).then_some(ids))
+    }
+}
