@@ -36,8 +36,7 @@ pub struct BuildingUpsert {
 /// columns — eligibility and its failed rules, the suggested mode — are given.
 pub(crate) fn estate_active(
     e: &Estate,
-    eligible: bool,
-    failed_rules: String,
+    d: &Derived,
     mode: Mode,
     now: chrono::DateTime<Utc>,
 ) -> estate::ActiveModel {
@@ -65,10 +64,10 @@ pub(crate) fn estate_active(
         in_city_or_county_seat: Set(e.in_city_or_county_seat),
         longitude: Set(e.location.map(|p| p.lon)),
         latitude: Set(e.location.map(|p| p.lat)),
-        eligible: Set(eligible),
-        failed_rules: Set(failed_rules),
+        eligible: Set(d.eligible),
+        failed_rules: Set(d.failed_rules.clone()),
         suggested_mode: Set(mode.key().to_string()),
-        search_terms: Set(search_terms(e)),
+        search_terms: Set(d.search_terms.clone()),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -151,25 +150,41 @@ async fn insert_buildings(
     Ok(())
 }
 
+/// The columns of an estate's row that follow from the estate: its eligibility under the policy
+/// and the terms the search finds it by.
+#[derive(Debug, Clone)]
+pub struct Derived {
+    pub eligible: bool,
+    pub failed_rules: String,
+    pub search_terms: String,
+}
+
+impl Derived {
+    pub fn of(e: &Estate, a: &Assessor) -> Derived {
+        let (eligible, failed_rules) = a.derived(e);
+        Derived {
+            eligible,
+            failed_rules,
+            search_terms: search_terms(e),
+        }
+    }
+}
+
 /// An estate ready to be written: its derived columns and its audit JSON computed beforehand, so
 /// that a reading thread can do this work while the database writes the previous batch.
 #[derive(Debug, Clone)]
 pub struct PreparedEstate {
     pub estate: Estate,
-    pub eligible: bool,
-    pub failed_rules: String,
+    pub derived: Derived,
     pub json: String,
 }
 
 impl PreparedEstate {
     pub fn new(estate: Estate, a: &Assessor) -> Self {
-        let (eligible, failed_rules) = a.derived(&estate);
-        let json = json(&estate);
         PreparedEstate {
+            derived: Derived::of(&estate, a),
+            json: json(&estate),
             estate,
-            eligible,
-            failed_rules,
-            json,
         }
     }
 }
@@ -296,7 +311,7 @@ impl<'a> EstateImport<'a> {
             }
             let mode = Mode::from_key(&m.suggested_mode).unwrap_or(Mode::Comprehensive);
             let p = &prepared[i];
-            let mut am = estate_active(e, p.eligible, p.failed_rules.clone(), mode, now);
+            let mut am = estate_active(e, &p.derived, mode, now);
             am.id = Unchanged(m.id);
             am.created_at = NotSet;
             let updated = estate::Entity::update(am).exec(txn).await?;
@@ -317,13 +332,7 @@ impl<'a> EstateImport<'a> {
             new.iter()
                 .map(|&i| {
                     let p = &prepared[i];
-                    estate_active(
-                        &p.estate,
-                        p.eligible,
-                        p.failed_rules.clone(),
-                        Mode::Comprehensive,
-                        now,
-                    )
+                    estate_active(&p.estate, &p.derived, Mode::Comprehensive, now)
                 })
                 .collect(),
         );

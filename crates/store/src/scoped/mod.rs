@@ -521,13 +521,13 @@ impl Scoped {
         if after == before {
             return Ok(m);
         }
-        let (eligible, failed) = a.derived(&after);
+        let derived = crate::estates::Derived::of(&after, a);
         // The one mapping of an estate to its row; what a patch cannot change (the division,
         // the suggested mode, the creation time) stays as stored.
         let mode = anju_domain::Mode::from_key(&m.suggested_mode)
             .unwrap_or(anju_domain::Mode::Comprehensive);
         let mut am =
-            crate::estates::estate_active(&after, eligible, failed, mode, chrono::Utc::now());
+            crate::estates::estate_active(&after, &derived, mode, chrono::Utc::now());
         am.id = Unchanged(m.id);
         am.created_at = sea_orm::ActiveValue::NotSet;
         // The unique (neighbourhood, name) index decides whether a new name is free, also
