@@ -809,3 +809,35 @@ db_test!(
         assert_eq!(find(&wuhu, "独特").await, [first.id]);
     }
 );
+
+db_test!(
+    a_word_too_common_for_the_index_is_found_in_list_order,
+    |db| {
+        use anju_store::scoped::{EstateFilter, SEARCH_COUNT_LIMIT};
+        // More estates with the word than the index hands out as candidates: the list is read in its
+        // own order instead, and the answer is the same as for a rare word.
+        let a = assessor(&db.store).await;
+        let ctx = WriteCtx::new("tester", None);
+        let list: Vec<Estate> = (0..2_100)
+            .map(|i| estate(&format!("常见词{i:04}"), "340104001001", 1990, 10, 100))
+            .chain([estate("罕见的名字", "340104001002", 1990, 10, 100)])
+            .collect();
+        db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+        let all = db.store.scoped(anju_domain::Scope::All);
+        let search = |q: &str, page: u64| EstateFilter {
+            q: Some(q.into()),
+            page,
+            per_page: 100,
+            ..Default::default()
+        };
+        let (items, total, more) = all.estates(&search("常见", 1)).await.unwrap();
+        assert_eq!((items.len(), total, more), (100, SEARCH_COUNT_LIMIT, true));
+        assert_eq!(items[0].name, "常见词0000");
+        let (items, _, _) = all.estates(&search("常见词20", 1)).await.unwrap();
+        let names: Vec<&str> = items.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names.len(), 100);
+        assert_eq!((names[0], names[99]), ("常见词2000", "常见词2099"));
+        let (items, total, _) = all.estates(&search("罕见", 1)).await.unwrap();
+        assert_eq!((items.len(), total), (1, 1));
+    }
+);

@@ -526,8 +526,7 @@ impl Scoped {
         // the suggested mode, the creation time) stays as stored.
         let mode = anju_domain::Mode::from_key(&m.suggested_mode)
             .unwrap_or(anju_domain::Mode::Comprehensive);
-        let mut am =
-            crate::estates::estate_active(&after, &derived, mode, chrono::Utc::now());
+        let mut am = crate::estates::estate_active(&after, &derived, mode, chrono::Utc::now());
         am.id = Unchanged(m.id);
         am.created_at = sea_orm::ActiveValue::NotSet;
         // The unique (neighbourhood, name) index decides whether a new name is free, also
