@@ -465,8 +465,7 @@ async fn export_estates(
     let mut w = EstateWriter::create(&path, csv, s.lang)?;
     let pb = spinner(s.lang.pick("导出…", "exporting…"));
     let all = store.scoped(anju_domain::Scope::All);
-    let mut pages =
-        anju_web::export::ExportPages::new(&all, &assessor, &s.policy, division, eligible, s.lang);
+    let mut pages = all.export(&assessor, &s.policy, division, eligible);
     let mut n = 0u64;
     while let Some(rows) = pages.next().await? {
         for r in &rows {
@@ -569,20 +568,22 @@ async fn reassess(s: &Settings) -> anyhow::Result<u8> {
 
 async fn show_estate(s: &Settings, id: i64) -> anyhow::Result<u8> {
     let store = open(s).await?;
-    let Some((m, bs)) = store.scoped(anju_domain::Scope::All).estate(id).await? else {
+    let all = store.scoped(anju_domain::Scope::All);
+    let Some((m, bs)) = all.estate(id).await? else {
         eprintln!("{}", s.lang.pick("未找到该小区", "no such estate"));
         return Ok(exit::ERROR);
     };
-    let a = store.assessor(s.policy.clone(), s.reference_year).await?;
-    let e = anju_store::convert::estate_from_model(&m);
-    let el = a.assess(&e);
+    let a = all.assess(&m, &bs, &s.policy, s.reference_year).await?;
+    let (el, mode) = (&a.eligibility, &a.mode);
     let buildings: Vec<anju_domain::Building> = bs
         .iter()
         .map(anju_store::convert::building_from_model)
         .collect();
-    let mode = anju_domain::suggest_mode(&buildings, &s.policy);
     let lang = s.lang;
-    println!("#{} {}（{}）{}", m.id, m.name, m.division_code, m.address);
+    println!(
+        "#{} {}（{} {}）{}",
+        m.id, m.name, a.division_name, m.division_code, m.address
+    );
     println!(
         "{}{}",
         lang.pick("改造范围：", "eligibility: "),

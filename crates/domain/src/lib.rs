@@ -20,6 +20,6 @@ pub use estate::{
     Building, CoordinateSystem, Estate, ManagementMode, PropertyType, SafetyGrade, UrbanLocation,
 };
 pub use i18n::{Lang, Text};
-pub use mode::{suggest_mode, Mode, ModeSuggestion};
+pub use mode::{suggest_mode, AssessedEstate, Mode, ModeSuggestion};
 pub use policy::Policy;
 pub use summary::{Summary, SummaryLine, Totals};

@@ -5,7 +5,7 @@ use crate::columns::{Field, Kind, BUILDING_FIELDS, ESTATE_FIELDS, YES_NO};
 use crate::import::CellError;
 use crate::sheet::Grid;
 use crate::IoError;
-use anju_domain::{summary::m2, Estate, Lang, Summary};
+use anju_domain::{summary::m2, Lang, Summary};
 use calamine::Data;
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatAlign, Note, Workbook, Worksheet};
 use std::collections::HashMap;
@@ -100,16 +100,8 @@ pub fn write_template(kind: TemplateKind, path: &Path) -> Result<(), IoError> {
     wb.save(path).map_err(xerr)
 }
 
-/// One estate as exported: its record and what anju made of it.
-#[derive(Debug, Clone)]
-pub struct ExportEstate {
-    pub estate: Estate,
-    pub division_name: String,
-    pub eligible: bool,
-    pub ineligible_reasons: String,
-    pub mode: String,
-    pub mode_reason: String,
-}
+/// A row of the inventory export: the estate and its assessment.
+pub use anju_domain::AssessedEstate as ExportEstate;
 
 /// The export columns: every estate field (so that an export can be imported again), then the
 /// assessment.
@@ -200,9 +192,9 @@ fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
     }
     out.push(Out::Text(e.division_name.clone()));
     out.push(yn(e.eligible));
-    out.push(Out::Text(e.ineligible_reasons.clone()));
-    out.push(Out::Text(e.mode.clone()));
-    out.push(Out::Text(e.mode_reason.clone()));
+    out.push(Out::Text(e.eligibility.failed_reasons(lang)));
+    out.push(Out::Text(e.mode.mode.label().get(lang).to_string()));
+    out.push(Out::Text(e.mode.reason.get(lang).to_string()));
     out
 }
 

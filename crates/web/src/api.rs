@@ -377,16 +377,11 @@ pub async fn detail(
     m: &estate::Model,
     bs: &[building::Model],
 ) -> Result<EstateDetail, ApiError> {
-    let assessor = state
-        .assessor_for(&c.data, &[m.division_code.as_str()])
+    let a = c
+        .data
+        .assess(m, bs, &state.web.policy, state.web.reference_year)
         .await?;
-    let e = anju_store::convert::estate_from_model(m);
-    let el = assessor.assess(&e);
-    let buildings: Vec<anju_domain::Building> = bs
-        .iter()
-        .map(anju_store::convert::building_from_model)
-        .collect();
-    let mode = anju_domain::suggest_mode(&buildings, &state.web.policy);
+    let (e, el, mode) = (&a.estate, &a.eligibility, &a.mode);
     Ok(EstateDetail {
         estate: item(&m.into()),
         property_type: e

@@ -5,7 +5,6 @@
 pub mod api;
 pub mod auth;
 pub mod error;
-pub mod export;
 pub mod extract;
 pub mod pages;
 

@@ -712,14 +712,10 @@ async fn export_xlsx(
     let division = api::parse_division(q.division.as_deref())?;
     let assessor = state.assessor(&p.caller.data).await?;
     let lang = p.chrome.lang();
-    let mut pages = crate::export::ExportPages::new(
-        &p.caller.data,
-        &assessor,
-        &state.web.policy,
-        division,
-        false,
-        lang,
-    );
+    let mut pages = p
+        .caller
+        .data
+        .export(&assessor, &state.web.policy, division, false);
     let bytes = write_export(&mut pages, lang).await?;
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -738,7 +734,7 @@ async fn export_xlsx(
 /// The inventory sheet for the browser's download (the rows of `anju export`), written to a
 /// temporary file page by page; the writing, CPU work, off the async threads.
 async fn write_export(
-    pages: &mut crate::export::ExportPages<'_>,
+    pages: &mut anju_store::scoped::ExportPages<'_>,
     lang: Lang,
 ) -> Result<Vec<u8>, ApiError> {
     let dir = std::env::temp_dir().join(format!(

@@ -17,9 +17,11 @@ use serde::Deserialize;
 
 mod accounts;
 mod divisions;
+mod exports;
 mod imports;
 
 pub use accounts::NewAccount;
+pub use exports::ExportPages;
 
 /// An estate on the map.
 #[derive(Debug, Clone, serde::Serialize)]
