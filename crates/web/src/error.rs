@@ -119,7 +119,7 @@ impl IntoResponse for ApiError {
 #[derive(askama::Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
-    c: crate::pages::Chrome,
+    c: crate::page::Chrome,
     status: u16,
     code: &'static str,
     title: &'static str,
@@ -138,7 +138,7 @@ fn in_language(message: &str, en: bool) -> String {
 /// Middleware of the pages: an error response of a page handler (or of an extractor) becomes an
 /// HTML page in the user's language, with the same status; the handlers just use `?`.
 pub async fn error_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let en = crate::pages::lang_from_headers(req.headers()) == anju_domain::Lang::En;
+    let en = crate::page::lang_from_headers(req.headers()) == anju_domain::Lang::En;
     let back = req
         .headers()
         .get(axum::http::header::REFERER)
@@ -165,7 +165,7 @@ pub async fn error_pages(req: axum::extract::Request, next: axum::middleware::Ne
         shown.message
     };
     let page = ErrorPage {
-        c: crate::pages::anonymous(if en {
+        c: crate::page::anonymous(if en {
             anju_domain::Lang::En
         } else {
             anju_domain::Lang::Zh

@@ -3,6 +3,7 @@
 //! page it shows as an error page (see [`crate::error::error_pages`]).
 
 use crate::error::ApiError;
+use anju_domain::DivisionCode;
 use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -108,5 +109,15 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for Path<T>
 impl<T: serde::Serialize> axum::response::IntoResponse for Json<T> {
     fn into_response(self) -> axum::response::Response {
         axum::Json(self.0).into_response()
+    }
+}
+
+/// A division code given as a query parameter (`34`, `3401`, `340104001001`), if any.
+pub fn parse_division(s: Option<&str>) -> Result<Option<DivisionCode>, ApiError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => DivisionCode::parse_short(s)
+            .map(Some)
+            .map_err(|e| ApiError::invalid(e.to_string())),
     }
 }

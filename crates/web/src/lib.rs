@@ -2,11 +2,12 @@
 //! database and one guard for jurisdiction. The server keeps no state of its own between requests,
 //! so several processes can serve one PostgreSQL.
 
-pub mod api;
 pub mod auth;
 pub mod error;
 pub mod extract;
-pub mod pages;
+pub mod features;
+pub mod openapi;
+pub mod page;
 
 use anju_domain::Policy;
 use anju_store::Store;
@@ -148,10 +149,20 @@ pub fn router(store: Store, web: WebSettings) -> Router {
         store,
         web: Arc::new(web),
     };
+    let (api, doc) = utoipa_axum::router::OpenApiRouter::with_openapi(
+        <openapi::ApiDoc as utoipa::OpenApi>::openapi(),
+    )
+    .merge(features::api())
+    .split_for_parts();
+    let doc = Arc::new(doc);
     Router::new()
         .route("/healthz", get(healthz))
-        .merge(api::routes())
-        .merge(pages::routes())
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(doc.as_ref().clone()) }),
+        )
+        .merge(api)
+        .merge(features::pages().layer(axum::middleware::from_fn(error::error_pages)))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(max_body))
         // axum's own extractors stop at 2 MB by default; a survey sheet may be bigger.

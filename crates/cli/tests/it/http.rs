@@ -175,7 +175,16 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "{method} {path}");
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["code"], "unauthorized", "{method} {path}");
+        // The description is built from the routes: every route served is described.
+        let described = path
+            .replace(&format!("/estates/{id}"), "/estates/{id}")
+            .replace("county-340104", "{username}");
+        assert!(
+            spec["paths"][&described][method.to_lowercase()].is_object(),
+            "{method} {described} is served but not in /api/openapi.json"
+        );
     }
+    assert!(spec["components"]["schemas"]["ErrorBody"].is_object());
 });
 
 db_test!(session_login_logout_and_throttling, |db| {

@@ -1,0 +1,707 @@
+//! The estates: the list with its search and filters, one estate with its assessment, history
+//! and edit form (pages and `/api/v1/estates…`).
+
+use crate::auth::{ApiCaller, Caller};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{parse_division, Form, Json, Path, Query};
+use crate::page::{render, Chrome, PageCaller};
+use crate::AppState;
+use anju_domain::summary::m2;
+use anju_store::entity::{building, estate};
+use anju_store::scoped::{EstateFilter, EstatePatch, Sort, UpdateError};
+use anju_store::WriteCtx;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_estates))
+        .routes(routes!(get_estate, patch_estate))
+        .routes(routes!(estate_history))
+}
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/estates", get(estates))
+        .route("/estates/{id}", get(estate_page).post(estate_submit))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct ListQuery {
+    /// Division code or prefix (2, 4, 6, 9 or 12 digits).
+    pub division: Option<String>,
+    /// Text in the name, address or estate code.
+    pub q: Option<String>,
+    pub eligible: Option<bool>,
+    /// division (default: by neighbourhood, then name), id, name, year, households or area
+    pub sort: Option<String>,
+    pub desc: Option<bool>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EstateItem {
+    pub id: i64,
+    pub code: Option<String>,
+    pub name: String,
+    pub division_code: String,
+    pub address: String,
+    pub year_completed: Option<i32>,
+    pub building_count: i32,
+    pub households: i32,
+    pub floor_area_m2: f64,
+    pub eligible: bool,
+    /// Keys of the failed eligibility rules.
+    pub failed_rules: Vec<String>,
+    pub suggested_mode: String,
+    pub longitude: Option<f64>,
+    pub latitude: Option<f64>,
+}
+
+pub fn item(m: &estate::ListRow) -> EstateItem {
+    EstateItem {
+        id: m.id,
+        code: m.code.clone(),
+        name: m.name.clone(),
+        division_code: m.division_code.clone(),
+        address: m.address.clone(),
+        year_completed: m.year_completed,
+        building_count: m.building_count,
+        households: m.households,
+        floor_area_m2: m2(m.floor_area_centi_m2),
+        eligible: m.eligible,
+        failed_rules: m
+            .failed_rules
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        suggested_mode: m.suggested_mode.clone(),
+        longitude: m.longitude,
+        latitude: m.latitude,
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EstatePage {
+    pub items: Vec<EstateItem>,
+    /// How many estates match; a text search (`q`) counts only up to 1,000.
+    pub total: u64,
+    /// True when a text search has more matches than `total` counted.
+    pub more: bool,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub fn filter_of(q: &ListQuery) -> Result<EstateFilter, ApiError> {
+    Ok(EstateFilter {
+        division: parse_division(q.division.as_deref())?,
+        q: q.q.clone(),
+        eligible: q.eligible,
+        sort: match q.sort.as_deref() {
+            None | Some("") | Some("division") => Sort::Division,
+            Some("id") => Sort::Id,
+            Some("name") => Sort::Name,
+            Some("year") => Sort::Year,
+            Some("households") => Sort::Households,
+            Some("area") => Sort::Area,
+            Some(other) => {
+                return Err(ApiError::invalid(format!(
+                    "sort: 未知排序 / unknown sort {other:?}"
+                )))
+            }
+        },
+        desc: q.desc.unwrap_or(false),
+        page: q.page.unwrap_or(1).max(1),
+        per_page: q.per_page.unwrap_or(50).clamp(1, 200),
+    })
+}
+
+/// The estates inside the caller's jurisdiction, filtered and paginated.
+#[utoipa::path(get, path = "/api/v1/estates", params(ListQuery), responses((status = 200, body = EstatePage), (status = 401, body = ErrorBody)))]
+async fn list_estates(
+    ApiCaller(c): ApiCaller,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<EstatePage>, ApiError> {
+    let f = filter_of(&q)?;
+    let (items, total, more) = c.data.estates(&f).await?;
+    Ok(Json(EstatePage {
+        items: items.iter().map(item).collect(),
+        total,
+        more,
+        page: f.page,
+        per_page: f.per_page,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BuildingItem {
+    pub id: i64,
+    pub number: String,
+    pub floors: Option<i32>,
+    pub stairway_units: Option<i32>,
+    pub households: Option<i32>,
+    pub floor_area_m2: Option<f64>,
+    pub structure: Option<String>,
+    pub year_completed: Option<i32>,
+    pub safety_grade: Option<String>,
+    pub has_lift: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RuleItem {
+    pub rule: String,
+    pub title: String,
+    pub passed: bool,
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EstateDetail {
+    #[serde(flatten)]
+    pub estate: EstateItem,
+    pub property_type: Option<String>,
+    pub management_mode: Option<String>,
+    pub urban_village: bool,
+    pub mostly_self_built: bool,
+    pub expropriation_or_rebuild_planned: bool,
+    pub historic_protection: bool,
+    pub willingness_pct: Option<f64>,
+    pub last_renovated_year: Option<i32>,
+    pub planned_demolition_year: Option<i32>,
+    pub rules: Vec<RuleItem>,
+    pub mode_reason: String,
+    pub buildings: Vec<BuildingItem>,
+}
+
+/// Builds the full view of an estate (shared with the pages).
+pub async fn detail(
+    state: &AppState,
+    c: &Caller,
+    lang: anju_domain::Lang,
+    m: &estate::Model,
+    bs: &[building::Model],
+) -> Result<EstateDetail, ApiError> {
+    let a = c
+        .data
+        .assess(m, bs, &state.web.policy, state.web.reference_year)
+        .await?;
+    let (e, el, mode) = (&a.estate, &a.eligibility, &a.mode);
+    Ok(EstateDetail {
+        estate: item(&m.into()),
+        property_type: e
+            .property_type
+            .map(|p| lang.pick(p.label_zh(), p.label_en()).to_string()),
+        management_mode: e
+            .management_mode
+            .map(|p| lang.pick(p.label_zh(), p.label_en()).to_string()),
+        urban_village: e.urban_village,
+        mostly_self_built: e.mostly_self_built,
+        expropriation_or_rebuild_planned: e.expropriation_or_rebuild_planned,
+        historic_protection: e.historic_protection,
+        willingness_pct: e.willingness_pct,
+        last_renovated_year: e.last_renovated_year,
+        planned_demolition_year: e.planned_demolition_year,
+        rules: el
+            .results
+            .iter()
+            .map(|r| RuleItem {
+                rule: serde_json::to_value(r.rule)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                title: r.rule.title().get(lang).to_string(),
+                passed: r.passed,
+                reason: r.reason.get(lang).to_string(),
+            })
+            .collect(),
+        mode_reason: mode.reason.get(lang).to_string(),
+        buildings: bs
+            .iter()
+            .map(|b| BuildingItem {
+                id: b.id,
+                number: b.number.clone(),
+                floors: b.floors,
+                stairway_units: b.stairway_units,
+                households: b.households,
+                floor_area_m2: b.floor_area_centi_m2.map(m2),
+                structure: b.structure.clone(),
+                year_completed: b.year_completed,
+                safety_grade: b.safety_grade.clone(),
+                has_lift: b.has_lift,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct LangQuery {
+    /// zh (default) or en
+    pub lang: Option<String>,
+}
+
+fn lang_of(q: &LangQuery) -> anju_domain::Lang {
+    q.lang
+        .as_deref()
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_default()
+}
+
+/// One estate with its buildings, eligibility reasons and suggested mode.
+#[utoipa::path(get, path = "/api/v1/estates/{id}", params(("id" = i64, Path), LangQuery), responses((status = 200, body = EstateDetail), (status = 404, body = ErrorBody)))]
+async fn get_estate(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    Query(l): Query<LangQuery>,
+) -> Result<Json<EstateDetail>, ApiError> {
+    let (m, bs) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(detail(&state, &c, lang_of(&l), &m, &bs).await?))
+}
+
+/// The fields of an estate that can be changed; every field is optional.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct PatchRequest {
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub year_completed: Option<i32>,
+    pub building_count: Option<i32>,
+    pub households: Option<i32>,
+    pub floor_area_m2: Option<f64>,
+    pub property_type: Option<String>,
+    pub management_mode: Option<String>,
+    pub urban_village: Option<bool>,
+    pub mostly_self_built: Option<bool>,
+    pub expropriation_or_rebuild_planned: Option<bool>,
+    pub historic_protection: Option<bool>,
+    pub willingness_pct: Option<f64>,
+    pub last_renovated_year: Option<i32>,
+    pub planned_demolition_year: Option<i32>,
+}
+
+/// Applies an edit on behalf of a caller (shared with the edit form).
+pub async fn apply_patch(
+    state: &AppState,
+    c: &Caller,
+    id: i64,
+    patch: &EstatePatch,
+    source: &str,
+) -> Result<estate::Model, ApiError> {
+    let ctx = WriteCtx::new(
+        format!("user:{}", c.account.username),
+        Some(source.to_string()),
+    );
+    // Judged with the seats of the estate's own town only: no need to read every town.
+    let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    let assessor = state
+        .assessor_for(&c.data, &[m.division_code.as_str()])
+        .await?;
+    match c.data.update_estate(&ctx, id, patch, &assessor).await {
+        Ok(m) => Ok(m),
+        Err(UpdateError::Store(e)) => Err(e.into()),
+        Err(UpdateError::Invalid(errs)) => Err(field_errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            &errs,
+        )),
+        Err(UpdateError::Conflict(errs)) => {
+            Err(field_errors(StatusCode::CONFLICT, "conflict", &errs))
+        }
+    }
+}
+
+/// An error that names the fields at fault (in `details`).
+fn field_errors(
+    status: StatusCode,
+    code: &'static str,
+    errs: &[anju_store::scoped::FieldError],
+) -> ApiError {
+    let msg = errs
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut err = ApiError::new(status, code, msg);
+    err.details = serde_json::to_value(errs).ok();
+    err
+}
+
+/// Change fields of an estate (send `X-CSRF-Token` with a session cookie).
+#[utoipa::path(patch, path = "/api/v1/estates/{id}", request_body = PatchRequest, params(("id" = i64, Path)),
+    responses((status = 200, body = EstateDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn patch_estate(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    Json(patch): Json<EstatePatch>,
+) -> Result<Json<EstateDetail>, ApiError> {
+    apply_patch(&state, &c, id, &patch, "api").await?;
+    let (m, bs) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(
+        detail(&state, &c, anju_domain::Lang::Zh, &m, &bs).await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditItem {
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub division_code: Option<String>,
+    pub source: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+pub fn audit_item(a: &anju_store::entity::audit_log::Model) -> AuditItem {
+    let parse = |s: &Option<String>| s.as_deref().and_then(|s| serde_json::from_str(s).ok());
+    AuditItem {
+        id: a.id,
+        at: a.at.to_rfc3339(),
+        actor: a.actor.clone(),
+        action: a.action.clone(),
+        entity: a.entity.clone(),
+        entity_id: a.entity_id.clone(),
+        division_code: a.division_code.clone(),
+        source: a.source.clone(),
+        before: parse(&a.before),
+        after: parse(&a.after),
+    }
+}
+
+/// The change history of an estate.
+#[utoipa::path(get, path = "/api/v1/estates/{id}/history", params(("id" = i64, Path)), responses((status = 200, body = [AuditItem]), (status = 404, body = ErrorBody)))]
+async fn estate_history(
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<Vec<AuditItem>>, ApiError> {
+    let rows = c
+        .data
+        .estate_history(id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(rows.iter().map(audit_item).collect()))
+}
+
+#[derive(Template)]
+#[template(path = "estates.html")]
+struct EstateListView {
+    c: Chrome,
+    items: Vec<EstateItem>,
+    total: u64,
+    /// A text search counted only up to `total`.
+    more: bool,
+    page: u64,
+    per_page: u64,
+    pages: u64,
+    q: String,
+    division: String,
+    eligible: String,
+    sort: String,
+    sorts: Vec<(&'static str, &'static str, &'static str)>,
+    prev_url: String,
+    next_url: String,
+}
+
+#[derive(Deserialize)]
+struct ListForm {
+    q: Option<String>,
+    division: Option<String>,
+    eligible: Option<String>,
+    sort: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Result<Response, ApiError> {
+    let eligible = f.eligible.clone().unwrap_or_default();
+    let q = ListQuery {
+        division: f.division.clone(),
+        q: f.q.clone(),
+        eligible: match eligible.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        },
+        sort: f.sort.clone(),
+        desc: Some(matches!(
+            f.sort.as_deref(),
+            Some("households") | Some("area")
+        )),
+        page: f.page,
+        // 20 rows unless the user picks 50 or 100.
+        per_page: Some(f.per_page.filter(|n| [50, 100].contains(n)).unwrap_or(20)),
+    };
+    let filter = filter_of(&q)?;
+    let (items, total, more) = p.caller.data.estates(&filter).await?;
+    let pages = total.div_ceil(filter.per_page).max(1);
+    let url = |page: u64| {
+        let enc = |s: &Option<String>| {
+            s.clone()
+                .unwrap_or_default()
+                .bytes()
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
+                .collect::<String>()
+        };
+        format!(
+            "/estates?q={}&division={}&eligible={}&sort={}&per_page={}&page={page}",
+            enc(&f.q),
+            enc(&f.division),
+            enc(&f.eligible),
+            enc(&f.sort),
+            filter.per_page
+        )
+    };
+    let page = EstateListView {
+        items: items.iter().map(item).collect(),
+        total,
+        more,
+        page: filter.page,
+        per_page: filter.per_page,
+        pages,
+        q: f.q.clone().unwrap_or_default(),
+        division: f.division.clone().unwrap_or_default(),
+        eligible,
+        sort: f.sort.clone().unwrap_or_else(|| "division".into()),
+        sorts: vec![
+            ("division", "按区划", "by division"),
+            ("id", "录入顺序", "order entered"),
+            ("name", "名称", "name"),
+            ("year", "建成年份", "year"),
+            ("households", "户数（多到少）", "households (most first)"),
+            ("area", "面积（大到小）", "area (largest first)"),
+        ],
+        prev_url: url(filter.page.saturating_sub(1).max(1)),
+        next_url: url(filter.page + 1),
+        c: p.chrome,
+    };
+    render(&page, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "estate.html")]
+struct EstateView {
+    c: Chrome,
+    d: EstateDetail,
+    mode_label: String,
+    year: String,
+    willingness: String,
+    flags: Vec<(&'static str, &'static str, &'static str, bool)>,
+    history: Vec<(String, String, String, String, String)>,
+    notice: Option<String>,
+    errors: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Saved {
+    saved: Option<u8>,
+}
+
+async fn estate_view(
+    state: &AppState,
+    p: PageCaller,
+    id: i64,
+    notice: Option<String>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let (m, bs, history) = match p.caller.data.estate_with_history(id).await {
+        Ok(Some(x)) => x,
+        Ok(None) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    let d = detail(state, &p.caller, p.chrome.lang(), &m, &bs).await?;
+    let history = history
+        .iter()
+        .rev()
+        .map(|h| {
+            let changes = change_summary(h.before.as_deref(), h.after.as_deref());
+            (
+                h.at.format("%Y-%m-%d %H:%M").to_string(),
+                h.actor.clone(),
+                h.action.clone(),
+                h.source.clone().unwrap_or_default(),
+                changes,
+            )
+        })
+        .collect();
+    let mode_label = anju_domain::Mode::from_key(&m.suggested_mode)
+        .unwrap_or(anju_domain::Mode::Comprehensive)
+        .label()
+        .get(p.chrome.lang())
+        .to_string();
+    let page = EstateView {
+        mode_label,
+        year: d
+            .estate
+            .year_completed
+            .map(|y| y.to_string())
+            .unwrap_or_default(),
+        willingness: d.willingness_pct.map(|w| w.to_string()).unwrap_or_default(),
+        flags: vec![
+            ("urban_village", "城中村", "urban village", d.urban_village),
+            (
+                "mostly_self_built",
+                "自建房为主",
+                "mostly self-built",
+                d.mostly_self_built,
+            ),
+            (
+                "expropriation_or_rebuild_planned",
+                "列入征收或拆除新建计划",
+                "planned for expropriation or rebuilding",
+                d.expropriation_or_rebuild_planned,
+            ),
+            (
+                "historic_protection",
+                "历史文化街区或历史建筑",
+                "historic protection",
+                d.historic_protection,
+            ),
+        ],
+        d,
+        history,
+        notice,
+        errors,
+        c: p.chrome,
+    };
+    render(&page, status)
+}
+
+/// "field: before → after" for an update; the number of fields for a creation.
+fn change_summary(before: Option<&str>, after: Option<&str>) -> String {
+    let parse = |s: Option<&str>| {
+        s.and_then(|s| serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(s).ok())
+            .unwrap_or_default()
+    };
+    let (b, a) = (parse(before), parse(after));
+    if before.is_none() {
+        return format!("{} fields", a.len());
+    }
+    let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter(|k| b.get(*k) != a.get(*k))
+        .map(|k| {
+            format!(
+                "{k}: {} → {}",
+                b.get(k).map_or("—".into(), |v| v.to_string()),
+                a.get(k).map_or("—".into(), |v| v.to_string())
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+async fn estate_page(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Query(s): Query<Saved>,
+) -> Result<Response, ApiError> {
+    let notice = s.saved.map(|_| p.chrome.t("已保存", "Saved").to_string());
+    estate_view(&state, p, id, notice, Vec::new(), StatusCode::OK).await
+}
+
+async fn estate_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let (patch, mut errors) = patch_from_form(&f, &p.chrome);
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if errors.is_empty() {
+        match apply_patch(&state, &p.caller, id, &patch, "page").await {
+            Ok(_) => return Ok(Redirect::to(&format!("/estates/{id}?saved=1")).into_response()),
+            // A value refused or a name taken: shown on the form, with the status that says which.
+            Err(e)
+                if matches!(
+                    e.status,
+                    StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+                ) =>
+            {
+                status = e.status;
+                errors.push(e.message)
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    estate_view(&state, p, id, None, errors, status).await
+}
+
+/// Reads the edit form: numbers typed by people (full-width digits, separators) are accepted.
+fn patch_from_form(f: &HashMap<String, String>, c: &Chrome) -> (EstatePatch, Vec<String>) {
+    let mut errors = Vec::new();
+    let text = |k: &str| f.get(k).map(|v| v.trim().to_string());
+    let mut num = |k: &str, label: &str| -> Option<f64> {
+        let v = f.get(k)?.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let folded: String = v
+            .chars()
+            .map(|ch| {
+                if ('０'..='９').contains(&ch) {
+                    char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch)
+                } else {
+                    ch
+                }
+            })
+            .filter(|ch| *ch != ',' && *ch != '，')
+            .collect();
+        match folded.parse::<f64>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                errors.push(format!(
+                    "{label}：{}「{v}」",
+                    c.t("应为数字，实为", "expected a number, got ")
+                ));
+                None
+            }
+        }
+    };
+    let year = num("year_completed", c.t("建成年份", "Year completed"));
+    let buildings = num("building_count", c.t("楼栋数", "Buildings"));
+    let households = num("households", c.t("户数", "Households"));
+    let area = num("floor_area_m2", c.t("建筑面积", "Floor area"));
+    let willingness = num("willingness_pct", c.t("改造意愿", "Willingness"));
+    let flag = |k: &str| Some(f.contains_key(k));
+    let patch = EstatePatch {
+        name: text("name"),
+        address: text("address"),
+        year_completed: year.map(|v| v as i32),
+        building_count: buildings.map(|v| v as i32),
+        households: households.map(|v| v as i32),
+        floor_area_m2: area,
+        willingness_pct: willingness,
+        urban_village: flag("urban_village"),
+        mostly_self_built: flag("mostly_self_built"),
+        expropriation_or_rebuild_planned: flag("expropriation_or_rebuild_planned"),
+        historic_protection: flag("historic_protection"),
+        ..Default::default()
+    };
+    (patch, errors)
+}

@@ -1,0 +1,72 @@
+//! The inventory export of the pages (the rows of `anju export estates`, made by the scoped
+//! store).
+
+use crate::error::ApiError;
+use crate::extract::{parse_division, Query};
+use crate::page::{DivisionParam, PageCaller};
+use crate::AppState;
+use anju_domain::Lang;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+use anju_io::write::EstateWriter;
+
+pub fn pages() -> Router<AppState> {
+    Router::new().route("/export.xlsx", get(export_xlsx))
+}
+
+async fn export_xlsx(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Query(q): Query<DivisionParam>,
+) -> Result<Response, ApiError> {
+    let division = parse_division(q.division.as_deref())?;
+    let assessor = state.assessor(&p.caller.data).await?;
+    let lang = p.chrome.lang();
+    let mut pages = p
+        .caller
+        .data
+        .export(&assessor, &state.web.policy, division, false);
+    let bytes = write_export(&mut pages, lang).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"estates.xlsx\""),
+    );
+    Ok((headers, bytes).into_response())
+}
+
+/// The inventory sheet for the browser's download (the rows of `anju export`), written to a
+/// temporary file page by page; the writing, CPU work, off the async threads.
+async fn write_export(
+    pages: &mut anju_store::scoped::ExportPages<'_>,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
+    let dir = std::env::temp_dir().join(format!(
+        "anju-export-{}",
+        anju_store::sessions::new_secret()
+    ));
+    std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
+    let path = dir.join("estates.xlsx");
+    let result = async {
+        let mut w = EstateWriter::create(&path, false, lang).map_err(ApiError::internal)?;
+        while let Some(rows) = pages.next().await? {
+            tokio::task::block_in_place(|| rows.iter().try_for_each(|r| w.write(r)))
+                .map_err(ApiError::internal)?;
+        }
+        tokio::task::block_in_place(|| w.finish()).map_err(ApiError::internal)?;
+        std::fs::read(&path).map_err(ApiError::internal)
+    }
+    .await;
+    let _ = std::fs::remove_dir_all(&dir);
+    result
+}

@@ -1,0 +1,196 @@
+//! The import page: upload a survey sheet, see every bad cell, confirm.
+
+use crate::error::ApiError;
+use crate::extract::{Form, Path};
+use crate::page::{render, Chrome, CsrfForm, PageCaller};
+use crate::AppState;
+use anju_domain::Lang;
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/import", get(import_page).post(import_upload))
+        .route("/import/{id}/confirm", post(import_confirm))
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    c: Chrome,
+    notice: Option<String>,
+    failure: Option<String>,
+    errors: Vec<(u32, String, String, String, String)>,
+    confirm_id: Option<i64>,
+    rows: usize,
+}
+
+impl ImportPage {
+    fn new(c: Chrome) -> Self {
+        ImportPage {
+            c,
+            notice: None,
+            failure: None,
+            errors: Vec::new(),
+            confirm_id: None,
+            rows: 0,
+        }
+    }
+}
+
+async fn import_page(p: PageCaller) -> Result<Response, ApiError> {
+    render(&ImportPage::new(p.chrome), StatusCode::OK)
+}
+
+/// Reads an uploaded sheet: the rows, or the errors, or why the sheet cannot be read. Division
+/// codes outside the caller's jurisdiction count as unknown.
+async fn check_upload(
+    p: &PageCaller,
+    filename: &str,
+    bytes: &[u8],
+) -> Result<Result<Vec<anju_domain::Estate>, Vec<anju_io::CellError>>, String> {
+    let ext = std::path::Path::new(filename)
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("xlsx")
+        .to_ascii_lowercase();
+    let dir = std::env::temp_dir().join(format!(
+        "anju-upload-{}",
+        anju_store::sessions::new_secret()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join(format!("sheet.{ext}"));
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    // Codes outside the caller's jurisdiction count as unknown.
+    let codes = p
+        .caller
+        .data
+        .importable_divisions()
+        .await
+        .map_err(|e| e.to_string())?;
+    let result = tokio::task::spawn_blocking(move || {
+        let grid = anju_io::read_grid(&path).map_err(|e| e.to_string())?;
+        anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str())).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| e.to_string());
+    let _ = std::fs::remove_dir_all(&dir);
+    let parsed = result??;
+    Ok(if parsed.errors.is_empty() {
+        Ok(parsed.rows.into_iter().map(|r| r.estate).collect())
+    } else {
+        Err(parsed.errors)
+    })
+}
+
+async fn import_upload(
+    State(state): State<AppState>,
+    p: PageCaller,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let (mut csrf, mut file) = (None, None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("sheet.xlsx").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) => return Err(ApiError::bad_request(e.to_string())),
+                }
+            }
+            _ => {}
+        }
+    }
+    p.caller.check_csrf(csrf.as_deref())?;
+    let Some((filename, bytes)) = file else {
+        return Err(ApiError::invalid("缺少文件 / no file"));
+    };
+    let lang = p.chrome.lang();
+    match check_upload(&p, &filename, &bytes).await {
+        Err(why) => {
+            let mut page = ImportPage::new(p.chrome);
+            page.failure = Some(why);
+            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Err(errors)) => {
+            let mut page = ImportPage::new(p.chrome);
+            page.errors = errors
+                .iter()
+                .map(|e| {
+                    (
+                        e.row,
+                        format!("{}{}", e.column_letter(), e.row),
+                        e.header.clone(),
+                        e.value.clone(),
+                        e.expected.get(lang).to_string(),
+                    )
+                })
+                .collect();
+            render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Ok(Ok(rows)) => match state
+            .store
+            .save_upload(p.caller.account.id, &filename, bytes)
+            .await
+        {
+            Ok(id) => {
+                let mut page = ImportPage::new(p.chrome);
+                page.confirm_id = Some(id);
+                page.rows = rows.len();
+                render(&page, StatusCode::OK)
+            }
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+async fn import_confirm(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(Some(&f.csrf))?;
+    let upload = match state.store.upload(p.caller.account.id, id).await {
+        Ok(Some(u)) => u,
+        Ok(None) => return Err(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
+    // Checked again: the divisions or the scope may have changed since the preview.
+    let estates = match check_upload(&p, &upload.filename, &upload.bytes).await {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(_)) | Err(_) => {
+            let mut page = ImportPage::new(p.chrome);
+            page.failure = Some("表格已不能通过检查，请重新上传 / the sheet no longer passes the check; upload it again".into());
+            return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let assessor = state.assessor(&p.caller.data).await?;
+    let ctx = anju_store::WriteCtx::new(
+        format!("user:{}", p.caller.account.username),
+        Some(format!("upload:{}", upload.filename)),
+    );
+    let report = p
+        .caller
+        .data
+        .import_estates(&ctx, &estates, &assessor)
+        .await?;
+    let _ = state.store.delete_upload(id).await;
+    let mut page = ImportPage::new(p.chrome);
+    page.notice = Some(match page.c.lang() {
+        Lang::Zh => format!(
+            "导入完成：新增{}个，更新{}个，未变{}个",
+            report.inserted, report.updated, report.unchanged
+        ),
+        Lang::En => format!(
+            "imported: {} new, {} updated, {} unchanged",
+            report.inserted, report.updated, report.unchanged
+        ),
+    });
+    render(&page, StatusCode::OK)
+}

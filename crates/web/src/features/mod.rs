@@ -1,0 +1,36 @@
+//! The features of the web application, one module each: its pages and its API handlers side by
+//! side, and the routes it adds (`api()` documented in the OpenAPI description, `pages()` shown
+//! as HTML). A new capability is a new module here, added to [`api`] and [`pages`].
+
+use crate::AppState;
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+
+pub mod accounts;
+pub mod assets;
+pub mod dashboard;
+pub mod estates;
+pub mod exports;
+pub mod imports;
+pub mod session;
+
+/// Every feature's API routes.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(session::api())
+        .merge(dashboard::api())
+        .merge(estates::api())
+        .merge(accounts::api())
+}
+
+/// Every feature's pages.
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .merge(session::pages())
+        .merge(dashboard::pages())
+        .merge(estates::pages())
+        .merge(exports::pages())
+        .merge(imports::pages())
+        .merge(accounts::pages())
+        .merge(assets::pages())
+}

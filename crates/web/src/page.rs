@@ -1,0 +1,128 @@
+//! What every page shares: the signed-in visitor ([`PageCaller`]), the frame around the content
+//! ([`Chrome`]), the language and rendering. The pages themselves live in their features.
+
+use crate::auth::{cookie, Caller};
+use crate::error::ApiError;
+use crate::AppState;
+use anju_domain::{Lang, Scope};
+use askama::Template;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+pub(crate) const LANG_COOKIE: &str = "anju_lang";
+pub(crate) const LOGIN_CSRF_COOKIE: &str = "anju_login_csrf";
+
+pub(crate) fn lang_of(parts: &Parts) -> Lang {
+    lang_from_headers(&parts.headers)
+}
+
+/// What every page shows around its content.
+pub struct Chrome {
+    pub en: bool,
+    pub signed_in: bool,
+    pub admin: bool,
+    pub user: String,
+    pub scope_name: String,
+    pub csrf: String,
+}
+
+impl Chrome {
+    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
+        if self.en {
+            en
+        } else {
+            zh
+        }
+    }
+    pub(crate) fn lang(&self) -> Lang {
+        if self.en {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+}
+
+/// A signed-in page visitor; anyone else is sent to the login page.
+pub struct PageCaller {
+    pub caller: Caller,
+    pub chrome: Chrome,
+}
+
+impl FromRequestParts<AppState> for PageCaller {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller = match Caller::resolve(parts, state).await {
+            Ok(Some(c)) if c.csrf.is_some() => c,
+            Ok(_) => return Err(Redirect::to("/login").into_response()),
+            Err(e) => return Err(e.into_response()),
+        };
+        let en = lang_of(parts) == Lang::En;
+        let scope_name = match caller.account.scope {
+            Scope::All => {
+                if en {
+                    "nationwide".to_string()
+                } else {
+                    "全国".to_string()
+                }
+            }
+            Scope::Division(d) => caller.scope_name.clone().unwrap_or(d.to_string()),
+        };
+        let chrome = Chrome {
+            en,
+            signed_in: true,
+            admin: caller.account.role.manages_accounts(),
+            user: caller.account.display_name.clone(),
+            scope_name,
+            csrf: caller.csrf.clone().unwrap_or_default(),
+        };
+        Ok(PageCaller { caller, chrome })
+    }
+}
+
+/// A page; a template that does not render shows as an error page.
+pub(crate) fn render(t: &impl Template, status: StatusCode) -> Result<Response, ApiError> {
+    let html = t.render().map_err(ApiError::internal)?;
+    Ok((status, Html(html)).into_response())
+}
+
+pub(crate) fn anonymous(parts_lang: Lang) -> Chrome {
+    Chrome {
+        en: parts_lang == Lang::En,
+        signed_in: false,
+        admin: false,
+        user: String::new(),
+        scope_name: String::new(),
+        csrf: String::new(),
+    }
+}
+
+pub(crate) fn set_cookie(headers: &mut HeaderMap, value: String) {
+    headers.append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&value).expect("ASCII cookie"),
+    );
+}
+
+pub(crate) fn lang_from_headers(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(|l| l.parse().ok())
+        .unwrap_or_default()
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CsrfForm {
+    pub csrf: String,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct DivisionParam {
+    pub division: Option<String>,
+}
