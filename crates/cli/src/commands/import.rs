@@ -1,0 +1,256 @@
+//! `anju import estates|buildings FILE`: a survey sheet into the inventory, all or nothing.
+
+use super::*;
+
+/// Prints the errors of a sheet, writes the marked copy if asked, and gives the exit code.
+pub(super) fn report_errors(
+    grid: Option<&anju_io::Grid>,
+    errors: &[CellError],
+    errors_out: Option<&Path>,
+    lang: Lang,
+) -> anyhow::Result<u8> {
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("发现{}处错误，未导入任何数据：", errors.len()),
+            Lang::En => format!("{} error(s) found; nothing was imported:", errors.len()),
+        }
+    );
+    let mut sorted: Vec<&CellError> = errors.iter().collect();
+    sorted.sort_by_key(|e| (e.row, e.column));
+    for e in sorted {
+        eprintln!("  {}", e.describe(lang));
+    }
+    if let (Some(p), Some(grid)) = (errors_out, grid) {
+        write_errors_out(grid, errors, p, lang)?;
+        eprintln!(
+            "{}{}",
+            lang.pick(
+                "已写出标注错误的表格：",
+                "wrote the sheet with errors marked: "
+            ),
+            p.display()
+        );
+    }
+    Ok(exit::INVALID_INPUT)
+}
+
+pub(super) fn print_ignored(ignored: &[String], lang: Lang) {
+    let real: Vec<&String> = ignored
+        .iter()
+        .filter(|h| !matches!(h.as_str(), "序号" | "备注" | "No." | "编号"))
+        .collect();
+    if !real.is_empty() {
+        eprintln!(
+            "{}{}",
+            lang.pick(
+                "提示：以下列未识别，已忽略：",
+                "note: these columns were not recognised and were ignored: "
+            ),
+            real.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(lang.pick("、", ", "))
+        );
+    }
+}
+
+/// Imports the estate sheet as a stream: batches are stored while the rest of the sheet is still
+/// being read, all in one transaction that is committed only if no row had an error.
+pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
+    let started = Instant::now();
+    let store = open(s).await?;
+    let codes = std::sync::Arc::new(store.division_codes().await?);
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
+    // The reading thread parses, checks and prepares batches; this task stores them meanwhile.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<PreparedEstate>, usize, usize)>(2);
+    let reader = {
+        let (path, codes, assessor, dry_run) =
+            (a.file.clone(), codes.clone(), assessor.clone(), a.dry_run);
+        tokio::task::spawn_blocking(move || {
+            anju_io::stream::stream_estates(
+                &path,
+                &|c| codes.contains(c.as_str()),
+                10_000,
+                |batch, errors| {
+                    let n = batch.len();
+                    // Once a row is wrong nothing will be kept: stop preparing, but read on to list
+                    // every error.
+                    let prepared = if errors == 0 && !dry_run {
+                        batch
+                            .into_iter()
+                            .map(|r| PreparedEstate::new(r.estate, &assessor))
+                            .collect()
+                    } else {
+                        Vec::new()
+                    };
+                    // The receiver only goes away when storing failed; reading then just finishes.
+                    let _ = tx.blocking_send((prepared, n, errors));
+                },
+            )
+        })
+    };
+    let pb = spinner(s.lang.pick("读取并写入…", "reading and writing…"));
+    let txn = store.begin().await?;
+    let mut import = anju_store::estates::EstateImport::new(&txn, &ctx, &assessor);
+    let (mut rows, mut storing) = (0usize, !a.dry_run);
+    while let Some((batch, n, errors)) = rx.recv().await {
+        rows += n;
+        storing &= errors == 0;
+        if storing {
+            import.write_prepared(batch).await?;
+        }
+        pb.set_message(format!("{rows}"));
+    }
+    // Totals are recomputed only when the rows were stored (a rolled-back import leaves none).
+    let report = if storing {
+        import.finish().await?
+    } else {
+        import.report.clone()
+    };
+    pb.finish_and_clear();
+    let summary = match reader.await? {
+        Ok(summary) => summary,
+        Err(anju_io::IoError::Sheet(e)) => {
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tracing::debug!(
+        secs = started.elapsed().as_secs_f64(),
+        rows,
+        "read and stored"
+    );
+    print_ignored(&summary.ignored_headers, s.lang);
+    if !summary.errors.is_empty() {
+        txn.rollback().await?;
+        let grid = match &a.errors_out {
+            Some(_) => Some(anju_io::read_grid(&a.file)?),
+            None => None,
+        };
+        return report_errors(
+            grid.as_ref(),
+            &summary.errors,
+            a.errors_out.as_deref(),
+            s.lang,
+        );
+    }
+    if a.dry_run {
+        txn.rollback().await?;
+        println!(
+            "{}",
+            match s.lang {
+                Lang::Zh => format!("检查通过：{rows}行小区数据，无错误（未写入）"),
+                Lang::En =>
+                    format!("check passed: {rows} estate rows, no errors (nothing written)"),
+            }
+        );
+        return Ok(exit::OK);
+    }
+    txn.commit().await?;
+    store
+        .refresh_statistics(report.inserted + report.updated)
+        .await?;
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!(
+                "导入完成：新增{}个，更新{}个，未变{}个（共{rows}行，用时{secs:.2}秒）",
+                report.inserted, report.updated, report.unchanged
+            ),
+            Lang::En => format!(
+                "imported: {} new, {} updated, {} unchanged ({rows} rows in {secs:.2} s)",
+                report.inserted, report.updated, report.unchanged
+            ),
+        }
+    );
+    Ok(exit::OK)
+}
+
+pub(super) async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let grid = anju_io::read_grid(&a.file)?;
+    let parsed = match anju_io::parse_buildings(&grid) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+    };
+    print_ignored(&parsed.ignored_headers, s.lang);
+    if !parsed.errors.is_empty() {
+        return report_errors(Some(&grid), &parsed.errors, a.errors_out.as_deref(), s.lang);
+    }
+    let rows: Vec<BuildingUpsert> = parsed
+        .rows
+        .iter()
+        .map(|r| {
+            let (estate_code, division_code, estate_name) = match &r.estate {
+                EstateRef::Code(c) => (Some(c.clone()), None, None),
+                EstateRef::NameInDivision {
+                    division_code,
+                    name,
+                } => (None, Some(division_code.clone()), Some(name.clone())),
+            };
+            BuildingUpsert {
+                estate_code,
+                division_code,
+                estate_name,
+                building: r.building.clone(),
+            }
+        })
+        .collect();
+    if a.dry_run {
+        println!(
+            "{}",
+            s.lang
+                .pick("检查通过（未写入）", "check passed (nothing written)")
+        );
+        return Ok(exit::OK);
+    }
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
+    match store.upsert_buildings(&ctx, &rows, &assessor).await? {
+        Ok(report) => {
+            store
+                .refresh_statistics(report.inserted + report.updated)
+                .await?;
+            println!(
+                "{}",
+                match s.lang {
+                    Lang::Zh => format!(
+                        "导入完成：新增{}栋，更新{}栋，未变{}栋",
+                        report.inserted, report.updated, report.unchanged
+                    ),
+                    Lang::En => format!(
+                        "imported: {} new, {} updated, {} unchanged buildings",
+                        report.inserted, report.updated, report.unchanged
+                    ),
+                }
+            );
+            Ok(exit::OK)
+        }
+        Err(missing) => {
+            let errors: Vec<CellError> = missing
+                .into_iter()
+                .map(|i| {
+                    let r = &parsed.rows[i];
+                    CellError {
+                        row: r.row,
+                        column: None,
+                        header: "小区".into(),
+                        value: r.estate.describe(),
+                        expected: anju_domain::Text::new(
+                            "已导入的小区（请先导入小区摸底调查表）",
+                            "an estate already imported (import the estate sheet first)",
+                        ),
+                    }
+                })
+                .collect();
+            report_errors(Some(&grid), &errors, a.errors_out.as_deref(), s.lang)
+        }
+    }
+}
