@@ -59,14 +59,15 @@ db_test!(
         let out = db.anju(&["import", "estates", sheet.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         assert!(stdout(&out).contains("新增2个"), "{}", stdout(&out));
-        let audits = db.store.audit_count().await.unwrap();
+        let before = stored_state(&db.store).await;
         let out = db.anju(&["--lang", "en", "import", "estates", sheet.to_str().unwrap()]);
         assert!(
             stdout(&out).contains("0 new, 0 updated, 2 unchanged"),
             "{}",
             stdout(&out)
         );
-        assert_eq!(db.store.audit_count().await.unwrap(), audits);
+        // Idempotent: the stored rows, totals and trail are what they were.
+        assert_eq!(stored_state(&db.store).await, before);
     }
 );
 
@@ -110,6 +111,7 @@ db_test!(
         assert_eq!(parts.len(), 1);
         assert_eq!(parts[0]["division_name"], "合肥市");
 
+        let before = stored_state(&db.store).await;
         for format in ["xlsx", "csv"] {
             let file = db.path(&format!("export.{format}"));
             let out = db.anju(&[
@@ -128,6 +130,7 @@ db_test!(
                 "{format}: {}",
                 stdout(&out)
             );
+            assert_eq!(stored_state(&db.store).await, before, "{format}");
         }
         let file = db.path("eligible.csv");
         let out = db.anju(&[
@@ -413,6 +416,7 @@ db_test!(
             "{row:?}"
         );
         // Imported again, the export is the same estate: nothing changes.
+        let before = stored_state(&db.store).await;
         let out = db.anju(&["import", "estates", file.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         assert!(
@@ -420,5 +424,6 @@ db_test!(
             "{}",
             stdout(&out)
         );
+        assert_eq!(stored_state(&db.store).await, before);
     }
 );

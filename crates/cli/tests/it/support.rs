@@ -220,3 +220,49 @@ pub fn estate_row(
         S("WGS84"),
     ]
 }
+
+/// Everything a write could change, read back from the database: every estate row (timestamps
+/// included, so a row rewritten with the same values shows), every building, the kept totals of
+/// every division that has estates (through the summaries), and the length of the audit trail.
+/// "Changes nothing" compares two of these, not an importer's own counters.
+#[derive(Debug, PartialEq)]
+pub struct StoredState {
+    pub estates: Vec<anju_store::entity::estate::Model>,
+    pub buildings: Vec<(i64, Vec<anju_domain::Building>)>,
+    pub totals: std::collections::BTreeMap<String, anju_domain::Summary>,
+    pub audit_rows: u64,
+}
+
+pub async fn stored_state(store: &Store) -> StoredState {
+    use anju_domain::{DivisionCode, Level, Scope};
+    let estates = store
+        .scoped(Scope::All)
+        .estates_after(None, false, 0, 100_000)
+        .await
+        .unwrap();
+    let ids: Vec<i64> = estates.iter().map(|e| e.id).collect();
+    let mut buildings: Vec<(i64, Vec<anju_domain::Building>)> = store
+        .buildings_of(&ids)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    buildings.sort_by_key(|(id, _)| *id);
+    let mut totals = std::collections::BTreeMap::new();
+    totals.insert("all".to_string(), store.summary(None).await.unwrap());
+    for e in &estates {
+        let code = DivisionCode::parse(&e.division_code).unwrap();
+        for level in [Level::Province, Level::City, Level::County, Level::Town] {
+            let d = code.ancestor_at(level).unwrap();
+            if !totals.contains_key(&d.to_string()) {
+                totals.insert(d.to_string(), store.summary(Some(&d)).await.unwrap());
+            }
+        }
+    }
+    StoredState {
+        estates,
+        buildings,
+        totals,
+        audit_rows: store.audit_count().await.unwrap(),
+    }
+}
