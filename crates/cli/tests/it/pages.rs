@@ -96,9 +96,9 @@ db_test!(
     }
 );
 
-db_test!(dashboard_list_estate_page_edit_and_export, |db| {
+db_test!(the_dashboard_shows_totals_and_drills_down, |db| {
     let app = spawn_app(&db).await;
-    let (c, csrf) = page_login(&app, "city-3401").await;
+    let (c, _) = page_login(&app, "city-3401").await;
     let html = c
         .get(format!("{}/", app.base))
         .send()
@@ -125,6 +125,11 @@ db_test!(dashboard_list_estate_page_edit_and_export, |db| {
         html.contains("三里庵街道") && html.contains("/?division=340100000000"),
         "breadcrumbs and next level"
     );
+});
+
+db_test!(the_list_page_searches_orders_and_pages, |db| {
+    let app = spawn_app(&db).await;
+    let (c, _) = page_login(&app, "city-3401").await;
     let html = c
         .get(format!("{}/estates?q=梅山", app.base))
         .send()
@@ -158,56 +163,71 @@ db_test!(dashboard_list_estate_page_edit_and_export, |db| {
         .await
         .unwrap();
     assert!(html.contains("<option value=\"100\" selected>"), "{html}");
-    let page = format!("{}/estates/{}", app.base, app.hefei_estate);
-    let html = c.get(&page).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("1995年建成") && html.contains("变更记录"));
-    // A bad number is refused with a clear message and nothing changes.
-    let r = c
-        .post(&page)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("name", "梅山小区"),
-            ("households", "一百"),
-            ("year_completed", "1995"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("户数"));
-    let r = c
-        .post(&page)
-        .form(&[("csrf", "forged"), ("name", "梅山小区")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = c
-        .post(&page)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("name", "梅山小区"),
-            ("households", "１２０"),
-            ("year_completed", "1995"),
-            ("urban_village", "是"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let html = c
-        .get(format!("{page}?saved=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        html.contains("已保存") && html.contains("households: 100 → 120"),
-        "{html}"
-    );
-    assert!(html.contains("属城中村"), "eligibility follows the edit");
+});
+
+db_test!(
+    the_estate_page_edits_refuses_bad_input_and_reassesses,
+    |db| {
+        let app = spawn_app(&db).await;
+        let (c, csrf) = page_login(&app, "city-3401").await;
+        let page = format!("{}/estates/{}", app.base, app.hefei_estate);
+        let html = c.get(&page).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("1995年建成") && html.contains("变更记录"));
+        // A bad number is refused with a clear message and nothing changes.
+        let before = crate::support::stored_state(&db.store).await;
+        let r = c
+            .post(&page)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("name", "梅山小区"),
+                ("households", "一百"),
+                ("year_completed", "1995"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("户数"));
+        assert_eq!(crate::support::stored_state(&db.store).await, before);
+        let r = c
+            .post(&page)
+            .form(&[("csrf", "forged"), ("name", "梅山小区")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = c
+            .post(&page)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("name", "梅山小区"),
+                ("households", "１２０"),
+                ("year_completed", "1995"),
+                ("urban_village", "是"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let html = c
+            .get(format!("{page}?saved=1"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            html.contains("已保存") && html.contains("households: 100 → 120"),
+            "{html}"
+        );
+        assert!(html.contains("属城中村"), "eligibility follows the edit");
+    }
+);
+
+db_test!(the_export_button_writes_the_rows_of_anju_export, |db| {
+    let app = spawn_app(&db).await;
+    let (c, _) = page_login(&app, "city-3401").await;
     let r = c
         .get(format!("{}/export.xlsx", app.base))
         .send()

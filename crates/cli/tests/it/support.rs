@@ -254,8 +254,8 @@ pub async fn stored_state(store: &Store) -> StoredState {
         let code = DivisionCode::parse(&e.division_code).unwrap();
         for level in [Level::Province, Level::City, Level::County, Level::Town] {
             let d = code.ancestor_at(level).unwrap();
-            if !totals.contains_key(&d.to_string()) {
-                totals.insert(d.to_string(), store.summary(Some(&d)).await.unwrap());
+            if let std::collections::btree_map::Entry::Vacant(v) = totals.entry(d.to_string()) {
+                v.insert(store.summary(Some(&d)).await.unwrap());
             }
         }
     }
