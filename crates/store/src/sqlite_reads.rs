@@ -277,6 +277,26 @@ fn params(stmt: &Statement) -> Result<Vec<Sql>, DbErr> {
                 Value::Float(x) => x.map_or(Sql::Null, |x| Sql::Real(x.into())),
                 Value::Double(x) => x.map_or(Sql::Null, Sql::Real),
                 Value::String(s) => s.as_ref().map_or(Sql::Null, |s| Sql::Text(s.to_string())),
+                Value::Char(c) => c.map_or(Sql::Null, |c| Sql::Text(c.to_string())),
+                Value::Bytes(b) => b.as_ref().map_or(Sql::Null, |b| Sql::Blob(b.to_vec())),
+                Value::Json(j) => j.as_ref().map_or(Sql::Null, |j| Sql::Text(j.to_string())),
+                // Dates and times as sqlx's SQLite driver writes them (types/chrono.rs), so a
+                // comparison with a stored value means the same on both paths.
+                Value::ChronoDateTimeUtc(t) => t.as_ref().map_or(Sql::Null, |t| {
+                    Sql::Text(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+                }),
+                Value::ChronoDateTimeWithTimeZone(t) => t.as_ref().map_or(Sql::Null, |t| {
+                    Sql::Text(t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false))
+                }),
+                Value::ChronoDateTime(t) => t
+                    .as_ref()
+                    .map_or(Sql::Null, |t| Sql::Text(t.format("%F %T%.f").to_string())),
+                Value::ChronoDate(d) => d
+                    .as_ref()
+                    .map_or(Sql::Null, |d| Sql::Text(d.format("%F").to_string())),
+                Value::ChronoTime(t) => t
+                    .as_ref()
+                    .map_or(Sql::Null, |t| Sql::Text(t.format("%T%.f").to_string())),
                 other => {
                     return Err(DbErr::Custom(format!(
                         "no direct SQLite read for a parameter {other:?}"
@@ -374,3 +394,49 @@ from_sqlite!(division::Model {
     parent_code,
     county_seat,
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::DatabaseBackend;
+
+    /// Every kind of parameter the store's queries bind reaches SQLite on the direct path as sqlx
+    /// would bind it: a date or JSON parameter must not fail at run time on SQLite alone.
+    #[test]
+    fn every_parameter_kind_the_store_uses_is_bound_as_sqlx_binds_it() {
+        let t = chrono::DateTime::parse_from_rfc3339("2026-11-28T08:30:00.123456Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let values: Vec<Value> = vec![
+            true.into(),
+            7i32.into(),
+            7i64.into(),
+            2.5f64.into(),
+            "梅山".into(),
+            Value::String(None),
+            t.into(),
+            t.naive_utc().into(),
+            t.date_naive().into(),
+            serde_json::json!({"a": 1}).into(),
+            vec![1u8, 2].into(),
+        ];
+        let stmt = Statement::from_sql_and_values(DatabaseBackend::Sqlite, "SELECT 1", values);
+        let bound = params(&stmt).expect("every kind is bound");
+        assert_eq!(
+            bound,
+            vec![
+                Sql::Integer(1),
+                Sql::Integer(7),
+                Sql::Integer(7),
+                Sql::Real(2.5),
+                Sql::Text("梅山".into()),
+                Sql::Null,
+                Sql::Text("2026-11-28T08:30:00.123456+00:00".into()),
+                Sql::Text("2026-11-28 08:30:00.123456".into()),
+                Sql::Text("2026-11-28".into()),
+                Sql::Text("{\"a\":1}".into()),
+                Sql::Blob(vec![1, 2]),
+            ]
+        );
+    }
+}
