@@ -174,7 +174,7 @@ pub fn year(cell: &Data) -> Result<Option<i32>, Expected> {
         _ => None,
     };
     match y {
-        Some(y) if (1900..=2100).contains(&y) => Ok(Some(y)),
+        Some(y) if anju_domain::estate::YEARS.contains(&y) => Ok(Some(y)),
         _ => Err(bad()),
     }
 }
@@ -209,7 +209,7 @@ pub fn percent(cell: &Data) -> Result<Option<f64>, Expected> {
     };
     match v {
         None => Ok(None),
-        Some(v) if (0.0..=100.0).contains(&v) => Ok(Some(v)),
+        Some(v) if anju_domain::estate::PERCENT.contains(&v) => Ok(Some(v)),
         Some(_) => Err(bad()),
     }
 }

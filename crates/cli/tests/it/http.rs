@@ -185,6 +185,10 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         );
     }
     assert!(spec["components"]["schemas"]["ErrorBody"].is_object());
+    // The edit is described by the type that checks it, not by a copy.
+    assert!(
+        spec["components"]["schemas"]["EstatePatch"]["properties"]["year_completed"].is_object()
+    );
 });
 
 db_test!(session_login_logout_and_throttling, |db| {

@@ -269,27 +269,6 @@ async fn get_estate(
     Ok(Json(detail(&state, &c, lang_of(&l), &m, &bs).await?))
 }
 
-/// The fields of an estate that can be changed; every field is optional.
-#[derive(Deserialize, ToSchema)]
-#[allow(dead_code)]
-pub struct PatchRequest {
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub year_completed: Option<i32>,
-    pub building_count: Option<i32>,
-    pub households: Option<i32>,
-    pub floor_area_m2: Option<f64>,
-    pub property_type: Option<String>,
-    pub management_mode: Option<String>,
-    pub urban_village: Option<bool>,
-    pub mostly_self_built: Option<bool>,
-    pub expropriation_or_rebuild_planned: Option<bool>,
-    pub historic_protection: Option<bool>,
-    pub willingness_pct: Option<f64>,
-    pub last_renovated_year: Option<i32>,
-    pub planned_demolition_year: Option<i32>,
-}
-
 /// Applies an edit on behalf of a caller (shared with the edit form).
 pub async fn apply_patch(
     state: &AppState,
@@ -338,7 +317,7 @@ fn field_errors(
 }
 
 /// Change fields of an estate (send `X-CSRF-Token` with a session cookie).
-#[utoipa::path(patch, path = "/api/v1/estates/{id}", request_body = PatchRequest, params(("id" = i64, Path)),
+#[utoipa::path(patch, path = "/api/v1/estates/{id}", request_body = EstatePatch, params(("id" = i64, Path)),
     responses((status = 200, body = EstateDetail), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn patch_estate(
     State(state): State<AppState>,
