@@ -72,6 +72,12 @@ pub fn number(cell: &Data) -> Result<Option<f64>, Expected> {
     }
 }
 
+/// The number a person typed in a form field, read as a sheet's cell is (full-width digits,
+/// separators, units): one reading for the survey sheet and the edit form.
+pub fn number_text(s: &str) -> Result<Option<f64>, Expected> {
+    number(&Data::String(s.to_string()))
+}
+
 /// Parses `-1,234.5万㎡`-like text: a number, then an optional 万, then an optional unit.
 fn parse_number_text(s: &str) -> Option<f64> {
     let s: String = s

@@ -640,19 +640,8 @@ fn patch_from_form(f: &HashMap<String, String>, c: &Chrome) -> (EstatePatch, Vec
         if v.is_empty() {
             return None;
         }
-        let folded: String = v
-            .chars()
-            .map(|ch| {
-                if ('０'..='９').contains(&ch) {
-                    char::from_u32(ch as u32 - 0xFEE0).unwrap_or(ch)
-                } else {
-                    ch
-                }
-            })
-            .filter(|ch| *ch != ',' && *ch != '，')
-            .collect();
-        match folded.parse::<f64>() {
-            Ok(n) => Some(n),
+        match anju_io::value::number_text(v) {
+            Ok(n) => n,
             Err(_) => {
                 errors.push(format!(
                     "{label}：{}「{v}」",
