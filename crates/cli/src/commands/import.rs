@@ -60,63 +60,41 @@ pub(super) fn print_ignored(ignored: &[String], lang: Lang) {
 pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
     let started = Instant::now();
     let store = open(s).await?;
-    let codes = std::sync::Arc::new(store.division_codes().await?);
+    let all = store.scoped(anju_domain::Scope::All);
+    let codes = all.importable_divisions().await?;
     let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
     let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
-    // The reading thread parses, checks and prepares batches; this task stores them meanwhile.
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(Vec<PreparedEstate>, usize, usize)>(2);
-    let reader = {
-        let (path, codes, assessor, dry_run) =
-            (a.file.clone(), codes.clone(), assessor.clone(), a.dry_run);
-        tokio::task::spawn_blocking(move || {
-            anju_io::stream::stream_estates(
-                &path,
-                &|c| codes.contains(c.as_str()),
-                10_000,
-                |batch, errors| {
-                    let n = batch.len();
-                    // Once a row is wrong nothing will be kept: stop preparing, but read on to list
-                    // every error.
-                    let prepared = if errors == 0 && !dry_run {
-                        batch
-                            .into_iter()
-                            .map(|r| PreparedEstate::new(r.estate, &assessor))
-                            .collect()
-                    } else {
-                        Vec::new()
-                    };
-                    // The receiver only goes away when storing failed; reading then just finishes.
-                    let _ = tx.blocking_send((prepared, n, errors));
-                },
-            )
-        })
-    };
     let pb = spinner(s.lang.pick("读取并写入…", "reading and writing…"));
-    let txn = store.begin().await?;
-    let mut import = anju_store::estates::EstateImport::new(&txn, &ctx, &assessor);
-    let (mut rows, mut storing) = (0usize, !a.dry_run);
-    while let Some((batch, n, errors)) = rx.recv().await {
-        rows += n;
-        storing &= errors == 0;
-        if storing {
-            import.write_prepared(batch).await?;
-        }
-        pb.set_message(format!("{rows}"));
-    }
-    // Totals are recomputed only when the rows were stored (a rolled-back import leaves none).
-    let report = if storing {
-        import.finish().await?
-    } else {
-        import.report.clone()
-    };
+    let path = a.file.clone();
+    let (pending, read) = all
+        .import_estates_streamed(
+            &ctx,
+            &assessor,
+            !a.dry_run,
+            move |sink| {
+                anju_io::stream::stream_estates(
+                    &path,
+                    &|c| codes.contains(c.as_str()),
+                    10_000,
+                    |batch, errors| sink(batch.into_iter().map(|r| r.estate).collect(), errors),
+                )
+            },
+            |rows| pb.set_message(format!("{rows}")),
+        )
+        .await?;
     pb.finish_and_clear();
-    let summary = match reader.await? {
+    let rows = pending.rows;
+    let summary = match read {
         Ok(summary) => summary,
         Err(anju_io::IoError::Sheet(e)) => {
+            pending.rollback().await?;
             eprintln!("{e}");
             return Ok(exit::INVALID_INPUT);
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => {
+            pending.rollback().await?;
+            return Err(e.into());
+        }
     };
     tracing::debug!(
         secs = started.elapsed().as_secs_f64(),
@@ -125,7 +103,7 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
     );
     print_ignored(&summary.ignored_headers, s.lang);
     if !summary.errors.is_empty() {
-        txn.rollback().await?;
+        pending.rollback().await?;
         let grid = match &a.errors_out {
             Some(_) => Some(anju_io::read_grid(&a.file)?),
             None => None,
@@ -138,7 +116,7 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
         );
     }
     if a.dry_run {
-        txn.rollback().await?;
+        pending.rollback().await?;
         println!(
             "{}",
             match s.lang {
@@ -149,10 +127,7 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
         );
         return Ok(exit::OK);
     }
-    txn.commit().await?;
-    store
-        .refresh_statistics(report.inserted + report.updated)
-        .await?;
+    let report = pending.commit().await?;
     let secs = started.elapsed().as_secs_f64();
     println!(
         "{}",

@@ -12,7 +12,6 @@ use anju_io::write::{
     write_errors_out, write_summary_xlsx, write_template, EstateWriter, TemplateKind,
 };
 use anju_io::{CellError, EstateRef};
-use anju_store::estates::PreparedEstate;
 use anju_store::{BuildingUpsert, Store, WriteCtx};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};

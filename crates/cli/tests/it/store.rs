@@ -841,3 +841,61 @@ db_test!(
         assert_eq!((items.len(), total), (1, 1));
     }
 );
+
+db_test!(
+    a_streamed_import_stores_only_inside_the_scope_and_only_when_kept,
+    |db| {
+        use anju_domain::Scope;
+        let a = assessor(&db.store).await;
+        let ctx = WriteCtx::new("tester", None);
+        let shushan = db.store.scoped(Scope::Division(
+            DivisionCode::parse_short("340104").unwrap(),
+        ));
+        let before = crate::support::stored_state(&db.store).await;
+        // A reader that hands on an estate of the county next door: refused, nothing stored.
+        let outside = estate("邻县小区", "340103001001", 1990, 10, 100);
+        let r = shushan
+            .import_estates_streamed(&ctx, &a, true, move |sink| sink(vec![outside], 0), |_| {})
+            .await;
+        assert!(
+            matches!(r, Err(anju_store::StoreError::Invalid(ref m)) if m.contains("340103001001")),
+            "{:?}",
+            r.err()
+        );
+        assert_eq!(crate::support::stored_state(&db.store).await, before);
+        // Inside it, stored; rolled back, gone; committed, kept.
+        let inside = || vec![estate("本县小区", "340104001001", 1990, 10, 100)];
+        let (pending, ()) = shushan
+            .import_estates_streamed(&ctx, &a, true, move |sink| sink(inside(), 0), |_| {})
+            .await
+            .unwrap();
+        assert_eq!((pending.rows, pending.report.inserted), (1, 1));
+        pending.rollback().await.unwrap();
+        assert_eq!(crate::support::stored_state(&db.store).await, before);
+        let (pending, ()) = shushan
+            .import_estates_streamed(&ctx, &a, true, move |sink| sink(inside(), 0), |_| {})
+            .await
+            .unwrap();
+        pending.commit().await.unwrap();
+        assert_eq!(db.store.estate_count().await.unwrap(), 1);
+        // A batch after an error is read but not stored.
+        let (pending, ()) = shushan
+            .import_estates_streamed(
+                &ctx,
+                &a,
+                true,
+                move |sink| {
+                    sink(
+                        vec![estate("坏表里的小区", "340104001001", 1990, 10, 100)],
+                        1,
+                    )
+                },
+                |_| {},
+            )
+            .await
+            .unwrap();
+        assert_eq!((pending.rows, pending.report.inserted), (1, 0));
+        pending.rollback().await.unwrap();
+        assert_eq!(db.store.estate_count().await.unwrap(), 1);
+    }
+);

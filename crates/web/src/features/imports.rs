@@ -46,42 +46,59 @@ async fn import_page(p: PageCaller) -> Result<Response, ApiError> {
     render(&ImportPage::new(p.chrome), StatusCode::OK)
 }
 
+/// An uploaded sheet on disk for the readers (which read files), removed when dropped.
+struct TempSheet {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+impl TempSheet {
+    fn write(filename: &str, bytes: &[u8]) -> Result<TempSheet, String> {
+        let ext = std::path::Path::new(filename)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("xlsx")
+            .to_ascii_lowercase();
+        let dir = std::env::temp_dir().join(format!(
+            "anju-upload-{}",
+            anju_store::sessions::new_secret()
+        ));
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        let path = dir.join(format!("sheet.{ext}"));
+        std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+        Ok(TempSheet { dir, path })
+    }
+}
+
+impl Drop for TempSheet {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 /// Reads an uploaded sheet: the rows, or the errors, or why the sheet cannot be read. Division
 /// codes outside the caller's jurisdiction count as unknown.
 async fn check_upload(
     p: &PageCaller,
     filename: &str,
     bytes: &[u8],
-) -> Result<Result<Vec<anju_domain::Estate>, Vec<anju_io::CellError>>, String> {
-    let ext = std::path::Path::new(filename)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("xlsx")
-        .to_ascii_lowercase();
-    let dir = std::env::temp_dir().join(format!(
-        "anju-upload-{}",
-        anju_store::sessions::new_secret()
-    ));
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    let path = dir.join(format!("sheet.{ext}"));
-    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
-    // Codes outside the caller's jurisdiction count as unknown.
+) -> Result<Result<usize, Vec<anju_io::CellError>>, String> {
+    let sheet = TempSheet::write(filename, bytes)?;
     let codes = p
         .caller
         .data
         .importable_divisions()
         .await
         .map_err(|e| e.to_string())?;
-    let result = tokio::task::spawn_blocking(move || {
+    let path = sheet.path.clone();
+    let parsed = tokio::task::spawn_blocking(move || {
         let grid = anju_io::read_grid(&path).map_err(|e| e.to_string())?;
         anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str())).map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| e.to_string());
-    let _ = std::fs::remove_dir_all(&dir);
-    let parsed = result??;
+    .map_err(|e| e.to_string())??;
     Ok(if parsed.errors.is_empty() {
-        Ok(parsed.rows.into_iter().map(|r| r.estate).collect())
+        Ok(parsed.rows.len())
     } else {
         Err(parsed.errors)
     })
@@ -141,7 +158,7 @@ async fn import_upload(
             Ok(id) => {
                 let mut page = ImportPage::new(p.chrome);
                 page.confirm_id = Some(id);
-                page.rows = rows.len();
+                page.rows = rows;
                 render(&page, StatusCode::OK)
             }
             Err(e) => Err(e.into()),
@@ -161,25 +178,51 @@ async fn import_confirm(
         Ok(None) => return Err(ApiError::not_found()),
         Err(e) => return Err(e.into()),
     };
-    // Checked again: the divisions or the scope may have changed since the preview.
-    let estates = match check_upload(&p, &upload.filename, &upload.bytes).await {
-        Ok(Ok(rows)) => rows,
-        Ok(Err(_)) | Err(_) => {
-            let mut page = ImportPage::new(p.chrome);
-            page.failure = Some("表格已不能通过检查，请重新上传 / the sheet no longer passes the check; upload it again".into());
-            return render(&page, StatusCode::UNPROCESSABLE_ENTITY);
-        }
+    // Read again and stored by the same streamed import as `anju import estates`; checked
+    // again on the way (the divisions or the scope may have changed since the preview), and kept
+    // only if the whole sheet still passes.
+    let refused = |chrome| {
+        let mut page = ImportPage::new(chrome);
+        page.failure = Some("表格已不能通过检查，请重新上传 / the sheet no longer passes the check; upload it again".into());
+        render(&page, StatusCode::UNPROCESSABLE_ENTITY)
+    };
+    let sheet = match TempSheet::write(&upload.filename, &upload.bytes) {
+        Ok(s) => s,
+        Err(e) => return Err(ApiError::internal(e)),
     };
     let assessor = state.assessor(&p.caller.data).await?;
+    let codes = p.caller.data.importable_divisions().await?;
     let ctx = anju_store::WriteCtx::new(
         format!("user:{}", p.caller.account.username),
         Some(format!("upload:{}", upload.filename)),
     );
-    let report = p
+    let path = sheet.path.clone();
+    let (pending, read) = p
         .caller
         .data
-        .import_estates(&ctx, &estates, &assessor)
+        .import_estates_streamed(
+            &ctx,
+            &assessor,
+            true,
+            move |sink| {
+                anju_io::stream::stream_estates(
+                    &path,
+                    &|c| codes.contains(c.as_str()),
+                    10_000,
+                    |batch, errors| sink(batch.into_iter().map(|r| r.estate).collect(), errors),
+                )
+            },
+            |_| {},
+        )
         .await?;
+    drop(sheet);
+    let report = match read {
+        Ok(summary) if summary.errors.is_empty() => pending.commit().await?,
+        _ => {
+            pending.rollback().await?;
+            return refused(p.chrome);
+        }
+    };
     let _ = state.store.delete_upload(id).await;
     let mut page = ImportPage::new(p.chrome);
     page.notice = Some(match page.c.lang() {
