@@ -231,14 +231,12 @@ fn flag_rule(rule: Rule, flag: bool, fail: (&str, &str), pass: (&str, &str)) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Lang;
+    use crate::{DivisionCode, Lang};
 
     fn estate() -> Estate {
         Estate {
-            name: "幸福小区".into(),
-            division_code: "340802001001".into(),
             year_completed: Some(1995),
-            ..Default::default()
+            ..Estate::new("幸福小区", DivisionCode::parse("340802001001").unwrap())
         }
     }
 

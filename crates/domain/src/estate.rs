@@ -139,15 +139,15 @@ pub struct Wgs84 {
 /// 小区: a residential compound, or a single building counted as one.
 ///
 /// Areas are in hundredths of a square metre (integers), so sums are exact.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Estate {
     /// 小区编码: the estate's own code, where the survey gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// 小区名称
     pub name: String,
-    /// 行政区划代码 of its neighbourhood.
-    pub division_code: String,
+    /// 行政区划代码 of its neighbourhood (parsed once, where it comes in).
+    pub division_code: DivisionCode,
     /// 详细地址
     pub address: String,
     /// 建成年份 (year of completion acceptance).
@@ -197,9 +197,37 @@ pub struct Estate {
 }
 
 impl Estate {
+    /// An estate of this name in this neighbourhood, with nothing else known yet (no Default:
+    /// there is no estate without a division).
+    pub fn new(name: impl Into<String>, division_code: DivisionCode) -> Estate {
+        Estate {
+            code: None,
+            name: name.into(),
+            division_code,
+            address: String::new(),
+            year_completed: None,
+            building_count: 0,
+            households: 0,
+            floor_area_centi_m2: 0,
+            property_type: None,
+            management_mode: None,
+            urban_village: false,
+            mostly_self_built: false,
+            expropriation_or_rebuild_planned: false,
+            last_renovated_year: None,
+            planned_demolition_year: None,
+            historic_protection: false,
+            willingness_pct: None,
+            illegal_structures: None,
+            illegal_structures_removed: None,
+            in_city_or_county_seat: None,
+            location: None,
+        }
+    }
+
     /// The key an estate is matched by when it has no code: neighbourhood + name.
-    pub fn natural_key(&self) -> (String, String) {
-        (self.division_code.clone(), self.name.clone())
+    pub fn natural_key(&self) -> (DivisionCode, String) {
+        (self.division_code, self.name.clone())
     }
 }
 

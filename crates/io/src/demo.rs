@@ -313,7 +313,7 @@ impl DemoGenerator {
         let estate = Estate {
             code: Some(format!("{}{:03}", div.code, i + 1)),
             name,
-            division_code: div.code.to_string(),
+            division_code: div.code,
             address: format!("{county}{town}{base}路{}号", 1 + r.below(300)),
             year_completed: Some(year),
             building_count: n_buildings,
@@ -431,7 +431,7 @@ mod tests {
         for (e, _) in &all {
             let (cx, cy) = CITY_CENTRES
                 .iter()
-                .find(|c| c.0 == &e.division_code[..4])
+                .find(|c| c.0 == &e.division_code.as_str()[..4])
                 .map(|c| (c.1, c.2))
                 .unwrap();
             let p = e.location.unwrap();

@@ -432,7 +432,7 @@ pub struct EstateParser<'k> {
     layout: Layout,
     ids: HashMap<&'static str, usize>,
     division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync),
-    seen: HashMap<(String, String), u32>,
+    seen: HashMap<(DivisionCode, String), u32>,
     seen_codes: HashMap<String, u32>,
     pub errors: Vec<CellError>,
     pub rows: usize,
@@ -496,34 +496,32 @@ impl<'k> EstateParser<'k> {
                 );
             }
         }
-        let mut e = Estate {
-            code: rr.get("code", text_opt),
-            name: name.clone().unwrap_or_default(),
-            division_code: code.map(|c| c.to_string()).unwrap_or_default(),
-            address: rr.get("address", text_opt).unwrap_or_default(),
-            year_completed: rr.get("year_completed", value::year),
-            building_count: rr.get("building_count", value::count).unwrap_or(0),
-            households: rr.get("households", value::count).unwrap_or(0),
-            floor_area_centi_m2: rr.get("floor_area", value::area).unwrap_or(0),
-            property_type: rr.get("property_type", |c| {
-                value::choice(c, PropertyType::from_label, &PropertyType::labels_zh())
-            }),
-            management_mode: rr.get("management_mode", |c| {
-                value::choice(c, ManagementMode::from_label, &ManagementMode::labels_zh())
-            }),
-            urban_village: rr.flag("urban_village"),
-            mostly_self_built: rr.flag("mostly_self_built"),
-            expropriation_or_rebuild_planned: rr.flag("expropriation_or_rebuild_planned"),
-            last_renovated_year: rr.get("last_renovated_year", value::year),
-            planned_demolition_year: rr.get("planned_demolition_year", value::year),
-            historic_protection: rr.flag("historic_protection"),
-            willingness_pct: rr.get("willingness_pct", value::percent),
-            illegal_structures: rr.get("illegal_structures", value::count),
-            illegal_structures_removed: rr.get("illegal_structures_removed", value::count),
-            in_city_or_county_seat: rr.opt_flag("in_city_or_county_seat"),
-            location: None,
-        };
-        if let (Some(n), Some(rm)) = (e.illegal_structures, e.illegal_structures_removed) {
+        // Every cell of the row is read (and its errors listed) before deciding whether there is
+        // an estate at all: a row without a valid division code has none, and its error is
+        // already recorded.
+        let estate_code = rr.get("code", text_opt);
+        let address = rr.get("address", text_opt).unwrap_or_default();
+        let year_completed = rr.get("year_completed", value::year);
+        let building_count = rr.get("building_count", value::count).unwrap_or(0);
+        let households = rr.get("households", value::count).unwrap_or(0);
+        let floor_area_centi_m2 = rr.get("floor_area", value::area).unwrap_or(0);
+        let property_type = rr.get("property_type", |c| {
+            value::choice(c, PropertyType::from_label, &PropertyType::labels_zh())
+        });
+        let management_mode = rr.get("management_mode", |c| {
+            value::choice(c, ManagementMode::from_label, &ManagementMode::labels_zh())
+        });
+        let urban_village = rr.flag("urban_village");
+        let mostly_self_built = rr.flag("mostly_self_built");
+        let expropriation_or_rebuild_planned = rr.flag("expropriation_or_rebuild_planned");
+        let last_renovated_year = rr.get("last_renovated_year", value::year);
+        let planned_demolition_year = rr.get("planned_demolition_year", value::year);
+        let historic_protection = rr.flag("historic_protection");
+        let willingness_pct = rr.get("willingness_pct", value::percent);
+        let illegal_structures = rr.get("illegal_structures", value::count);
+        let illegal_structures_removed = rr.get("illegal_structures_removed", value::count);
+        let in_city_or_county_seat = rr.opt_flag("in_city_or_county_seat");
+        if let (Some(n), Some(rm)) = (illegal_structures, illegal_structures_removed) {
             if rm > n {
                 if let Some((c, cell, h)) = rr.cell("illegal_structures_removed") {
                     rr.error(
@@ -538,7 +536,31 @@ impl<'k> EstateParser<'k> {
                 }
             }
         }
-        e.location = read_location(&mut rr);
+        let location = read_location(&mut rr);
+        let division_code = code?;
+        let e = Estate {
+            code: estate_code,
+            name: name.clone().unwrap_or_default(),
+            division_code,
+            address,
+            year_completed,
+            building_count,
+            households,
+            floor_area_centi_m2,
+            property_type,
+            management_mode,
+            urban_village,
+            mostly_self_built,
+            expropriation_or_rebuild_planned,
+            last_renovated_year,
+            planned_demolition_year,
+            historic_protection,
+            willingness_pct,
+            illegal_structures,
+            illegal_structures_removed,
+            in_city_or_county_seat,
+            location,
+        };
         if let Some(code) = e.code.clone() {
             if let Some(first) = self.seen_codes.insert(code.clone(), excel_row) {
                 row_error(
@@ -549,7 +571,7 @@ impl<'k> EstateParser<'k> {
                     duplicate(first),
                 );
             }
-        } else if name.is_some() && !e.division_code.is_empty() {
+        } else if name.is_some() {
             if let Some(first) = self.seen.insert(e.natural_key(), excel_row) {
                 row_error(
                     &mut self.errors,

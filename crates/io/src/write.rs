@@ -155,7 +155,7 @@ fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
     for f in ESTATE_FIELDS {
         out.push(match f.key {
             "name" => Out::Text(s.name.clone()),
-            "division_code" => Out::Text(s.division_code.clone()),
+            "division_code" => Out::Text(s.division_code.to_string()),
             "address" => Out::Text(s.address.clone()),
             "year_completed" => opt_i(s.year_completed),
             "building_count" => Out::Num(s.building_count as f64),

@@ -15,17 +15,11 @@ pub struct Assessor {
 
 impl Assessor {
     pub fn location(&self, e: &Estate) -> UrbanLocation {
-        match DivisionCode::parse(&e.division_code) {
-            Ok(code) => {
-                let seat = code
-                    .ancestor_at(Level::Town)
-                    .is_some_and(|t| self.county_seat_towns.contains(t.as_str()));
-                UrbanLocation::derive(e.in_city_or_county_seat, &code, seat)
-            }
-            Err(_) => e
-                .in_city_or_county_seat
-                .map_or(UrbanLocation::Unknown, UrbanLocation::Declared),
-        }
+        let code = &e.division_code;
+        let seat = code
+            .ancestor_at(Level::Town)
+            .is_some_and(|t| self.county_seat_towns.contains(t.as_str()));
+        UrbanLocation::derive(e.in_city_or_county_seat, code, seat)
     }
 
     pub fn assess(&self, e: &Estate) -> Eligibility {

@@ -8,7 +8,9 @@ pub fn estate_from_model(m: &estate::Model) -> Estate {
     Estate {
         code: m.code.clone(),
         name: m.name.clone(),
-        division_code: m.division_code.clone(),
+        // Only parsed codes are ever stored (the import and the domain type see to it).
+        division_code: anju_domain::DivisionCode::parse(&m.division_code)
+            .expect("a stored division code is a valid 12-digit code"),
         address: m.address.clone(),
         year_completed: m.year_completed,
         building_count: m.building_count,

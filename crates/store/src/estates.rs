@@ -44,7 +44,7 @@ pub(crate) fn estate_active(
         id: NotSet,
         code: Set(e.code.clone()),
         name: Set(e.name.clone()),
-        division_code: Set(e.division_code.clone()),
+        division_code: Set(e.division_code.to_string()),
         address: Set(e.address.clone()),
         year_completed: Set(e.year_completed),
         building_count: Set(e.building_count),
@@ -75,7 +75,12 @@ pub(crate) fn estate_active(
 
 /// What the text search finds an estate by (see `anju_domain::search`).
 pub(crate) fn search_terms(e: &Estate) -> String {
-    search_terms_of(&e.division_code, &e.name, &e.address, e.code.as_deref())
+    search_terms_of(
+        e.division_code.as_str(),
+        &e.name,
+        &e.address,
+        e.code.as_deref(),
+    )
 }
 
 /// [`search_terms`] from the columns it is made of (the migration that filled it in).
@@ -297,7 +302,10 @@ impl<'a> EstateImport<'a> {
                 .code
                 .as_ref()
                 .and_then(|c| self.by_code.get(c))
-                .or_else(|| self.by_name.get(&(e.division_code.clone(), e.name.clone())))
+                .or_else(|| {
+                    self.by_name
+                        .get(&(e.division_code.to_string(), e.name.clone()))
+                })
                 .and_then(|id| self.existing.get(id));
             let Some(m) = found else {
                 new.push(i);
@@ -321,7 +329,7 @@ impl<'a> EstateImport<'a> {
                 "update",
                 "estate",
                 updated.id,
-                Some(&e.division_code),
+                Some(e.division_code.as_str()),
                 Some(json(&before)),
                 Some(prepared[i].json.clone()),
             );
@@ -347,12 +355,12 @@ impl<'a> EstateImport<'a> {
             let e = &estates[i];
             let id = by_key[&(e.division_code.as_str(), e.name.as_str())];
             ids[i] = id;
-            self.touched.insert(e.division_code.clone());
+            self.touched.insert(e.division_code.to_string());
             audit.push(
                 "create",
                 "estate",
                 id,
-                Some(&e.division_code),
+                Some(e.division_code.as_str()),
                 None,
                 Some(prepared[i].json.clone()),
             );

@@ -382,14 +382,12 @@ db_test!(
             .unwrap();
         let evil = "=HYPERLINK(\"http://example.invalid\",\"点我\")";
         let e = anju_domain::Estate {
-            name: evil.into(),
-            division_code: "340104001001".into(),
             address: "@SUM(A1)".into(),
             year_completed: Some(1990),
             building_count: 1,
             households: 10,
             floor_area_centi_m2: 70_000,
-            ..Default::default()
+            ..anju_domain::Estate::new(evil, crate::support::code("340104001001"))
         };
         db.store
             .upsert_estates(&anju_store::WriteCtx::new("t", None), &[e], &a)

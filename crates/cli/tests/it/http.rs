@@ -20,14 +20,12 @@ fn div(s: &str) -> Scope {
 
 fn estate(name: &str, division: &str, year: i32) -> Estate {
     Estate {
-        name: name.into(),
-        division_code: division.into(),
         address: "测试路".into(),
         year_completed: Some(year),
         building_count: 2,
         households: 100,
         floor_area_centi_m2: 740_000,
-        ..Default::default()
+        ..anju_domain::Estate::new(name, crate::support::code(division))
     }
 }
 
@@ -714,7 +712,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
         let store = db.store.clone();
         let name = outsiders
             .iter()
-            .find(|e| e.division_code == division)
+            .find(|e| e.division_code.as_str() == division)
             .unwrap()
             .name
             .clone();

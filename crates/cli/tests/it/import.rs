@@ -179,7 +179,7 @@ fn full_width_digits_and_punctuation() {
     r[11] = S("８５％");
     let rows = ok(&[estate_header(), r], &[]);
     let e = &rows[0].estate;
-    assert_eq!(e.division_code, "340104001001");
+    assert_eq!(e.division_code.as_str(), "340104001001");
     assert_eq!(
         (
             e.year_completed,
@@ -235,7 +235,7 @@ fn division_codes_typed_as_numbers() {
     let mut r = estate_row("梅山小区", 1995.0, 12.0, 1008.0, 74592.5);
     r[1] = N(340104001001.0);
     let rows = ok(&[estate_header(), r], &[]);
-    assert_eq!(rows[0].estate.division_code, "340104001001");
+    assert_eq!(rows[0].estate.division_code.as_str(), "340104001001");
 }
 
 #[test]
@@ -250,7 +250,7 @@ fn stray_and_non_breaking_spaces() {
     let rows = ok(&[h, r], &[]);
     let e = &rows[0].estate;
     assert_eq!(e.name, "梅山小区");
-    assert_eq!(e.division_code, "340104001001");
+    assert_eq!(e.division_code.as_str(), "340104001001");
     assert_eq!(e.households, 1008);
 }
 

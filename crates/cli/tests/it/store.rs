@@ -6,14 +6,12 @@ use anju_store::{BuildingUpsert, Store, WriteCtx};
 
 fn estate(name: &str, division: &str, year: i32, households: i32, area: i64) -> Estate {
     Estate {
-        name: name.into(),
-        division_code: division.into(),
         address: "测试路1号".into(),
         year_completed: Some(year),
         building_count: 3,
         households,
         floor_area_centi_m2: area,
-        ..Default::default()
+        ..anju_domain::Estate::new(name, crate::support::code(division))
     }
 }
 
@@ -357,7 +355,7 @@ db_test!(kept_totals_follow_every_write, |db| {
     totals_agree(&db.store, "after an edit").await;
 
     // Matched by its code, an estate moves to another city: both lose and gain.
-    moving.division_code = "340202013001".into();
+    moving.division_code = crate::support::code("340202013001");
     db.store.upsert_estates(&ctx, &[moving], &a).await.unwrap();
     totals_agree(&db.store, "after a move").await;
 
@@ -800,7 +798,7 @@ db_test!(
         assert!(!find(&shushan, &first.name).await.contains(&first.id));
         let mut moved = list[0].clone();
         moved.name = "改名后的独特小区".into();
-        moved.division_code = "340202013001".into();
+        moved.division_code = crate::support::code("340202013001");
         db.store.upsert_estates(&ctx, &[moved], &a).await.unwrap();
         assert!(find(&shushan, "独特").await.is_empty());
         let wuhu = db

@@ -266,3 +266,8 @@ pub async fn stored_state(store: &Store) -> StoredState {
         audit_rows: store.audit_count().await.unwrap(),
     }
 }
+
+/// A division code the test knows to be valid.
+pub fn code(s: &str) -> anju_domain::DivisionCode {
+    anju_domain::DivisionCode::parse(s).unwrap()
+}

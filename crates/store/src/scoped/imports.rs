@@ -110,8 +110,7 @@ impl Scoped {
     /// Refuses estates outside the scope, naming the first.
     fn check_inside<'e>(&self, estates: impl Iterator<Item = &'e Estate>) -> Result<()> {
         for e in estates {
-            let inside = DivisionCode::parse(&e.division_code).is_ok_and(|d| self.covers(&d));
-            if !inside {
+            if !self.covers(&e.division_code) {
                 return Err(StoreError::Invalid(format!(
                     "小区“{}”的区划{}不在管辖范围内 / estate {} is in division {}, outside the jurisdiction",
                     e.name, e.division_code, e.name, e.division_code
