@@ -158,7 +158,7 @@ pub struct Estate {
     /// 户数
     pub households: i32,
     /// 建筑面积, in hundredths of m².
-    pub floor_area_centi_m2: i64,
+    pub floor_area_centi_m2: crate::Area,
     /// 产权性质
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property_type: Option<PropertyType>,
@@ -208,7 +208,7 @@ impl Estate {
             year_completed: None,
             building_count: 0,
             households: 0,
-            floor_area_centi_m2: 0,
+            floor_area_centi_m2: crate::Area::ZERO,
             property_type: None,
             management_mode: None,
             urban_village: false,
@@ -243,7 +243,7 @@ pub struct Building {
     /// 户数
     pub households: Option<i32>,
     /// 建筑面积, in hundredths of m².
-    pub floor_area_centi_m2: Option<i64>,
+    pub floor_area_centi_m2: Option<crate::Area>,
     /// 结构类型 (砖混, 框架 …)
     pub structure: Option<String>,
     /// 建成年份
@@ -335,8 +335,8 @@ impl EstatePatch {
             }
         }
         if let Some(a) = self.floor_area_m2 {
-            if a.is_finite() && (0.0..1e10).contains(&a) {
-                e.floor_area_centi_m2 = (a * 100.0).round() as i64
+            if let Some(area) = crate::Area::from_m2(a).filter(|_| a < 1e10) {
+                e.floor_area_centi_m2 = area
             } else {
                 err(
                     "floor_area_m2",

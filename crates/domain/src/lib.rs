@@ -10,6 +10,7 @@ pub mod estate;
 pub mod i18n;
 pub mod mode;
 pub mod policy;
+pub mod quantity;
 pub mod search;
 pub mod summary;
 
@@ -22,4 +23,5 @@ pub use estate::{
 pub use i18n::{Lang, Text};
 pub use mode::{suggest_mode, AssessedEstate, Mode, ModeSuggestion};
 pub use policy::Policy;
+pub use quantity::{Area, Money};
 pub use summary::{Summary, SummaryLine, Totals};

@@ -291,7 +291,7 @@ impl DemoGenerator {
                 floors: Some(floors),
                 stairway_units: Some(units),
                 households: Some(hh),
-                floor_area_centi_m2: Some(a),
+                floor_area_centi_m2: Some(anju_domain::Area::from_centi_m2(a)),
                 structure: Some(r.pick(STRUCTURES).to_string()),
                 year_completed: Some(year),
                 safety_grade: Some(grade),
@@ -318,7 +318,7 @@ impl DemoGenerator {
             year_completed: Some(year),
             building_count: n_buildings,
             households,
-            floor_area_centi_m2: area,
+            floor_area_centi_m2: anju_domain::Area::from_centi_m2(area),
             property_type: Some(*r.pick(&[
                 (PropertyType::ReformHousing, 0.34),
                 (PropertyType::Commercial, 0.2),
@@ -419,7 +419,10 @@ mod tests {
         assert!((9_000.0..15_000.0).contains(&n), "{n}");
         let buildings: usize = all.iter().map(|(_, b)| b.len()).sum();
         let hh: i64 = all.iter().map(|(e, _)| e.households as i64).sum();
-        let area: i64 = all.iter().map(|(e, _)| e.floor_area_centi_m2).sum();
+        let area: i64 = all
+            .iter()
+            .map(|(e, _)| e.floor_area_centi_m2.centi_m2())
+            .sum();
         let per_building = hh as f64 / buildings as f64;
         let per_hh = area as f64 / 100.0 / hh as f64;
         assert!((75.0..95.0).contains(&per_building), "{per_building}");

@@ -504,7 +504,9 @@ impl<'k> EstateParser<'k> {
         let year_completed = rr.get("year_completed", value::year);
         let building_count = rr.get("building_count", value::count).unwrap_or(0);
         let households = rr.get("households", value::count).unwrap_or(0);
-        let floor_area_centi_m2 = rr.get("floor_area", value::area).unwrap_or(0);
+        let floor_area_centi_m2 = rr
+            .get("floor_area", value::area)
+            .unwrap_or(anju_domain::Area::ZERO);
         let property_type = rr.get("property_type", |c| {
             value::choice(c, PropertyType::from_label, &PropertyType::labels_zh())
         });

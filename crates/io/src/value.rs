@@ -134,12 +134,12 @@ pub fn count(cell: &Data) -> Result<Option<i32>, Expected> {
     }
 }
 
-/// An area in m², returned in hundredths of m² (exact integers).
-pub fn area(cell: &Data) -> Result<Option<i64>, Expected> {
+/// An area in m² (kept in hundredths of m², exact integers).
+pub fn area(cell: &Data) -> Result<Option<anju_domain::Area>, Expected> {
     let bad = || expected("不小于0的面积（平方米）", "an area in m², 0 or more");
     match number(cell).map_err(|_| bad())? {
         None => Ok(None),
-        Some(v) if (0.0..1e12).contains(&v) => Ok(Some((v * 100.0).round() as i64)),
+        Some(v) if v < 1e12 => anju_domain::Area::from_m2(v).map(Some).ok_or_else(bad),
         Some(_) => Err(bad()),
     }
 }
@@ -336,7 +336,10 @@ mod tests {
         assert_eq!(count(&Data::Float(12.0)).unwrap(), Some(12));
         assert!(count(&Data::Float(12.5)).is_err());
         assert!(count(&s("-3")).is_err());
-        assert_eq!(area(&s("12,345.67㎡")).unwrap(), Some(1_234_567));
+        assert_eq!(
+            area(&s("12,345.67㎡")).unwrap(),
+            Some(anju_domain::Area::from_centi_m2(1_234_567))
+        );
     }
 
     #[test]

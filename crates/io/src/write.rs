@@ -160,7 +160,7 @@ fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
             "year_completed" => opt_i(s.year_completed),
             "building_count" => Out::Num(s.building_count as f64),
             "households" => Out::Num(s.households as f64),
-            "floor_area" => Out::Num(m2(s.floor_area_centi_m2)),
+            "floor_area" => Out::Num(s.floor_area_centi_m2.m2()),
             "property_type" => s.property_type.map_or(Out::Empty, |p| {
                 Out::Text(lang.pick(p.label_zh(), p.label_en()).into())
             }),

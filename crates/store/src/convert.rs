@@ -15,7 +15,7 @@ pub fn estate_from_model(m: &estate::Model) -> Estate {
         year_completed: m.year_completed,
         building_count: m.building_count,
         households: m.households,
-        floor_area_centi_m2: m.floor_area_centi_m2,
+        floor_area_centi_m2: anju_domain::Area::from_centi_m2(m.floor_area_centi_m2),
         property_type: m.property_type.as_deref().and_then(PropertyType::from_key),
         management_mode: m
             .management_mode
@@ -44,7 +44,7 @@ pub fn building_from_model(m: &building::Model) -> Building {
         floors: m.floors,
         stairway_units: m.stairway_units,
         households: m.households,
-        floor_area_centi_m2: m.floor_area_centi_m2,
+        floor_area_centi_m2: m.floor_area_centi_m2.map(anju_domain::Area::from_centi_m2),
         structure: m.structure.clone(),
         year_completed: m.year_completed,
         safety_grade: m.safety_grade.as_deref().and_then(SafetyGrade::from_label),

@@ -386,7 +386,7 @@ db_test!(
             year_completed: Some(1990),
             building_count: 1,
             households: 10,
-            floor_area_centi_m2: 70_000,
+            floor_area_centi_m2: anju_domain::Area::from_centi_m2(70_000),
             ..anju_domain::Estate::new(evil, crate::support::code("340104001001"))
         };
         db.store

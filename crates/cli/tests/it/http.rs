@@ -24,7 +24,7 @@ fn estate(name: &str, division: &str, year: i32) -> Estate {
         year_completed: Some(year),
         building_count: 2,
         households: 100,
-        floor_area_centi_m2: 740_000,
+        floor_area_centi_m2: anju_domain::Area::from_centi_m2(740_000),
         ..anju_domain::Estate::new(name, crate::support::code(division))
     }
 }

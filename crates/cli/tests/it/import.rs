@@ -52,7 +52,7 @@ fn plain_sheet() {
         ),
         ("梅山小区", Some(1995), 12, 1008)
     );
-    assert_eq!(e.floor_area_centi_m2, 7_459_250);
+    assert_eq!(e.floor_area_centi_m2.centi_m2(), 7_459_250);
     assert_eq!(
         e.property_type,
         Some(anju_domain::PropertyType::ReformHousing)
@@ -185,7 +185,7 @@ fn full_width_digits_and_punctuation() {
             e.year_completed,
             e.building_count,
             e.households,
-            e.floor_area_centi_m2
+            e.floor_area_centi_m2.centi_m2()
         ),
         (Some(1995), 12, 1008, 7_459_250)
     );
@@ -212,7 +212,7 @@ fn numbers_stored_as_text_with_thousands_separators_and_units() {
             e.year_completed,
             e.building_count,
             e.households,
-            e.floor_area_centi_m2
+            e.floor_area_centi_m2.centi_m2()
         ),
         (Some(1995), 12, 1008, 7_459_250)
     );

@@ -10,7 +10,7 @@ fn estate(name: &str, division: &str, year: i32, households: i32, area: i64) -> 
         year_completed: Some(year),
         building_count: 3,
         households,
-        floor_area_centi_m2: area,
+        floor_area_centi_m2: anju_domain::Area::from_centi_m2(area),
         ..anju_domain::Estate::new(name, crate::support::code(division))
     }
 }
@@ -109,7 +109,9 @@ db_test!(summary_equals_the_sum_of_rows, |db| {
     assert_eq!(all.totals.households, 640);
     assert_eq!(
         all.totals.floor_area_centi_m2,
-        list.iter().map(|e| e.floor_area_centi_m2).sum::<i64>()
+        list.iter()
+            .map(|e| e.floor_area_centi_m2.centi_m2())
+            .sum::<i64>()
     );
     assert_eq!(all.totals.buildings, 12);
     assert_eq!(all.totals.eligible_estates, 3);
