@@ -139,12 +139,7 @@ fn in_language(message: &str, en: bool) -> String {
 /// HTML page in the user's language, with the same status; the handlers just use `?`.
 pub async fn error_pages(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
     let en = crate::page::lang_from_headers(req.headers()) == anju_domain::Lang::En;
-    let back = req
-        .headers()
-        .get(axum::http::header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|r| !r.is_empty())
-        .map_or("/".to_string(), str::to_string);
+    let back = crate::page::back_path(req.headers());
     let resp = next.run(req).await;
     let Some(shown) = resp.extensions().get::<Shown>().cloned() else {
         return resp;

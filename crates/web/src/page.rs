@@ -15,6 +15,21 @@ use serde::Deserialize;
 pub(crate) const LANG_COOKIE: &str = "anju_lang";
 pub(crate) const LOGIN_CSRF_COOKIE: &str = "anju_login_csrf";
 
+/// The page a request came from, as a path of this site ("/" when there is none): the way back
+/// after switching the language or from an error page, never to another host.
+pub(crate) fn back_path(headers: &HeaderMap) -> String {
+    headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        })
+        // Back to a path of this site only: "//host" would leave it.
+        .filter(|p| !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or_else(|| "/".into())
+}
+
 pub(crate) fn lang_of(parts: &Parts) -> Lang {
     lang_from_headers(&parts.headers)
 }

@@ -272,17 +272,7 @@ async fn logout_page(
 
 async fn set_lang(Path(lang): Path<String>, headers: HeaderMap) -> Result<Response, ApiError> {
     let lang = if lang == "en" { "en" } else { "zh" };
-    let back = headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|r| {
-            r.find("://")
-                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
-        })
-        // Back to a path of this site only: "//host" would leave it.
-        .filter(|p| !p.starts_with("//") && !p.contains('\\'))
-        .unwrap_or_else(|| "/".into());
-    let mut resp = Redirect::to(&back).into_response();
+    let mut resp = Redirect::to(&crate::page::back_path(&headers)).into_response();
     set_cookie(
         resp.headers_mut(),
         format!("{LANG_COOKIE}={lang}; Path=/; SameSite=Lax; Max-Age=31536000"),
