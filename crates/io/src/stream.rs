@@ -23,6 +23,22 @@ pub struct StreamSummary {
 /// How many rows are scanned for the header before data is streamed.
 const HEADER_ROWS: u32 = 30;
 
+/// Rows per batch of an import: enough to amortise a multi-row insert, few enough that the reading
+/// thread and the writer overlap.
+pub const IMPORT_BATCH: usize = 10_000;
+
+/// [`stream_estates`] as an import takes it: batches of [`IMPORT_BATCH`] estates, each with the
+/// number of errors so far (`anju import` and the import page read a sheet the same way).
+pub fn stream_estate_batches(
+    path: &Path,
+    division_known: &(dyn Fn(&DivisionCode) -> bool + Sync),
+    sink: &mut dyn FnMut(Vec<anju_domain::Estate>, usize),
+) -> Result<StreamSummary, IoError> {
+    stream_estates(path, division_known, IMPORT_BATCH, |batch, errors| {
+        sink(batch.into_iter().map(|r| r.estate).collect(), errors)
+    })
+}
+
 /// Reads the estate sheet at `path`, calling `sink` with batches of about `batch` rows and the
 /// number of errors found so far (a caller stops storing once there is one).
 pub fn stream_estates(

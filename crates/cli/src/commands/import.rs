@@ -72,12 +72,7 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
             &assessor,
             !a.dry_run,
             move |sink| {
-                anju_io::stream::stream_estates(
-                    &path,
-                    &|c| codes.contains(c.as_str()),
-                    10_000,
-                    |batch, errors| sink(batch.into_iter().map(|r| r.estate).collect(), errors),
-                )
+                anju_io::stream::stream_estate_batches(&path, &|c| codes.contains(c.as_str()), sink)
             },
             |rows| pb.set_message(format!("{rows}")),
         )

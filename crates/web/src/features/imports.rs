@@ -205,12 +205,7 @@ async fn import_confirm(
             &assessor,
             true,
             move |sink| {
-                anju_io::stream::stream_estates(
-                    &path,
-                    &|c| codes.contains(c.as_str()),
-                    10_000,
-                    |batch, errors| sink(batch.into_iter().map(|r| r.estate).collect(), errors),
-                )
+                anju_io::stream::stream_estate_batches(&path, &|c| codes.contains(c.as_str()), sink)
             },
             |_| {},
         )
