@@ -164,12 +164,11 @@ mod tests {
 }
 
 /// An estate with what the programme's rules say of it — the view an export, the estate page and
-/// `anju estate` show: its neighbourhood's name, whether it was stored as eligible, every
-/// eligibility rule with its reason under the policy in force, and the suggested mode.
+/// `anju estate` show: whether it was stored as eligible, every eligibility rule with its reason
+/// under the policy in force, and the suggested mode.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssessedEstate {
     pub estate: crate::Estate,
-    pub division_name: String,
     /// As stored when the estate was last written (the list's and the totals' flag).
     pub eligible: bool,
     pub eligibility: crate::Eligibility,

@@ -100,7 +100,7 @@ pub fn write_template(kind: TemplateKind, path: &Path) -> Result<(), IoError> {
     wb.save(path).map_err(xerr)
 }
 
-/// A row of the inventory export: the estate and its assessment.
+/// A row of the inventory export: the estate and its assessment (with its neighbourhood's name).
 pub use anju_domain::AssessedEstate as ExportEstate;
 
 /// The export columns: every estate field (so that an export can be imported again), then the
@@ -142,7 +142,7 @@ enum Out {
     Empty,
 }
 
-fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
+fn export_values(division_name: &str, e: &ExportEstate, lang: Lang) -> Vec<Out> {
     let s = &e.estate;
     let yn = |b: bool| {
         Out::Text(
@@ -190,7 +190,7 @@ fn export_values(e: &ExportEstate, lang: Lang) -> Vec<Out> {
             other => unreachable!("export of field {other} is not written"),
         });
     }
-    out.push(Out::Text(e.division_name.clone()));
+    out.push(Out::Text(division_name.to_string()));
     out.push(yn(e.eligible));
     out.push(Out::Text(e.eligibility.failed_reasons(lang)));
     out.push(Out::Text(e.mode.mode.label().get(lang).to_string()));
@@ -259,10 +259,11 @@ impl EstateWriter {
         }
     }
 
-    pub fn write(&mut self, e: &ExportEstate) -> Result<(), IoError> {
+    /// Writes one estate of the neighbourhood named `division_name`.
+    pub fn write(&mut self, division_name: &str, e: &ExportEstate) -> Result<(), IoError> {
         match self {
             EstateWriter::Csv { w, lang } => {
-                let rec: Vec<String> = export_values(e, *lang)
+                let rec: Vec<String> = export_values(division_name, e, *lang)
                     .into_iter()
                     .map(|v| match v {
                         Out::Text(s) => inert(s),
@@ -275,7 +276,7 @@ impl EstateWriter {
             }
             EstateWriter::Xlsx { wb, row, lang, .. } => {
                 let ws = wb.worksheet_from_index(0).map_err(xerr)?;
-                write_out_row(ws, *row, export_values(e, *lang))?;
+                write_out_row(ws, *row, export_values(division_name, e, *lang))?;
                 *row += 1;
                 Ok(())
             }

@@ -16,9 +16,16 @@ pub(super) async fn show_estate(s: &Settings, id: i64) -> anyhow::Result<u8> {
         .map(anju_store::convert::building_from_model)
         .collect();
     let lang = s.lang;
+    let names = all
+        .division_names(std::slice::from_ref(&m.division_code))
+        .await?;
     println!(
         "#{} {}（{} {}）{}",
-        m.id, m.name, a.division_name, m.division_code, m.address
+        m.id,
+        m.name,
+        names.get(&m.division_code).map_or("", String::as_str),
+        m.division_code,
+        m.address
     );
     println!(
         "{}{}",

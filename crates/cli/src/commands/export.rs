@@ -21,8 +21,8 @@ pub(super) async fn export_estates(
     let mut pages = all.export(&assessor, &s.policy, division, eligible);
     let mut n = 0u64;
     while let Some(rows) = pages.next().await? {
-        for r in &rows {
-            w.write(r)?;
+        for (name, r) in &rows {
+            w.write(name, r)?;
         }
         n += rows.len() as u64;
         pb.set_message(format!("{n}"));

@@ -4,7 +4,7 @@ use super::Scoped;
 use crate::assess::Assessor;
 use crate::{Result, StoreError};
 use anju_domain::Division;
-use anju_domain::{Building, DivisionCode, Policy};
+use anju_domain::{DivisionCode, Policy};
 use std::collections::HashMap;
 
 impl Scoped {
@@ -46,11 +46,5 @@ impl Scoped {
     /// An assessor for any estate of the scope.
     pub async fn assessor(&self, policy: Policy, reference_year: i32) -> Result<Assessor> {
         self.store.assessor(policy, reference_year).await
-    }
-
-    /// The buildings of these estates, for those that lie inside the scope.
-    pub async fn buildings_of(&self, estate_ids: &[i64]) -> Result<HashMap<i64, Vec<Building>>> {
-        let inside = self.estate_ids_inside(estate_ids).await?;
-        self.store.buildings_of(&inside).await
     }
 }

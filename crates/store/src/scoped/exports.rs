@@ -44,8 +44,9 @@ impl Scoped {
 }
 
 impl ExportPages<'_> {
-    /// The next page of rows, or `None` when every estate has been given.
-    pub async fn next(&mut self) -> Result<Option<Vec<AssessedEstate>>> {
+    /// The next page of rows — each estate with its neighbourhood's name — or `None` when every
+    /// estate has been given.
+    pub async fn next(&mut self) -> Result<Option<Vec<(String, AssessedEstate)>>> {
         let page = self
             .data
             .estates_after(self.division.as_ref(), self.eligible_only, self.after, PAGE)
@@ -65,28 +66,36 @@ impl ExportPages<'_> {
             self.names.extend(self.data.division_names(&missing).await?);
         }
         let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
-        let buildings = self.data.buildings_of(&ids).await?;
+        // The ids were read through the scope just above: their buildings need no second check.
+        let buildings = self.data.store.buildings_of(&ids).await?;
         Ok(Some(
             page.iter()
                 .map(|m| {
-                    let estate = crate::convert::estate_from_model(m);
-                    AssessedEstate {
-                        division_name: self
-                            .names
-                            .get(&m.division_code)
-                            .cloned()
-                            .unwrap_or_default(),
-                        eligible: m.eligible,
-                        eligibility: self.assessor.assess(&estate),
-                        mode: anju_domain::suggest_mode(
-                            buildings.get(&m.id).map_or(&[][..], |b| b.as_slice()),
-                            self.policy,
-                        ),
-                        estate,
-                    }
+                    let name = self.names.get(&m.division_code).cloned();
+                    let bs = buildings.get(&m.id).map_or(&[][..], |b| b.as_slice());
+                    (
+                        name.unwrap_or_default(),
+                        assessed(m, bs, self.assessor, self.policy),
+                    )
                 })
                 .collect(),
         ))
+    }
+}
+
+/// The one assembly of an estate's assessment: the export's rows and a single estate alike.
+fn assessed(
+    m: &crate::entity::estate::Model,
+    buildings: &[anju_domain::Building],
+    assessor: &Assessor,
+    policy: &Policy,
+) -> AssessedEstate {
+    let estate = crate::convert::estate_from_model(m);
+    AssessedEstate {
+        eligible: m.eligible,
+        eligibility: assessor.assess(&estate),
+        mode: anju_domain::suggest_mode(buildings, policy),
+        estate,
     }
 }
 
@@ -103,20 +112,10 @@ impl Scoped {
         let assessor = self
             .assessor_for(policy.clone(), reference_year, &[m.division_code.as_str()])
             .await?;
-        let names = self
-            .division_names(std::slice::from_ref(&m.division_code))
-            .await?;
-        let estate = crate::convert::estate_from_model(m);
         let buildings: Vec<anju_domain::Building> = buildings
             .iter()
             .map(crate::convert::building_from_model)
             .collect();
-        Ok(AssessedEstate {
-            division_name: names.get(&m.division_code).cloned().unwrap_or_default(),
-            eligible: m.eligible,
-            eligibility: assessor.assess(&estate),
-            mode: anju_domain::suggest_mode(&buildings, policy),
-            estate,
-        })
+        Ok(assessed(m, &buildings, &assessor, policy))
     }
 }

@@ -152,23 +152,6 @@ impl Scoped {
         self.store.search_candidates(&terms).await
     }
 
-    /// Those of these estates that lie inside the scope.
-    async fn estate_ids_inside(&self, ids: &[i64]) -> Result<Vec<i64>> {
-        let mut inside = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(1000) {
-            let found: Vec<i64> = estate::Entity::find()
-                .select_only()
-                .column(estate::Column::Id)
-                .filter(within(&self.scope, estate::Column::DivisionCode))
-                .filter(estate::Column::Id.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(&self.store.db)
-                .await?;
-            inside.extend(found);
-        }
-        Ok(inside)
-    }
-
     /// Whether a division lies inside the scope.
     pub fn covers(&self, d: &DivisionCode) -> bool {
         self.scope.contains(d)

@@ -60,7 +60,7 @@ async fn write_export(
     let result = async {
         let mut w = EstateWriter::create(&path, false, lang).map_err(ApiError::internal)?;
         while let Some(rows) = pages.next().await? {
-            tokio::task::block_in_place(|| rows.iter().try_for_each(|r| w.write(r)))
+            tokio::task::block_in_place(|| rows.iter().try_for_each(|(name, r)| w.write(name, r)))
                 .map_err(ApiError::internal)?;
         }
         tokio::task::block_in_place(|| w.finish()).map_err(ApiError::internal)?;
