@@ -2,7 +2,9 @@
 //! what each takes. The alias list is documented in the README; add to it here.
 
 use crate::normalize::header_key;
+use anju_domain::estate::{EstateField, FieldKind};
 use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// What a column takes (for the template's note row and the drop-downs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +36,8 @@ pub struct Field {
     pub kind: Kind,
     /// Whether the blank template shows it (the canonical set) or it is an optional extra.
     pub in_template: bool,
+    /// What the column holds.
+    pub column: Column,
 }
 
 impl Field {
@@ -56,280 +60,235 @@ impl Field {
     }
 }
 
-pub const PROPERTY_TYPES: &[&str] = &[
-    "普通商品住宅",
-    "公房",
-    "房改房",
-    "经济适用房",
-    "两限商品房",
-    "自住型商品房",
-    "政策性租赁住房",
-    "共有产权住房",
-    "安置房",
-    "单位自管房",
-    "军队住房",
-    "混合",
-    "其他",
-];
-pub const MANAGEMENT_MODES: &[&str] = &[
-    "专业化物业管理",
-    "居民自治",
-    "社区代管",
-    "单位管理",
-    "无人管理",
-];
 pub const COORDINATE_SYSTEMS: &[&str] = &["WGS84", "GCJ02", "BD09"];
 pub const SAFETY_GRADES: &[&str] = &["A", "B", "C", "D"];
 pub const YES_NO: &[&str] = &["是", "否"];
 
 macro_rules! field {
     ($key:literal, $zh:literal, $en:literal, [$($alias:literal),*], $req:expr, $kind:expr, $tpl:expr) => {
-        Field { key: $key, header: $zh, header_en: $en, aliases: &[$($alias),*], required: $req, kind: $kind, in_template: $tpl }
+        Field { key: $key, header: $zh, header_en: $en, aliases: &[$($alias),*], required: $req, kind: $kind, in_template: $tpl, column: Column::Other }
     };
 }
 
-/// The estate sheet (小区摸底调查表).
-pub const ESTATE_FIELDS: &[Field] = &[
-    field!(
-        "name",
-        "小区名称",
-        "Estate name",
-        ["小区名", "名称", "小区（单栋楼）名称", "小区(楼栋)名称"],
-        true,
-        Kind::Text,
-        true
+/// What a column of the estate sheet holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// A field of the estate (its name, kind and whether it is required come from the domain).
+    Estate(EstateField),
+    /// The location, given as 经度, 纬度 and 坐标系 and converted to WGS-84 on reading.
+    Longitude,
+    Latitude,
+    CoordinateSystem,
+    /// A column of another sheet.
+    Other,
+}
+
+/// Other headers seen in real sheets for each field of the estate sheet (the canonical header is
+/// the field's Chinese name). A new field needs none.
+const ESTATE_ALIASES: &[(EstateField, &[&str])] = &[
+    (
+        EstateField::Name,
+        &["小区名", "名称", "小区（单栋楼）名称", "小区(楼栋)名称"],
     ),
-    field!(
-        "division_code",
-        "行政区划代码",
-        "Division code",
-        [
+    (
+        EstateField::DivisionCode,
+        &[
             "社区代码",
             "区划代码",
             "统计用区划代码",
             "所属社区代码",
             "社区区划代码",
-            "所属社区（居委会）代码"
+            "所属社区（居委会）代码",
         ],
-        true,
-        Kind::DivisionCode,
-        true
     ),
-    field!(
-        "address",
-        "详细地址",
-        "Address",
-        ["地址", "小区地址", "坐落", "小区坐落"],
-        false,
-        Kind::Text,
-        true
+    (
+        EstateField::Address,
+        &["地址", "小区地址", "坐落", "小区坐落"],
     ),
-    field!(
-        "year_completed",
-        "建成年份",
-        "Year completed",
-        [
+    (
+        EstateField::YearCompleted,
+        &[
             "建成年代",
             "建成时间",
             "竣工年份",
             "竣工时间",
             "竣工验收时间",
-            "建成年份年"
+            "建成年份年",
         ],
-        true,
-        Kind::Year,
-        true
     ),
-    field!(
-        "building_count",
-        "楼栋数",
-        "Buildings",
-        [
+    (
+        EstateField::BuildingCount,
+        &[
             "栋数",
             "楼栋数量",
             "楼栋数栋",
             "楼栋数（栋）",
             "楼栋数幢",
-            "幢数"
+            "幢数",
         ],
-        true,
-        Kind::Count,
-        true
     ),
-    field!(
-        "households",
-        "户数",
-        "Households",
-        ["总户数", "居民户数", "户数户", "住户数"],
-        true,
-        Kind::Count,
-        true
+    (
+        EstateField::Households,
+        &["总户数", "居民户数", "户数户", "住户数"],
     ),
-    field!(
-        "floor_area",
-        "建筑面积（㎡）",
-        "Floor area (m²)",
-        ["建筑面积", "总建筑面积", "总建筑面积（㎡）", "住宅建筑面积"],
-        true,
-        Kind::Area,
-        true
+    (
+        EstateField::FloorArea,
+        &[
+            "建筑面积",
+            "总建筑面积",
+            "总建筑面积（㎡）",
+            "住宅建筑面积",
+            "floor_area",
+        ],
     ),
-    field!(
-        "property_type",
-        "产权性质",
-        "Property type",
-        ["房屋性质", "产权类型", "房屋产权性质"],
-        false,
-        Kind::Choice(PROPERTY_TYPES),
-        true
+    (
+        EstateField::PropertyType,
+        &["房屋性质", "产权类型", "房屋产权性质"],
     ),
-    field!(
-        "urban_village",
-        "是否城中村",
-        "Urban village",
-        ["城中村"],
-        false,
-        Kind::YesNo,
-        true
+    (EstateField::UrbanVillage, &["城中村"]),
+    (
+        EstateField::MostlySelfBuilt,
+        &["是否以自建房为主", "自建房为主"],
     ),
-    field!(
-        "mostly_self_built",
-        "是否自建房为主",
-        "Mostly self-built",
-        ["是否以自建房为主", "自建房为主"],
-        false,
-        Kind::YesNo,
-        true
-    ),
-    field!(
-        "expropriation_or_rebuild_planned",
-        "是否列入征收或拆除新建计划",
-        "Planned for expropriation or rebuilding",
-        [
+    (
+        EstateField::ExpropriationOrRebuildPlanned,
+        &[
             "是否列入征收计划",
             "是否列入拆除新建计划",
             "是否列入征收或拆除计划",
-            "拟征收或拆除新建"
+            "拟征收或拆除新建",
         ],
-        false,
-        Kind::YesNo,
-        true
     ),
-    field!(
-        "willingness_pct",
-        "改造意愿（%）",
-        "Willingness (%)",
-        [
+    (
+        EstateField::WillingnessPct,
+        &[
             "改造意愿",
             "居民改造意愿",
             "改造意愿比例",
             "居民改造意愿（%）",
-            "同意改造比例"
+            "同意改造比例",
         ],
-        false,
-        Kind::Percent,
-        true
     ),
-    field!(
-        "longitude",
-        "经度",
-        "Longitude",
-        ["lng", "lon", "longitude"],
-        false,
-        Kind::Longitude,
-        true
+    (EstateField::Code, &["小区代码", "小区编号"]),
+    (
+        EstateField::ManagementMode,
+        &["物业管理模式", "管理方式", "物业管理方式"],
     ),
-    field!(
-        "latitude",
-        "纬度",
-        "Latitude",
-        ["lat", "latitude"],
-        false,
-        Kind::Latitude,
-        true
+    (
+        EstateField::LastRenovatedYear,
+        &["上次改造年份", "已改造年份", "改造年份"],
     ),
-    field!(
-        "coordinate_system",
-        "坐标系",
-        "Coordinate system",
-        ["坐标类型", "坐标系统"],
-        false,
-        Kind::Choice(COORDINATE_SYSTEMS),
-        true
+    (EstateField::PlannedDemolitionYear, &["拆除计划年份"]),
+    (
+        EstateField::HistoricProtection,
+        &["是否历史建筑", "是否历史文化街区", "历史文化保护"],
     ),
-    field!(
-        "code",
-        "小区编码",
-        "Estate code",
-        ["小区代码", "小区编号"],
-        false,
-        Kind::Text,
-        false
+    (
+        EstateField::IllegalStructures,
+        &["违建数量", "违法建设（处）"],
     ),
-    field!(
-        "management_mode",
-        "管理模式",
-        "Management mode",
-        ["物业管理模式", "管理方式", "物业管理方式"],
-        false,
-        Kind::Choice(MANAGEMENT_MODES),
-        false
+    (
+        EstateField::IllegalStructuresRemoved,
+        &["已拆除违建数量", "已拆违数量"],
     ),
-    field!(
-        "last_renovated_year",
-        "最近一次综合改造年份",
-        "Last renovated (year)",
-        ["上次改造年份", "已改造年份", "改造年份"],
-        false,
-        Kind::Year,
-        false
-    ),
-    field!(
-        "planned_demolition_year",
-        "计划拆除年份",
-        "Planned demolition (year)",
-        ["拆除计划年份"],
-        false,
-        Kind::Year,
-        false
-    ),
-    field!(
-        "historic_protection",
-        "是否历史文化街区或历史建筑",
-        "Historic protection",
-        ["是否历史建筑", "是否历史文化街区", "历史文化保护"],
-        false,
-        Kind::YesNo,
-        false
-    ),
-    field!(
-        "illegal_structures",
-        "违法建设数量",
-        "Illegal structures",
-        ["违建数量", "违法建设（处）"],
-        false,
-        Kind::Count,
-        false
-    ),
-    field!(
-        "illegal_structures_removed",
-        "已拆除违法建设数量",
-        "Illegal structures removed",
-        ["已拆除违建数量", "已拆违数量"],
-        false,
-        Kind::Count,
-        false
-    ),
-    field!(
-        "in_city_or_county_seat",
-        "是否位于城市或县城",
-        "In a city or county seat",
-        ["是否位于城市或县城（城关镇）", "是否在城市或县城"],
-        false,
-        Kind::YesNo,
-        false
+    (
+        EstateField::InCityOrCountySeat,
+        &["是否位于城市或县城（城关镇）", "是否在城市或县城"],
     ),
 ];
+
+fn estate_aliases(f: EstateField) -> &'static [&'static str] {
+    ESTATE_ALIASES
+        .iter()
+        .find(|(g, _)| *g == f)
+        .map_or(&[], |(_, a)| a)
+}
+
+/// The fields the blank template shows first (the canonical survey); the other fields follow as
+/// optional extras. A new field is an extra until it is named here.
+const TEMPLATE_FIRST: &[EstateField] = &[
+    EstateField::Name,
+    EstateField::DivisionCode,
+    EstateField::Address,
+    EstateField::YearCompleted,
+    EstateField::BuildingCount,
+    EstateField::Households,
+    EstateField::FloorArea,
+    EstateField::PropertyType,
+    EstateField::UrbanVillage,
+    EstateField::MostlySelfBuilt,
+    EstateField::ExpropriationOrRebuildPlanned,
+    EstateField::WillingnessPct,
+];
+
+fn estate_field(f: EstateField) -> Field {
+    Field {
+        key: f.key(),
+        header: f.label_zh(),
+        header_en: f.label_en(),
+        aliases: estate_aliases(f),
+        required: f.required(),
+        kind: match f.kind() {
+            FieldKind::Text => Kind::Text,
+            FieldKind::DivisionCode => Kind::DivisionCode,
+            FieldKind::Count => Kind::Count,
+            FieldKind::Area => Kind::Area,
+            FieldKind::Year => Kind::Year,
+            FieldKind::Percent => Kind::Percent,
+            FieldKind::YesNo => Kind::YesNo,
+            FieldKind::Choice(list) => Kind::Choice(list),
+        },
+        in_template: TEMPLATE_FIRST.contains(&f),
+        column: Column::Estate(f),
+    }
+}
+
+/// The estate sheet (小区摸底调查表): the fields of the template's canonical set, the location's
+/// three columns, then every other field of an estate.
+pub static ESTATE_FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
+    let (first, rest): (Vec<_>, Vec<_>) = EstateField::ALL
+        .iter()
+        .map(|f| estate_field(*f))
+        .partition(|f| f.in_template);
+    let location = [
+        field!(
+            "longitude",
+            "经度",
+            "Longitude",
+            ["lng", "lon", "longitude"],
+            false,
+            Kind::Longitude,
+            true
+        ),
+        field!(
+            "latitude",
+            "纬度",
+            "Latitude",
+            ["lat", "latitude"],
+            false,
+            Kind::Latitude,
+            true
+        ),
+        field!(
+            "coordinate_system",
+            "坐标系",
+            "Coordinate system",
+            ["坐标类型", "坐标系统"],
+            false,
+            Kind::Choice(COORDINATE_SYSTEMS),
+            true
+        ),
+    ]
+    .map(|f| Field {
+        column: match f.key {
+            "longitude" => Column::Longitude,
+            "latitude" => Column::Latitude,
+            _ => Column::CoordinateSystem,
+        },
+        ..f
+    });
+    first.into_iter().chain(location).chain(rest).collect()
+});
 
 /// The building sheet (楼栋摸底调查表).
 pub const BUILDING_FIELDS: &[Field] = &[
@@ -474,7 +433,7 @@ mod tests {
 
     #[test]
     fn aliases_do_not_collide_within_a_sheet() {
-        for fields in [ESTATE_FIELDS, BUILDING_FIELDS] {
+        for fields in [&ESTATE_FIELDS[..], BUILDING_FIELDS] {
             let mut seen = HashMap::new();
             for (i, f) in fields.iter().enumerate() {
                 for h in std::iter::once(f.header).chain(f.aliases.iter().copied()) {
@@ -484,7 +443,7 @@ mod tests {
                 }
             }
         }
-        let idx = HeaderIndex::new(ESTATE_FIELDS);
+        let idx = HeaderIndex::new(&ESTATE_FIELDS);
         assert_eq!(idx.find("建筑面积(平方米)"), idx.find("建筑面积（㎡）"));
         assert!(idx.find("建筑面积（㎡）").is_some());
         assert_eq!(idx.find("序号"), None);

@@ -353,17 +353,11 @@ impl DemoGenerator {
             willingness_pct: Some(((100.0 - 40.0 * r.f() * r.f()) * 10.0).round() / 10.0),
             illegal_structures: illegal,
             illegal_structures_removed: removed,
-            in_city_or_county_seat: None,
-            location: None,
+            location: Some(self.location(&div.code)),
+            // A field the demo does not fill stays as a new estate has it.
+            ..Estate::new(String::new(), div.code)
         };
-        let loc = self.location(&div.code);
-        (
-            Estate {
-                location: Some(loc),
-                ..estate
-            },
-            buildings,
-        )
+        (estate, buildings)
     }
 }
 

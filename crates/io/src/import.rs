@@ -3,14 +3,18 @@
 //! its type. Every bad cell is reported with the row number Excel shows, the column header, the value
 //! and what was expected; a sheet with any error imports nothing (the caller's transaction).
 
-use crate::columns::{Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS};
+use crate::columns::{Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS};
 use crate::normalize::squeeze;
 use crate::sheet::Grid;
 use crate::value::{self, Expected};
-use anju_domain::{
-    Building, CoordinateSystem, DivisionCode, Estate, Lang, ManagementMode, PropertyType,
-    SafetyGrade, Text,
-};
+use anju_domain::estate::{cross_field_errors, EstateField, FieldValue};
+use anju_domain::{Building, CoordinateSystem, DivisionCode, Estate, Lang, SafetyGrade, Text};
+use std::sync::LazyLock;
+
+/// The neighbourhood of the estate a row is checked on when its own division code is bad: the
+/// row is refused, but its other cells still get their errors listed.
+static SCRATCH_CODE: LazyLock<DivisionCode> =
+    LazyLock::new(|| DivisionCode::parse("110101001001").expect("a valid code"));
 use calamine::Data;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -318,7 +322,11 @@ struct RowReader<'a> {
 
 impl<'a> RowReader<'a> {
     fn cell(&self, key: &str) -> Option<(usize, &'a Data, &'a str)> {
-        let f = *self.field_ids.get(key).expect("known field key");
+        self.cell_at(*self.field_ids.get(key).expect("known field key"))
+    }
+
+    /// The cell of the field at index `f` of the sheet's fields, with its header as written.
+    fn cell_at(&self, f: usize) -> Option<(usize, &'a Data, &'a str)> {
         let layout: &'a Layout = self.layout;
         let row: &'a [Data] = self.row;
         layout.column_of(f).map(|(c, h)| {
@@ -376,14 +384,6 @@ impl<'a> RowReader<'a> {
     fn flag(&mut self, key: &str) -> bool {
         self.get(key, |c| value::yes_no(c).map(Some))
             .unwrap_or(false)
-    }
-
-    fn opt_flag(&mut self, key: &str) -> Option<bool> {
-        let (_, cell, _) = self.cell(key)?;
-        if value::is_blank(cell) {
-            return None;
-        }
-        self.get(key, |c| value::yes_no(c).map(Some))
     }
 }
 
@@ -443,7 +443,7 @@ impl<'k> EstateParser<'k> {
     pub fn new(layout: Layout, division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync)) -> Self {
         EstateParser {
             layout,
-            ids: field_ids(ESTATE_FIELDS),
+            ids: field_ids(&ESTATE_FIELDS),
             division_known,
             seen: HashMap::new(),
             seen_codes: HashMap::new(),
@@ -475,13 +475,13 @@ impl<'k> EstateParser<'k> {
         let mut rr = RowReader {
             col0,
             layout,
-            fields: ESTATE_FIELDS,
+            fields: &ESTATE_FIELDS,
             field_ids: &self.ids,
             row,
             excel_row,
             errors: &mut self.errors,
         };
-        let name = rr.get("name", text_opt);
+        // The division code first: an unknown code is an error of its own.
         let code = rr.get("division_code", value::division_code);
         if let (Some(code), Some((c, cell, h))) = (code, rr.cell("division_code")) {
             if !(self.division_known)(&code) {
@@ -498,71 +498,50 @@ impl<'k> EstateParser<'k> {
         }
         // Every cell of the row is read (and its errors listed) before deciding whether there is
         // an estate at all: a row without a valid division code has none, and its error is
-        // already recorded.
-        let estate_code = rr.get("code", text_opt);
-        let address = rr.get("address", text_opt).unwrap_or_default();
-        let year_completed = rr.get("year_completed", value::year);
-        let building_count = rr.get("building_count", value::count).unwrap_or(0);
-        let households = rr.get("households", value::count).unwrap_or(0);
-        let floor_area_centi_m2 = rr
-            .get("floor_area", value::area)
-            .unwrap_or(anju_domain::Area::ZERO);
-        let property_type = rr.get("property_type", |c| {
-            value::choice(c, PropertyType::from_label, &PropertyType::labels_zh())
-        });
-        let management_mode = rr.get("management_mode", |c| {
-            value::choice(c, ManagementMode::from_label, &ManagementMode::labels_zh())
-        });
-        let urban_village = rr.flag("urban_village");
-        let mostly_self_built = rr.flag("mostly_self_built");
-        let expropriation_or_rebuild_planned = rr.flag("expropriation_or_rebuild_planned");
-        let last_renovated_year = rr.get("last_renovated_year", value::year);
-        let planned_demolition_year = rr.get("planned_demolition_year", value::year);
-        let historic_protection = rr.flag("historic_protection");
-        let willingness_pct = rr.get("willingness_pct", value::percent);
-        let illegal_structures = rr.get("illegal_structures", value::count);
-        let illegal_structures_removed = rr.get("illegal_structures_removed", value::count);
-        let in_city_or_county_seat = rr.opt_flag("in_city_or_county_seat");
-        if let (Some(n), Some(rm)) = (illegal_structures, illegal_structures_removed) {
-            if rm > n {
-                if let Some((c, cell, h)) = rr.cell("illegal_structures_removed") {
+        // already recorded (its other cells are still checked, on an estate that is dropped).
+        let mut e = Estate::new(String::new(), code.unwrap_or(*SCRATCH_CODE));
+        for (i, f) in ESTATE_FIELDS.iter().enumerate() {
+            let Column::Estate(field) = f.column else {
+                continue;
+            };
+            if field == EstateField::DivisionCode {
+                continue;
+            }
+            let Some((c, cell, header)) = rr.cell_at(i) else {
+                continue;
+            };
+            let v = match value::field(f.kind, cell) {
+                Ok(FieldValue::Empty) if f.required => {
+                    let what = field.expected();
                     rr.error(
                         c,
-                        h,
+                        header,
                         cell,
                         Text::new(
-                            format!("不大于违法建设数量{n}"),
-                            format!("at most the illegal structures counted ({n})"),
+                            format!("必填，{}", what.zh),
+                            format!("required: {}", what.en),
                         ),
                     );
+                    continue;
                 }
+                Ok(v) => v,
+                Err(expected) => {
+                    rr.error(c, header, cell, expected);
+                    continue;
+                }
+            };
+            if let Err(err) = field.set(&mut e, v) {
+                rr.error(c, header, cell, err.expected);
             }
         }
-        let location = read_location(&mut rr);
-        let division_code = code?;
-        let e = Estate {
-            code: estate_code,
-            name: name.clone().unwrap_or_default(),
-            division_code,
-            address,
-            year_completed,
-            building_count,
-            households,
-            floor_area_centi_m2,
-            property_type,
-            management_mode,
-            urban_village,
-            mostly_self_built,
-            expropriation_or_rebuild_planned,
-            last_renovated_year,
-            planned_demolition_year,
-            historic_protection,
-            willingness_pct,
-            illegal_structures,
-            illegal_structures_removed,
-            in_city_or_county_seat,
-            location,
-        };
+        for err in cross_field_errors(&e) {
+            if let Some((c, cell, h)) = rr.cell(err.field) {
+                rr.error(c, h, cell, err.expected);
+            }
+        }
+        e.location = read_location(&mut rr);
+        code?;
+        let name = (!e.name.is_empty()).then(|| e.name.clone());
         if let Some(code) = e.code.clone() {
             if let Some(first) = self.seen_codes.insert(code.clone(), excel_row) {
                 row_error(
@@ -597,7 +576,7 @@ pub fn parse_estates(
     grid: &Grid,
     division_known: &(dyn Fn(&DivisionCode) -> bool + Sync),
 ) -> Result<Parsed<EstateRow>, SheetError> {
-    let layout = locate_header(grid, ESTATE_FIELDS)?;
+    let layout = locate_header(grid, &ESTATE_FIELDS)?;
     let header = layout.header_row;
     let mut p = EstateParser::new(layout, division_known);
     let mut rows = Vec::new();

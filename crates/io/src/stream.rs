@@ -163,7 +163,7 @@ fn run(
         }
     }
     let grid = Grid { sheet_name, range };
-    let layout = locate_header(&grid, ESTATE_FIELDS)?;
+    let layout = locate_header(&grid, &ESTATE_FIELDS)?;
     let header_abs = r0 + layout.header_row as u32;
     let mut parser = EstateParser::new(layout, division_known);
     let mut out = Vec::with_capacity(batch);

@@ -1,6 +1,8 @@
 //! Reading one cell as the value a column expects, the way people actually type it.
 
+use crate::columns::Kind;
 use crate::normalize::{clean_text, fold, fold_cow, squeeze};
+use anju_domain::estate::FieldValue;
 use anju_domain::{CoordinateSystem, DivisionCode, Text};
 use calamine::Data;
 
@@ -292,6 +294,29 @@ pub fn coordinate_system(cell: &Data) -> Result<CoordinateSystem, Expected> {
         "BD09" | "BD09LL" | "百度" => Ok(CoordinateSystem::Bd09),
         _ => Err(bad()),
     }
+}
+
+/// A cell read as the value of a column of kind `kind` (the estate sheet's fields). A choice is
+/// given as its cleaned text: the field itself knows its list.
+pub fn field(kind: Kind, cell: &Data) -> Result<FieldValue, Expected> {
+    let num = |v: Option<f64>| v.map_or(FieldValue::Empty, FieldValue::Number);
+    let int = |v: Option<i32>| num(v.map(f64::from));
+    Ok(match kind {
+        Kind::Text => text(cell).map_or(FieldValue::Empty, FieldValue::Text),
+        Kind::DivisionCode => {
+            division_code(cell)?.map_or(FieldValue::Empty, |c| FieldValue::Text(c.to_string()))
+        }
+        Kind::Count => int(count(cell)?),
+        Kind::Year => int(year(cell)?),
+        Kind::Area => num(area(cell)?.map(|a| a.m2())),
+        Kind::Percent => num(percent(cell)?),
+        Kind::Longitude | Kind::Latitude => num(number(cell)?),
+        Kind::YesNo if is_blank(cell) => FieldValue::Empty,
+        Kind::YesNo => FieldValue::Flag(yes_no(cell)?),
+        Kind::Choice(_) => text(cell).map_or(FieldValue::Empty, |t| {
+            FieldValue::Text(squeeze(&fold(&t)).trim_end_matches('级').to_string())
+        }),
+    })
 }
 
 /// One of a fixed list of labels.

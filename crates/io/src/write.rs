@@ -1,10 +1,11 @@
 //! Writing sheets: the blank templates, the inventory export, the summary, and a sheet sent back
 //! with its bad cells marked.
 
-use crate::columns::{Field, Kind, BUILDING_FIELDS, ESTATE_FIELDS, YES_NO};
+use crate::columns::{Column, Field, Kind, BUILDING_FIELDS, ESTATE_FIELDS, YES_NO};
 use crate::import::CellError;
 use crate::sheet::Grid;
 use crate::IoError;
+use anju_domain::estate::FieldValue;
 use anju_domain::{summary::m2, Lang, Summary};
 use calamine::Data;
 use rust_xlsxwriter::{Color, DataValidation, Format, FormatAlign, Note, Workbook, Worksheet};
@@ -150,44 +151,20 @@ fn export_values(division_name: &str, e: &ExportEstate, lang: Lang) -> Vec<Out> 
                 .into(),
         )
     };
-    let opt_i = |v: Option<i32>| v.map_or(Out::Empty, |v| Out::Num(v as f64));
     let mut out = Vec::with_capacity(ESTATE_FIELDS.len() + 5);
-    for f in ESTATE_FIELDS {
-        out.push(match f.key {
-            "name" => Out::Text(s.name.clone()),
-            "division_code" => Out::Text(s.division_code.to_string()),
-            "address" => Out::Text(s.address.clone()),
-            "year_completed" => opt_i(s.year_completed),
-            "building_count" => Out::Num(s.building_count as f64),
-            "households" => Out::Num(s.households as f64),
-            "floor_area" => Out::Num(s.floor_area_centi_m2.m2()),
-            "property_type" => s.property_type.map_or(Out::Empty, |p| {
-                Out::Text(lang.pick(p.label_zh(), p.label_en()).into())
-            }),
-            "urban_village" => yn(s.urban_village),
-            "mostly_self_built" => yn(s.mostly_self_built),
-            "expropriation_or_rebuild_planned" => yn(s.expropriation_or_rebuild_planned),
-            "willingness_pct" => s.willingness_pct.map_or(Out::Empty, Out::Num),
-            "longitude" => s.location.map_or(Out::Empty, |p| Out::Num(p.lon)),
-            "latitude" => s.location.map_or(Out::Empty, |p| Out::Num(p.lat)),
-            "coordinate_system" => {
-                if s.location.is_some() {
-                    Out::Text("WGS84".into())
-                } else {
-                    Out::Empty
-                }
-            }
-            "code" => s.code.clone().map_or(Out::Empty, Out::Text),
-            "management_mode" => s.management_mode.map_or(Out::Empty, |m| {
-                Out::Text(lang.pick(m.label_zh(), m.label_en()).into())
-            }),
-            "last_renovated_year" => opt_i(s.last_renovated_year),
-            "planned_demolition_year" => opt_i(s.planned_demolition_year),
-            "historic_protection" => yn(s.historic_protection),
-            "illegal_structures" => opt_i(s.illegal_structures),
-            "illegal_structures_removed" => opt_i(s.illegal_structures_removed),
-            "in_city_or_county_seat" => s.in_city_or_county_seat.map_or(Out::Empty, yn),
-            other => unreachable!("export of field {other} is not written"),
+    for f in ESTATE_FIELDS.iter() {
+        out.push(match f.column {
+            Column::Estate(field) => match field.get(s) {
+                FieldValue::Empty => Out::Empty,
+                FieldValue::Text(t) => Out::Text(t),
+                FieldValue::Number(n) => Out::Num(n),
+                FieldValue::Flag(b) => yn(b),
+                FieldValue::Choice { zh, en, .. } => Out::Text(lang.pick(zh, en).into()),
+            },
+            Column::Longitude => s.location.map_or(Out::Empty, |p| Out::Num(p.lon)),
+            Column::Latitude => s.location.map_or(Out::Empty, |p| Out::Num(p.lat)),
+            Column::CoordinateSystem if s.location.is_some() => Out::Text("WGS84".into()),
+            Column::CoordinateSystem | Column::Other => Out::Empty,
         });
     }
     out.push(Out::Text(division_name.to_string()));

@@ -2,7 +2,7 @@
 
 use crate::assess::Assessor;
 use crate::audit::{AuditBatch, WriteCtx};
-use crate::convert::{building_from_model, estate_from_model, json};
+use crate::convert::{building_from_model, estate_active, estate_from_model, json};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
 use anju_domain::{suggest_mode, Building, Estate, Mode};
@@ -30,47 +30,6 @@ pub struct BuildingUpsert {
     pub division_code: Option<String>,
     pub estate_name: Option<String>,
     pub building: Building,
-}
-
-/// The one mapping of an estate to its row (inserts, bulk or not, and updates alike); the derived
-/// columns — eligibility and its failed rules, the suggested mode — are given.
-pub(crate) fn estate_active(
-    e: &Estate,
-    d: &Derived,
-    mode: Mode,
-    now: chrono::DateTime<Utc>,
-) -> estate::ActiveModel {
-    estate::ActiveModel {
-        id: NotSet,
-        code: Set(e.code.clone()),
-        name: Set(e.name.clone()),
-        division_code: Set(e.division_code.to_string()),
-        address: Set(e.address.clone()),
-        year_completed: Set(e.year_completed),
-        building_count: Set(e.building_count),
-        households: Set(e.households),
-        floor_area_centi_m2: Set(e.floor_area_centi_m2.centi_m2()),
-        property_type: Set(e.property_type.map(|p| p.key().to_string())),
-        management_mode: Set(e.management_mode.map(|p| p.key().to_string())),
-        urban_village: Set(e.urban_village),
-        mostly_self_built: Set(e.mostly_self_built),
-        expropriation_or_rebuild_planned: Set(e.expropriation_or_rebuild_planned),
-        last_renovated_year: Set(e.last_renovated_year),
-        planned_demolition_year: Set(e.planned_demolition_year),
-        historic_protection: Set(e.historic_protection),
-        willingness_pct: Set(e.willingness_pct),
-        illegal_structures: Set(e.illegal_structures),
-        illegal_structures_removed: Set(e.illegal_structures_removed),
-        in_city_or_county_seat: Set(e.in_city_or_county_seat),
-        longitude: Set(e.location.map(|p| p.lon)),
-        latitude: Set(e.location.map(|p| p.lat)),
-        eligible: Set(d.eligible),
-        failed_rules: Set(d.failed_rules.clone()),
-        suggested_mode: Set(mode.key().to_string()),
-        search_terms: Set(d.search_terms.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-    }
 }
 
 /// What the text search finds an estate by (see `anju_domain::search`).

@@ -187,6 +187,23 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
     assert!(
         spec["components"]["schemas"]["EstatePatch"]["properties"]["year_completed"].is_object()
     );
+    // Both are built from the domain's field list: every field is described in the detail, and
+    // every field a user may change in the patch.
+    let detail = format!(
+        "{}{}",
+        spec["components"]["schemas"]["EstateDetail"], spec["components"]["schemas"]["EstateItem"]
+    );
+    for f in anju_domain::estate::EstateField::ALL {
+        assert!(
+            detail.contains(&format!("\"{}\"", f.key())),
+            "{f:?} not in EstateDetail: {detail}"
+        );
+        assert_eq!(
+            spec["components"]["schemas"]["EstatePatch"]["properties"][f.key()].is_object(),
+            f.editable(),
+            "{f:?} in EstatePatch"
+        );
+    }
 });
 
 db_test!(session_login_logout_and_throttling, |db| {

@@ -1,6 +1,7 @@
 //! The store on both backends: upserts, idempotence, audit, summary, modes.
 
 use crate::db_test;
+use anju_domain::estate::EstateField;
 use anju_domain::{Building, DivisionCode, Estate, Policy, SafetyGrade};
 use anju_store::{BuildingUpsert, Store, WriteCtx};
 
@@ -348,11 +349,9 @@ db_test!(kept_totals_follow_every_write, |db| {
         DivisionCode::parse_short("340104").unwrap(),
     ));
     let id = stored(&db.store, "340104001001", "甲").await.id;
-    let patch = anju_store::scoped::EstatePatch {
-        households: Some(150),
-        year_completed: Some(2010),
-        ..Default::default()
-    };
+    let patch = anju_store::scoped::EstatePatch::default()
+        .with(EstateField::Households, 150)
+        .with(EstateField::YearCompleted, 2010);
     shushan.update_estate(&ctx, id, &patch, &a).await.unwrap();
     totals_agree(&db.store, "after an edit").await;
 
@@ -460,10 +459,7 @@ db_test!(direct_sqlite_reads_equal_the_pools, |db| {
         .unwrap();
     let county = Scope::Division(DivisionCode::parse_short("340104").unwrap());
     let id = stored(&db.store, "340104001001", "小区00").await.id;
-    let patch = anju_store::scoped::EstatePatch {
-        households: Some(99),
-        ..Default::default()
-    };
+    let patch = anju_store::scoped::EstatePatch::default().with(EstateField::Households, 99);
     db.store
         .scoped(county)
         .update_estate(&ctx, id, &patch, &a)
@@ -578,10 +574,7 @@ db_test!(a_read_only_request_reads_one_snapshot, |db| {
     };
     let request = db.store.for_read_only_request();
     assert_eq!(households(&request).await, 100);
-    let patch = anju_store::scoped::EstatePatch {
-        households: Some(120),
-        ..Default::default()
-    };
+    let patch = anju_store::scoped::EstatePatch::default().with(EstateField::Households, 120);
     db.store
         .scoped(Scope::All)
         .update_estate(&ctx, id, &patch, &a)
@@ -641,10 +634,8 @@ db_test!(
                         let hefei = store.scoped(anju_domain::Scope::Division(
                             DivisionCode::parse_short("3401").unwrap(),
                         ));
-                        let patch = anju_store::scoped::EstatePatch {
-                            households: Some(1000 + round),
-                            ..Default::default()
-                        };
+                        let patch = anju_store::scoped::EstatePatch::default()
+                            .with(EstateField::Households, 1000 + round);
                         let ctx = WriteCtx::new("city-3401", None);
                         hefei
                             .update_estate(&ctx, id, &patch, &a)
@@ -770,10 +761,8 @@ db_test!(
             DivisionCode::parse_short("340104").unwrap(),
         ));
         let first = &all[0];
-        let patch = anju_store::scoped::EstatePatch {
-            name: Some("改名后的独特小区".into()),
-            ..Default::default()
-        };
+        let patch =
+            anju_store::scoped::EstatePatch::default().with(EstateField::Name, "改名后的独特小区");
         shushan
             .update_estate(&ctx, first.id, &patch, &a)
             .await

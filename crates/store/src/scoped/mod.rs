@@ -365,7 +365,7 @@ impl Scoped {
         // the suggested mode, the creation time) stays as stored.
         let mode = anju_domain::Mode::from_key(&m.suggested_mode)
             .unwrap_or(anju_domain::Mode::Comprehensive);
-        let mut am = crate::estates::estate_active(&after, &derived, mode, chrono::Utc::now());
+        let mut am = crate::convert::estate_active(&after, &derived, mode, chrono::Utc::now());
         am.id = Unchanged(m.id);
         am.created_at = sea_orm::ActiveValue::NotSet;
         // The unique (neighbourhood, name) index decides whether a new name is free, also
@@ -377,12 +377,13 @@ impl Scoped {
         {
             Ok(u) => u,
             Err(StoreError::Conflict(_)) => {
-                return Err(UpdateError::Conflict(vec![FieldError {
-                field: "name",
-                message:
-                    "同一社区内已有同名小区 / another estate in this neighbourhood has this name"
-                        .into(),
-            }]))
+                return Err(UpdateError::Conflict(vec![FieldError::new(
+                    anju_domain::estate::EstateField::Name,
+                    anju_domain::Text::new(
+                        "同一社区内已有同名小区",
+                        "another estate in this neighbourhood has this name",
+                    ),
+                )]))
             }
             Err(e) => return Err(e.into()),
         };

@@ -6,6 +6,7 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{parse_division, Form, Json, Path, Query};
 use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
+use anju_domain::estate::{EstateField, FieldKind, FieldValue, Labelled};
 use anju_domain::summary::m2;
 use anju_store::entity::{building, estate};
 use anju_store::scoped::{EstateFilter, EstatePatch, Sort, UpdateError};
@@ -17,7 +18,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -170,18 +171,36 @@ pub struct RuleItem {
 pub struct EstateDetail {
     #[serde(flatten)]
     pub estate: EstateItem,
-    pub property_type: Option<String>,
-    pub management_mode: Option<String>,
-    pub urban_village: bool,
-    pub mostly_self_built: bool,
-    pub expropriation_or_rebuild_planned: bool,
-    pub historic_protection: bool,
-    pub willingness_pct: Option<f64>,
-    pub last_renovated_year: Option<i32>,
-    pub planned_demolition_year: Option<i32>,
+    /// Every other field of the estate (a choice by its label in the language asked for).
+    #[serde(flatten)]
+    #[schema(schema_with = detail_fields_schema)]
+    pub fields: BTreeMap<&'static str, Labelled>,
     pub rules: Vec<RuleItem>,
     pub mode_reason: String,
     pub buildings: Vec<BuildingItem>,
+}
+
+/// The fields the list's item already carries; the detail adds every other.
+const IN_ITEM: [EstateField; 8] = [
+    EstateField::Code,
+    EstateField::Name,
+    EstateField::DivisionCode,
+    EstateField::Address,
+    EstateField::YearCompleted,
+    EstateField::BuildingCount,
+    EstateField::Households,
+    EstateField::FloorArea,
+];
+
+fn detail_fields() -> impl Iterator<Item = EstateField> {
+    EstateField::ALL
+        .iter()
+        .copied()
+        .filter(|f| !IN_ITEM.contains(f))
+}
+
+fn detail_fields_schema() -> utoipa::openapi::Schema {
+    EstateField::object_schema(detail_fields())
 }
 
 /// Builds the full view of an estate (shared with the pages).
@@ -191,27 +210,17 @@ pub async fn detail(
     lang: anju_domain::Lang,
     m: &estate::Model,
     bs: &[building::Model],
-) -> Result<EstateDetail, ApiError> {
+) -> Result<(EstateDetail, anju_domain::Estate), ApiError> {
     let a = c
         .data
         .assess(m, bs, &state.web.policy, state.web.reference_year)
         .await?;
-    let (e, el, mode) = (&a.estate, &a.eligibility, &a.mode);
-    Ok(EstateDetail {
+    let (el, mode) = (&a.eligibility, &a.mode);
+    let d = EstateDetail {
         estate: item(&m.into()),
-        property_type: e
-            .property_type
-            .map(|p| lang.pick(p.label_zh(), p.label_en()).to_string()),
-        management_mode: e
-            .management_mode
-            .map(|p| lang.pick(p.label_zh(), p.label_en()).to_string()),
-        urban_village: e.urban_village,
-        mostly_self_built: e.mostly_self_built,
-        expropriation_or_rebuild_planned: e.expropriation_or_rebuild_planned,
-        historic_protection: e.historic_protection,
-        willingness_pct: e.willingness_pct,
-        last_renovated_year: e.last_renovated_year,
-        planned_demolition_year: e.planned_demolition_year,
+        fields: detail_fields()
+            .map(|f| (f.key(), f.labelled(&a.estate, lang)))
+            .collect(),
         rules: el
             .results
             .iter()
@@ -241,7 +250,8 @@ pub async fn detail(
                 has_lift: b.has_lift,
             })
             .collect(),
-    })
+    };
+    Ok((d, a.estate))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -266,7 +276,7 @@ async fn get_estate(
     Query(l): Query<LangQuery>,
 ) -> Result<Json<EstateDetail>, ApiError> {
     let (m, bs) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
-    Ok(Json(detail(&state, &c, lang_of(&l), &m, &bs).await?))
+    Ok(Json(detail(&state, &c, lang_of(&l), &m, &bs).await?.0))
 }
 
 /// Applies an edit on behalf of a caller (shared with the edit form).
@@ -328,7 +338,7 @@ async fn patch_estate(
     apply_patch(&state, &c, id, &patch, "api").await?;
     let (m, bs) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
     Ok(Json(
-        detail(&state, &c, anju_domain::Lang::Zh, &m, &bs).await?,
+        detail(&state, &c, anju_domain::Lang::Zh, &m, &bs).await?.0,
     ))
 }
 
@@ -483,12 +493,56 @@ struct EstateView {
     c: Chrome,
     d: EstateDetail,
     mode_label: String,
-    year: String,
-    willingness: String,
-    flags: Vec<(&'static str, &'static str, &'static str, bool)>,
+    /// The form's fields other than yes/no ones, in the order of the survey.
+    inputs: Vec<Input>,
+    /// The yes/no fields: key, label, checked.
+    flags: Vec<(&'static str, &'static str, bool)>,
     history: Vec<(String, String, String, String, String)>,
     notice: Option<String>,
     errors: Vec<String>,
+}
+
+/// One field of the edit form.
+struct Input {
+    key: &'static str,
+    label: &'static str,
+    value: String,
+    required: bool,
+    numeric: bool,
+    /// A choice's values, with the current one marked (empty for a typed field).
+    options: Vec<(&'static str, bool)>,
+}
+
+/// The edit form of an estate: every field a user may change, as the domain lists them.
+fn form_of(
+    e: &anju_domain::Estate,
+    lang: anju_domain::Lang,
+) -> (Vec<Input>, Vec<(&'static str, &'static str, bool)>) {
+    let (mut inputs, mut flags) = (Vec::new(), Vec::new());
+    for f in EstateField::ALL.iter().copied().filter(|f| f.editable()) {
+        let v = f.get(e);
+        match f.kind() {
+            FieldKind::YesNo => flags.push((f.key(), f.label(lang), v == FieldValue::Flag(true))),
+            kind => inputs.push(Input {
+                key: f.key(),
+                label: f.label(lang),
+                required: f.required(),
+                numeric: matches!(
+                    kind,
+                    FieldKind::Count | FieldKind::Year | FieldKind::Area | FieldKind::Percent
+                ),
+                options: match kind {
+                    FieldKind::Choice(list) => {
+                        let current = v.display(anju_domain::Lang::Zh);
+                        list.iter().map(|o| (*o, *o == current)).collect()
+                    }
+                    _ => Vec::new(),
+                },
+                value: v.display(lang),
+            }),
+        }
+    }
+    (inputs, flags)
 }
 
 #[derive(Deserialize)]
@@ -509,7 +563,8 @@ async fn estate_view(
         Ok(None) => return Err(ApiError::not_found()),
         Err(e) => return Err(e.into()),
     };
-    let d = detail(state, &p.caller, p.chrome.lang(), &m, &bs).await?;
+    let (d, e) = detail(state, &p.caller, p.chrome.lang(), &m, &bs).await?;
+    let (inputs, flags) = form_of(&e, p.chrome.lang());
     let history = history
         .iter()
         .rev()
@@ -531,33 +586,8 @@ async fn estate_view(
         .to_string();
     let page = EstateView {
         mode_label,
-        year: d
-            .estate
-            .year_completed
-            .map(|y| y.to_string())
-            .unwrap_or_default(),
-        willingness: d.willingness_pct.map(|w| w.to_string()).unwrap_or_default(),
-        flags: vec![
-            ("urban_village", "城中村", "urban village", d.urban_village),
-            (
-                "mostly_self_built",
-                "自建房为主",
-                "mostly self-built",
-                d.mostly_self_built,
-            ),
-            (
-                "expropriation_or_rebuild_planned",
-                "列入征收或拆除新建计划",
-                "planned for expropriation or rebuilding",
-                d.expropriation_or_rebuild_planned,
-            ),
-            (
-                "historic_protection",
-                "历史文化街区或历史建筑",
-                "historic protection",
-                d.historic_protection,
-            ),
-        ],
+        inputs,
+        flags,
         d,
         history,
         notice,
@@ -631,45 +661,30 @@ async fn estate_submit(
     estate_view(&state, p, id, None, errors, status).await
 }
 
-/// Reads the edit form: numbers typed by people (full-width digits, separators) are accepted.
+/// Reads the edit form: every field a user may change (a yes/no field is on when its box is
+/// ticked); numbers typed by people (full-width digits, separators) are accepted.
 fn patch_from_form(f: &HashMap<String, String>, c: &Chrome) -> (EstatePatch, Vec<String>) {
     let mut errors = Vec::new();
-    let text = |k: &str| f.get(k).map(|v| v.trim().to_string());
-    let mut num = |k: &str, label: &str| -> Option<f64> {
-        let v = f.get(k)?.trim();
-        if v.is_empty() {
-            return None;
-        }
-        match anju_io::value::number_text(v) {
-            Ok(n) => n,
-            Err(_) => {
-                errors.push(format!(
-                    "{label}：{}「{v}」",
+    let mut patch = EstatePatch::default();
+    for field in EstateField::ALL.iter().copied().filter(|f| f.editable()) {
+        let key = field.key();
+        let given = f.get(key).map(|v| v.trim());
+        match (field.kind(), given) {
+            (FieldKind::YesNo, v) => patch.push(field, v.is_some()),
+            (_, None) => {}
+            (
+                FieldKind::Count | FieldKind::Year | FieldKind::Area | FieldKind::Percent,
+                Some(v),
+            ) => match anju_io::value::number_text(v) {
+                Ok(n) => patch.push(field, n),
+                Err(_) => errors.push(format!(
+                    "{}：{}「{v}」",
+                    field.label(c.lang()),
                     c.t("应为数字，实为", "expected a number, got ")
-                ));
-                None
-            }
+                )),
+            },
+            (_, Some(v)) => patch.push(field, v),
         }
-    };
-    let year = num("year_completed", c.t("建成年份", "Year completed"));
-    let buildings = num("building_count", c.t("楼栋数", "Buildings"));
-    let households = num("households", c.t("户数", "Households"));
-    let area = num("floor_area_m2", c.t("建筑面积", "Floor area"));
-    let willingness = num("willingness_pct", c.t("改造意愿", "Willingness"));
-    let flag = |k: &str| Some(f.contains_key(k));
-    let patch = EstatePatch {
-        name: text("name"),
-        address: text("address"),
-        year_completed: year.map(|v| v as i32),
-        building_count: buildings.map(|v| v as i32),
-        households: households.map(|v| v as i32),
-        floor_area_m2: area,
-        willingness_pct: willingness,
-        urban_village: flag("urban_village"),
-        mostly_self_built: flag("mostly_self_built"),
-        expropriation_or_rebuild_planned: flag("expropriation_or_rebuild_planned"),
-        historic_protection: flag("historic_protection"),
-        ..Default::default()
-    };
+    }
     (patch, errors)
 }

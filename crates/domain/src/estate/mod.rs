@@ -3,6 +3,11 @@
 use crate::division::{DivisionCode, TownKind};
 use serde::{Deserialize, Serialize};
 
+mod field;
+mod patch;
+pub use field::{cross_field_errors, EstateField, FieldError, FieldKind, FieldValue, Labelled};
+pub use patch::EstatePatch;
+
 /// Defines an enum of fixed survey values with their Chinese labels (used in sheets and drop-downs)
 /// and English labels.
 macro_rules! labelled_enum {
@@ -14,6 +19,9 @@ macro_rules! labelled_enum {
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$v,)+];
+
+            /// The Chinese labels, in order (the sheet's drop-down list).
+            pub const LABELS_ZH: &'static [&'static str] = &[$($zh,)+];
 
             pub fn label_zh(self) -> &'static str {
                 match self { $($name::$v => $zh,)+ }
@@ -260,154 +268,3 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2100;
 
 /// The values a percentage (willingness) may hold.
 pub const PERCENT: std::ops::RangeInclusive<f64> = 0.0..=100.0;
-
-/// Fields a user may change on an estate page (the division is not one: moving an estate is a
-/// different act, and could move it out of the editor's scope).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(deny_unknown_fields)]
-pub struct EstatePatch {
-    pub name: Option<String>,
-    pub address: Option<String>,
-    pub year_completed: Option<i32>,
-    pub building_count: Option<i32>,
-    pub households: Option<i32>,
-    pub floor_area_m2: Option<f64>,
-    pub property_type: Option<String>,
-    pub management_mode: Option<String>,
-    pub urban_village: Option<bool>,
-    pub mostly_self_built: Option<bool>,
-    pub expropriation_or_rebuild_planned: Option<bool>,
-    pub historic_protection: Option<bool>,
-    pub willingness_pct: Option<f64>,
-    pub last_renovated_year: Option<i32>,
-    pub planned_demolition_year: Option<i32>,
-}
-
-/// A field of a patch that is not acceptable, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    pub field: &'static str,
-    pub message: String,
-}
-
-impl EstatePatch {
-    /// Applies the patch to an estate, checking every field; all errors are returned at once.
-    pub fn apply(&self, e: &mut Estate) -> std::result::Result<(), Vec<FieldError>> {
-        let mut errs = Vec::new();
-        let mut err = |field, message: &str| {
-            errs.push(FieldError {
-                field,
-                message: message.to_string(),
-            })
-        };
-        if let Some(n) = &self.name {
-            if n.trim().is_empty() {
-                err("name", "小区名称不能为空 / the name cannot be empty");
-            } else {
-                e.name = n.trim().to_string();
-            }
-        }
-        if let Some(a) = &self.address {
-            e.address = a.trim().to_string();
-        }
-        let year_ok = |y: i32| YEARS.contains(&y);
-        if let Some(y) = self.year_completed {
-            if year_ok(y) {
-                e.year_completed = Some(y)
-            } else {
-                err(
-                    "year_completed",
-                    "建成年份应在1900–2100之间 / a year 1900–2100",
-                )
-            }
-        }
-        for (field, v, target) in [
-            ("building_count", self.building_count, &mut e.building_count),
-            ("households", self.households, &mut e.households),
-        ] {
-            if let Some(v) = v {
-                if v >= 0 {
-                    *target = v
-                } else {
-                    err(field, "应为不小于0的整数 / a whole number, 0 or more")
-                }
-            }
-        }
-        if let Some(a) = self.floor_area_m2 {
-            if let Some(area) = crate::Area::from_m2(a).filter(|_| a < 1e10) {
-                e.floor_area_centi_m2 = area
-            } else {
-                err(
-                    "floor_area_m2",
-                    "建筑面积应为不小于0的数 / an area, 0 or more",
-                )
-            }
-        }
-        if let Some(p) = &self.property_type {
-            match PropertyType::from_label(p) {
-                Some(p) => e.property_type = Some(p),
-                None => err(
-                    "property_type",
-                    "不是已知的产权性质 / not a known property type",
-                ),
-            }
-        }
-        if let Some(m) = &self.management_mode {
-            match ManagementMode::from_label(m) {
-                Some(m) => e.management_mode = Some(m),
-                None => err(
-                    "management_mode",
-                    "不是已知的管理模式 / not a known management mode",
-                ),
-            }
-        }
-        if let Some(v) = self.urban_village {
-            e.urban_village = v
-        }
-        if let Some(v) = self.mostly_self_built {
-            e.mostly_self_built = v
-        }
-        if let Some(v) = self.expropriation_or_rebuild_planned {
-            e.expropriation_or_rebuild_planned = v
-        }
-        if let Some(v) = self.historic_protection {
-            e.historic_protection = v
-        }
-        if let Some(w) = self.willingness_pct {
-            if PERCENT.contains(&w) {
-                e.willingness_pct = Some(w)
-            } else {
-                err(
-                    "willingness_pct",
-                    "改造意愿应在0–100之间 / a percentage 0–100",
-                )
-            }
-        }
-        if let Some(y) = self.last_renovated_year {
-            if year_ok(y) {
-                e.last_renovated_year = Some(y)
-            } else {
-                err(
-                    "last_renovated_year",
-                    "年份应在1900–2100之间 / a year 1900–2100",
-                )
-            }
-        }
-        if let Some(y) = self.planned_demolition_year {
-            if year_ok(y) {
-                e.planned_demolition_year = Some(y)
-            } else {
-                err(
-                    "planned_demolition_year",
-                    "年份应在1900–2100之间 / a year 1900–2100",
-                )
-            }
-        }
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(errs)
-        }
-    }
-}
