@@ -372,6 +372,74 @@ db_test!(kept_totals_follow_every_write, |db| {
     totals_agree(&db.store, "after reassessing").await;
 });
 
+db_test!(
+    a_word_in_more_estates_than_the_index_narrows_to_pages_in_list_order,
+    |db| {
+        use anju_store::scoped::{EstateFilter, SEARCH_CANDIDATES, SEARCH_COUNT_LIMIT};
+        let a = assessor(&db.store).await;
+        let ctx = WriteCtx::new("tester", None);
+        // More estates with 小区 than the index narrows a search to, over two neighbourhoods (listed
+        // in code order, then by name), with other names between them; some built too late.
+        let n = SEARCH_CANDIDATES * 3 / 2;
+        let list: Vec<Estate> = (0..n)
+            .map(|i| {
+                let (place, year) = if i % 2 == 0 {
+                    ("340104001002", 1990)
+                } else {
+                    ("340104001001", if i % 3 == 0 { 2010 } else { 1995 })
+                };
+                let name = if i % 5 == 0 {
+                    format!("第{i:05}号院")
+                } else {
+                    format!("第{i:05}小区")
+                };
+                estate(&name, place, year, 10, 100)
+            })
+            .collect();
+        db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+        let mut want: Vec<(String, String)> = list
+            .iter()
+            .filter(|e| e.name.contains("小区"))
+            .map(|e| (e.division_code.to_string(), e.name.clone()))
+            .collect();
+        want.sort();
+        let all = db.store.scoped(anju_domain::Scope::All);
+        let search = |q: &str, page: u64, eligible: Option<bool>| EstateFilter {
+            q: Some(q.into()),
+            page,
+            per_page: 50,
+            eligible,
+            ..Default::default()
+        };
+        for page in [1, 3, 30] {
+            let (items, total, more) = all.estates(&search("小区", page, None)).await.unwrap();
+            let got: Vec<(String, String)> = items
+                .iter()
+                .map(|e| (e.division_code.clone(), e.name.clone()))
+                .collect();
+            let from = (page as usize - 1) * 50;
+            assert_eq!(got, want[from..from + 50], "page {page}");
+            assert_eq!((total, more), (SEARCH_COUNT_LIMIT, true));
+        }
+        // With a filter the index does not hold, the matches are counted.
+        let (items, total, more) = all.estates(&search("小区", 1, Some(false))).await.unwrap();
+        let late = list
+            .iter()
+            .filter(|e| e.name.contains("小区") && e.year_completed == Some(2010))
+            .count() as u64;
+        assert!(items.iter().all(|e| !e.eligible && e.name.contains("小区")));
+        assert_eq!(
+            (total, more),
+            (late.min(SEARCH_COUNT_LIMIT), late > SEARCH_COUNT_LIMIT)
+        );
+        // A longer text with a common word: the estates that match it, not the index's guess.
+        let (items, total, _) = all.estates(&search("1小区", 1, None)).await.unwrap();
+        let ones = want.iter().filter(|(_, n)| n.contains("1小区")).count() as u64;
+        assert_eq!(total, ones);
+        assert!(items.iter().all(|e| e.name.contains("1小区")));
+    }
+);
+
 db_test!(a_text_search_counts_up_to_its_limit, |db| {
     use anju_store::scoped::{EstateFilter, Sort, SEARCH_COUNT_LIMIT};
     let a = assessor(&db.store).await;

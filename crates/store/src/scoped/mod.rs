@@ -24,6 +24,7 @@ mod divisions;
 mod exports;
 mod imports;
 
+pub use crate::search::CANDIDATES as SEARCH_CANDIDATES;
 pub use accounts::NewAccount;
 pub use exports::ExportPages;
 
@@ -42,6 +43,18 @@ type RawPoint = (i64, String, Option<f64>, Option<f64>, bool);
 /// A text search counts its matches up to this many (counting every match of a common word among
 /// 300,000 estates would read them all on each page).
 pub const SEARCH_COUNT_LIMIT: u64 = 1000;
+
+/// What the search index can say of a text search.
+enum Narrowed {
+    /// The text has no two-character word (a single character): the index cannot narrow it.
+    Unindexed,
+    /// At most `CANDIDATES` estates have every word of the text: these.
+    Few(Vec<i64>),
+    /// More estates than that have the text's one two-character word.
+    CommonWord,
+    /// More estates than that have every word of a longer text (not all need match it).
+    Common,
+}
 
 /// A list page whose offset is at most this reads few enough rows to run on the calling thread
 /// (see sqlite_reads.rs); deeper pages go through the pool.
@@ -131,17 +144,16 @@ fn within(scope: &Scope, column: impl ColumnTrait) -> Condition {
 }
 
 impl Scoped {
-    /// The estates of the scope (and `division`) that may match a text search, from the search
-    /// index; `None` when the index cannot narrow it (a single character, or a word common in
-    /// the scope), and the list is read in its own order instead.
+    /// What the search index says of a text search in the scope (and `division`).
     async fn search_candidates(
         &self,
         text: &str,
         division: Option<&DivisionCode>,
-    ) -> Result<Option<Vec<i64>>> {
+    ) -> Result<Narrowed> {
         let mut terms = anju_domain::search::query_terms(text);
-        if terms.is_empty() {
-            return Ok(None);
+        let words = terms.len();
+        if words == 0 {
+            return Ok(Narrowed::Unindexed);
         }
         terms.extend(
             self.home()
@@ -149,7 +161,11 @@ impl Scoped {
                 .chain(division)
                 .map(anju_domain::search::division_term),
         );
-        self.store.search_candidates(&terms).await
+        Ok(match self.store.search_candidates(&terms).await? {
+            Some(ids) => Narrowed::Few(ids),
+            None if words == 1 => Narrowed::CommonWord,
+            None => Narrowed::Common,
+        })
     }
 
     /// Whether a division lies inside the scope.
@@ -174,13 +190,15 @@ impl Scoped {
             let (lo, hi) = d.range();
             q = q.filter(estate::Column::DivisionCode.between(lo, hi));
         }
+        let mut narrowed = Narrowed::Unindexed;
         if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let text = text.replace(['%', '_'], "");
             // The index narrows the search to the estates having every bigram of the text in
             // this scope and division (a rare word: a few, found at once, where a scan read the
             // whole scope); the LIKE below then keeps the true matches.
-            if let Some(ids) = self.search_candidates(&text, f.division.as_ref()).await? {
-                q = q.filter(estate::Column::Id.is_in(ids));
+            narrowed = self.search_candidates(&text, f.division.as_ref()).await?;
+            if let Narrowed::Few(ids) = &narrowed {
+                q = q.filter(estate::Column::Id.is_in(ids.iter().copied()));
             }
             let pattern = format!("%{text}%");
             q = q.filter(
@@ -214,6 +232,20 @@ impl Scoped {
         let per_page = f.per_page.clamp(1, 200);
         let page = f.page.max(1);
         let offset = (page - 1) * per_page;
+        if text && matches!(narrowed, Narrowed::CommonWord) && f.eligible.is_none() {
+            // A two-character word that more than CANDIDATES estates of this scope and division
+            // have (the index says so, and for one bigram the index's estates are the matches):
+            // the count is past its cap already, and the page is met soon in the list's own order
+            // (counting the matches by reading them was most of the cost: a word in a tenth of a
+            // province's names read ten thousand rows on every page).
+            let items = q
+                .offset(offset)
+                .limit(per_page)
+                .into_partial_model()
+                .all(&self.store.db)
+                .await?;
+            return Ok((items, SEARCH_COUNT_LIMIT, true));
+        }
         if text {
             // A text match cannot use an index: a search reads the scope's estates until it has
             // its matches. One pass takes the first SEARCH_COUNT_LIMIT + 1 matches in list order:
