@@ -197,8 +197,12 @@ impl Scoped {
             // this scope and division (a rare word: a few, found at once, where a scan read the
             // whole scope); the LIKE below then keeps the true matches.
             narrowed = self.search_candidates(&text, f.division.as_ref()).await?;
-            if let Narrowed::Few(ids) = &narrowed {
-                q = q.filter(estate::Column::Id.is_in(ids.iter().copied()));
+            match &narrowed {
+                // No estate has every word: nothing to read (a word in no name is answered by
+                // the index alone).
+                Narrowed::Few(ids) if ids.is_empty() => return Ok((Vec::new(), 0, false)),
+                Narrowed::Few(ids) => q = q.filter(estate::Column::Id.is_in(ids.iter().copied())),
+                _ => {}
             }
             let pattern = format!("%{text}%");
             q = q.filter(
