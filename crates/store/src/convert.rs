@@ -40,6 +40,8 @@ pub(crate) fn estate_active(
         in_city_or_county_seat: Set(e.in_city_or_county_seat),
         longitude: Set(e.location.map(|p| p.lon)),
         latitude: Set(e.location.map(|p| p.lat)),
+        property_type_as_typed: Set(e.property_type_as_typed.clone()),
+        management_mode_as_typed: Set(e.management_mode_as_typed.clone()),
         eligible: Set(d.eligible),
         failed_rules: Set(d.failed_rules.clone()),
         suggested_mode: Set(mode.key().to_string()),
@@ -67,6 +69,8 @@ pub fn estate_from_model(m: &estate::Model) -> Estate {
             .management_mode
             .as_deref()
             .and_then(ManagementMode::from_key),
+        property_type_as_typed: m.property_type_as_typed.clone(),
+        management_mode_as_typed: m.management_mode_as_typed.clone(),
         urban_village: m.urban_village,
         mostly_self_built: m.mostly_self_built,
         expropriation_or_rebuild_planned: m.expropriation_or_rebuild_planned,

@@ -14,6 +14,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0004Uploads),
             Box::new(M0005DivisionTotals),
             Box::new(M0006EstateSearch),
+            Box::new(M0007ChoicesAsTyped),
         ]
     }
 }
@@ -581,5 +582,31 @@ async fn backfill_search_terms(db: &SchemaManagerConnection<'_>) -> Result<(), D
                 .exec(db)
                 .await?;
         }
+    }
+}
+
+struct M0007ChoicesAsTyped;
+
+impl MigrationName for M0007ChoicesAsTyped {
+    fn name(&self) -> &str {
+        "m0007_choices_as_typed"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0007ChoicesAsTyped {
+    /// What a sheet wrote for a property type or a management mode, where an office's own word
+    /// (直管公房, 商品房 …) was read as the canonical value: kept beside it.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for col in ["property_type_as_typed", "management_mode_as_typed"] {
+            m.alter_table(
+                Table::alter()
+                    .table(a("estates"))
+                    .add_column(ColumnDef::new(a(col)).text().null())
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

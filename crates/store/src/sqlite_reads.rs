@@ -333,6 +333,8 @@ from_sqlite!(estate::Model {
     in_city_or_county_seat,
     longitude,
     latitude,
+    property_type_as_typed,
+    management_mode_as_typed,
     eligible,
     failed_rules,
     suggested_mode,

@@ -395,6 +395,48 @@ db_test!(
     }
 );
 
+db_test!(
+    an_office_word_for_a_value_is_read_and_kept_as_written,
+    |db| {
+        let app = spawn_app(&db).await;
+        let (c, csrf) = login(&app, "city-3401").await;
+        let url = format!("{}/api/v1/estates/{}", app.base, app.hefei_estate);
+        let r = c
+            .patch(&url)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"property_type": "直管公房", "management_mode": "弃管"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let d: Value = r.json().await.unwrap();
+        assert_eq!(d["property_type"], "公房");
+        assert_eq!(d["property_type_as_typed"], "直管公房");
+        assert_eq!(d["management_mode"], "无人管理");
+        assert_eq!(d["management_mode_as_typed"], "弃管");
+        let page = c
+            .get(format!("{}/estates/{}", app.base, app.hefei_estate))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("<dd>直管公房</dd>"), "{page}");
+        assert!(page.contains("<option selected>公房</option>"), "{page}");
+        // Chosen from the list, the value is its own name: nothing else is kept.
+        let r = c
+            .patch(&url)
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"property_type": "公房"}))
+            .send()
+            .await
+            .unwrap();
+        let d: Value = r.json().await.unwrap();
+        assert_eq!(d["property_type_as_typed"], Value::Null);
+    }
+);
+
 db_test!(an_edit_is_assessed_again_and_kept_in_the_history, |db| {
     let app = spawn_app(&db).await;
     let (c, csrf) = login(&app, "city-3401").await;

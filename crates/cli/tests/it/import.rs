@@ -358,3 +358,102 @@ fn duplicate_rows_and_unknown_divisions_are_errors() {
     assert!(parsed.errors[0].expected.zh.contains("第2行"));
     assert_eq!(parsed.errors[1].header, "行政区划代码");
 }
+
+#[test]
+fn property_types_and_management_modes_in_the_words_offices_use() {
+    use anju_domain::{ManagementMode as M, PropertyType as P};
+    // (as written, the value it means): one or more per family of words.
+    let property = [
+        ("商品房", P::Commercial),
+        ("商品住宅", P::Commercial),
+        ("直管公房", P::PublicHousing),
+        ("公产房", P::PublicHousing),
+        ("自管公房", P::UnitManaged),
+        ("单位产权房", P::UnitManaged),
+        ("单位宿舍", P::UnitManaged),
+        ("集资房", P::Fundraised),
+        ("合作建房", P::Fundraised),
+        ("回迁房", P::Resettlement),
+        ("拆迁安置房", P::Resettlement),
+        ("公租房", P::PolicyRental),
+        ("廉租房", P::PolicyRental),
+        ("经适房", P::Affordable),
+        ("已购公房", P::ReformHousing),
+        ("房改房", P::ReformHousing),
+    ];
+    let management = [
+        "物业管理",
+        "业主自治",
+        "社区托管",
+        "单位自管",
+        "无物业",
+        "专业化物业管理",
+        "物业管理",
+        "弃管",
+        "社区管理",
+        "居民自管",
+        "无物业",
+        "无管理",
+        "物业公司管理",
+        "社区代管",
+        "单位管理",
+        "无人管理",
+    ];
+    let mut header = estate_header();
+    header.push(S("管理模式"));
+    let mut sheet = vec![header];
+    let names: Vec<&'static str> = (0..property.len())
+        .map(|i| &*Box::leak(format!("测试{i}小区").into_boxed_str()))
+        .collect();
+    for (i, (word, _)) in property.iter().enumerate() {
+        let mut row = estate_row(names[i], 1995.0, 3.0, 100.0, 7000.0);
+        row[7] = S(word);
+        row.push(S(management[i]));
+        sheet.push(row);
+    }
+    let rows = ok(&sheet, &[]);
+    for (i, (word, want)) in property.iter().enumerate() {
+        let e = &rows[i].estate;
+        assert_eq!(e.property_type, Some(*want), "{word}");
+        // What the sheet said is kept beside the value it means, unless it is that value's name.
+        let kept = (*word != want.label_zh()).then(|| word.to_string());
+        assert_eq!(e.property_type_as_typed, kept, "{word}");
+        let m = M::from_label(management[i]).unwrap();
+        assert_eq!(e.management_mode, Some(m), "{}", management[i]);
+        assert_eq!(
+            e.management_mode_as_typed.is_some(),
+            management[i] != m.label_zh()
+        );
+    }
+    assert_eq!(
+        [
+            M::from_label("物业管理"),
+            M::from_label("业主自治"),
+            M::from_label("弃管")
+        ],
+        [Some(M::Professional), Some(M::SelfGoverned), Some(M::None)]
+    );
+}
+
+#[test]
+fn the_readme_lists_every_word_read_for_a_value() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let row = |canonical: &str| {
+        readme
+            .lines()
+            .find(|l| l.starts_with(&format!("| {canonical} ")))
+            .unwrap_or_else(|| panic!("README has no row for {canonical}"))
+            .to_string()
+    };
+    for p in anju_domain::PropertyType::ALL {
+        for a in p.aliases() {
+            assert!(row(p.label_zh()).contains(a), "{a} for {}", p.label_zh());
+        }
+    }
+    for m in anju_domain::ManagementMode::ALL {
+        for a in m.aliases() {
+            assert!(row(m.label_zh()).contains(a), "{a} for {}", m.label_zh());
+        }
+    }
+}

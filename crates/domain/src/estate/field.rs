@@ -46,6 +46,8 @@ estate_fields! {
     IllegalStructures,
     IllegalStructuresRemoved,
     InCityOrCountySeat,
+    PropertyTypeAsTyped,
+    ManagementModeAsTyped,
 }
 
 /// What a field takes.
@@ -257,6 +259,18 @@ impl EstateField {
                 "In a city or county seat",
                 K::YesNo,
             ),
+            F::PropertyTypeAsTyped => (
+                "property_type_as_typed",
+                "产权性质（原填）",
+                "Property type (as written)",
+                K::Text,
+            ),
+            F::ManagementModeAsTyped => (
+                "management_mode_as_typed",
+                "管理模式（原填）",
+                "Management mode (as written)",
+                K::Text,
+            ),
         }
     }
 
@@ -301,11 +315,15 @@ impl EstateField {
     /// Whether a user may change the field on the estate's page. Not the division (moving an
     /// estate is another act, and could move it out of the editor's scope), not the estate's code
     /// (the key an import matches it by), not the declared urban location (only the survey
-    /// declares it).
+    /// declares it), not what a sheet wrote for a choice (it is kept as written).
     pub fn editable(self) -> bool {
         !matches!(
             self,
-            EstateField::DivisionCode | EstateField::Code | EstateField::InCityOrCountySeat
+            EstateField::DivisionCode
+                | EstateField::Code
+                | EstateField::InCityOrCountySeat
+                | EstateField::PropertyTypeAsTyped
+                | EstateField::ManagementModeAsTyped
         )
     }
 
@@ -380,6 +398,8 @@ impl EstateField {
             F::IllegalStructures => n(e.illegal_structures),
             F::IllegalStructuresRemoved => n(e.illegal_structures_removed),
             F::InCityOrCountySeat => e.in_city_or_county_seat.into(),
+            F::PropertyTypeAsTyped => e.property_type_as_typed.clone().into(),
+            F::ManagementModeAsTyped => e.management_mode_as_typed.clone().into(),
         }
     }
 
@@ -409,7 +429,10 @@ impl EstateField {
                 }
             }
             F::PropertyType => {
-                e.property_type = pick(v, PropertyType::from_label).map_err(|_| bad())?
+                let typed = typed(&v);
+                e.property_type = pick(v, PropertyType::from_label).map_err(|_| bad())?;
+                e.property_type_as_typed =
+                    unless_canonical(typed, e.property_type.map(PropertyType::label_zh));
             }
             F::UrbanVillage => e.urban_village = flag(v).map_err(|_| bad())?.unwrap_or(false),
             F::MostlySelfBuilt => {
@@ -426,7 +449,10 @@ impl EstateField {
             }
             F::Code => e.code = text(v).filter(|t| !t.is_empty()),
             F::ManagementMode => {
-                e.management_mode = pick(v, ManagementMode::from_label).map_err(|_| bad())?
+                let typed = typed(&v);
+                e.management_mode = pick(v, ManagementMode::from_label).map_err(|_| bad())?;
+                e.management_mode_as_typed =
+                    unless_canonical(typed, e.management_mode.map(ManagementMode::label_zh));
             }
             F::LastRenovatedYear => e.last_renovated_year = year(v).map_err(|_| bad())?,
             F::PlannedDemolitionYear => e.planned_demolition_year = year(v).map_err(|_| bad())?,
@@ -438,6 +464,10 @@ impl EstateField {
                 e.illegal_structures_removed = count(v).map_err(|_| bad())?
             }
             F::InCityOrCountySeat => e.in_city_or_county_seat = flag(v).map_err(|_| bad())?,
+            F::PropertyTypeAsTyped => e.property_type_as_typed = text(v).filter(|t| !t.is_empty()),
+            F::ManagementModeAsTyped => {
+                e.management_mode_as_typed = text(v).filter(|t| !t.is_empty())
+            }
         }
         Ok(())
     }
@@ -486,9 +516,24 @@ fn every_field_is_listed(e: Estate) {
         illegal_structures: _,
         illegal_structures_removed: _,
         in_city_or_county_seat: _,
+        property_type_as_typed: _,
+        management_mode_as_typed: _,
         // Three columns of a sheet, read and written by the sheet reader and writer.
         location: _,
     } = e;
+}
+
+/// The text a choice was given as, if it was given as text.
+fn typed(v: &FieldValue) -> Option<String> {
+    match v {
+        FieldValue::Text(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
+        _ => None,
+    }
+}
+
+/// What was typed for a choice, kept unless it is the canonical label itself.
+fn unless_canonical(typed: Option<String>, canonical: Option<&str>) -> Option<String> {
+    typed.filter(|t| Some(t.as_str()) != canonical)
 }
 
 fn text(v: FieldValue) -> Option<String> {
@@ -630,7 +675,8 @@ mod tests {
         e.building_count = 4;
         e.households = 120;
         e.floor_area_centi_m2 = Area::from_centi_m2(812_345);
-        e.property_type = Some(PropertyType::ReformHousing);
+        e.property_type = Some(PropertyType::PublicHousing);
+        e.property_type_as_typed = Some("直管公房".into());
         e.management_mode = Some(ManagementMode::SelfGoverned);
         e.urban_village = true;
         e.willingness_pct = Some(87.5);

@@ -8,10 +8,10 @@ mod patch;
 pub use field::{cross_field_errors, EstateField, FieldError, FieldKind, FieldValue, Labelled};
 pub use patch::EstatePatch;
 
-/// Defines an enum of fixed survey values with their Chinese labels (used in sheets and drop-downs)
-/// and English labels.
+/// Defines an enum of fixed survey values with their Chinese labels (used in sheets and drop-downs),
+/// English labels, and the other words offices write for them (understood on reading).
 macro_rules! labelled_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $zh:literal, $en:literal;)+ }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $zh:literal, $en:literal $(, [$($alias:literal),* $(,)?])?;)+ }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
@@ -40,10 +40,19 @@ macro_rules! labelled_enum {
                 Self::ALL.iter().copied().find(|v| v.key() == key)
             }
 
-            /// Finds the value whose Chinese or English label is `s`.
+            /// Other words offices write for the value.
+            pub fn aliases(self) -> &'static [&'static str] {
+                match self { $($name::$v => &[$($($alias),*)?],)+ }
+            }
+
+            /// Finds the value whose Chinese or English label, key or one of its other words is
+            /// `s`.
             pub fn from_label(s: &str) -> Option<Self> {
                 Self::ALL.iter().copied().find(|v| {
-                    v.label_zh() == s || v.label_en().eq_ignore_ascii_case(s) || v.key() == s
+                    v.label_zh() == s
+                        || v.label_en().eq_ignore_ascii_case(s)
+                        || v.key() == s
+                        || v.aliases().contains(&s)
                 })
             }
 
@@ -57,18 +66,23 @@ macro_rules! labelled_enum {
 labelled_enum! {
     /// 产权性质: the property types seen in surveys.
     PropertyType {
-        Commercial => "普通商品住宅", "commercial housing";
-        PublicHousing => "公房", "public housing";
-        ReformHousing => "房改房", "reform housing";
-        Affordable => "经济适用房", "affordable housing";
-        PriceCapped => "两限商品房", "price-capped housing";
-        OwnerOccupied => "自住型商品房", "owner-occupied commercial housing";
-        PolicyRental => "政策性租赁住房", "policy rental housing";
-        SharedOwnership => "共有产权住房", "shared-ownership housing";
-        Resettlement => "安置房", "resettlement housing";
-        UnitManaged => "单位自管房", "unit-managed housing";
-        Military => "军队住房", "military housing";
-        Mixed => "混合", "mixed";
+        Commercial => "普通商品住宅", "commercial housing", ["商品房", "商品住宅", "普通商品房"];
+        PublicHousing => "公房", "public housing", ["直管公房", "公产房", "直管公产房", "公有住房"];
+        ReformHousing => "房改房", "reform housing", ["房改售房", "已购公房"];
+        Affordable => "经济适用房", "affordable housing", ["经适房", "经济适用住房"];
+        PriceCapped => "两限商品房", "price-capped housing", ["限价房", "两限房", "限价商品房"];
+        OwnerOccupied => "自住型商品房", "owner-occupied commercial housing", ["自住房"];
+        PolicyRental => "政策性租赁住房", "policy rental housing",
+            ["公租房", "廉租房", "公共租赁住房", "廉租住房", "保障性租赁住房"];
+        SharedOwnership => "共有产权住房", "shared-ownership housing", ["共有产权房"];
+        Resettlement => "安置房", "resettlement housing", ["回迁房", "拆迁安置房", "还建房", "安置住房"];
+        UnitManaged => "单位自管房", "unit-managed housing",
+            ["自管公房", "单位产权房", "单位宿舍", "单位房", "职工宿舍"];
+        /// 集资房: built with money pooled by a work unit and its staff; common in estates of the
+        /// 1980s and 1990s.
+        Fundraised => "集资房", "fund-raised housing", ["合作建房", "集资建房", "集资合作建房"];
+        Military => "军队住房", "military housing", ["部队住房", "军产房"];
+        Mixed => "混合", "mixed", ["混合产权", "多种产权"];
         Other => "其他", "other";
     }
 }
@@ -76,11 +90,12 @@ labelled_enum! {
 labelled_enum! {
     /// 管理模式: how the estate is managed today.
     ManagementMode {
-        Professional => "专业化物业管理", "professional property management";
-        SelfGoverned => "居民自治", "residents' self-governance";
-        CommunityManaged => "社区代管", "community-managed";
-        UnitManaged => "单位管理", "managed by the work unit";
-        None => "无人管理", "unmanaged";
+        Professional => "专业化物业管理", "professional property management",
+            ["物业管理", "专业物业", "物业公司管理", "市场化物业"];
+        SelfGoverned => "居民自治", "residents' self-governance", ["业主自治", "居民自管", "自治管理"];
+        CommunityManaged => "社区代管", "community-managed", ["社区托管", "社区管理", "街道代管"];
+        UnitManaged => "单位管理", "managed by the work unit", ["单位自管", "产权单位管理"];
+        None => "无人管理", "unmanaged", ["无物业", "无管理", "弃管", "无"];
     }
 }
 
@@ -173,6 +188,12 @@ pub struct Estate {
     /// 管理模式
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub management_mode: Option<ManagementMode>,
+    /// 产权性质 as the sheet wrote it, where that is not the canonical label (直管公房 for 公房).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_type_as_typed: Option<String>,
+    /// 管理模式 as the sheet wrote it, likewise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub management_mode_as_typed: Option<String>,
     /// 是否城中村
     pub urban_village: bool,
     /// 是否自建房为主
@@ -219,6 +240,8 @@ impl Estate {
             floor_area_centi_m2: crate::Area::ZERO,
             property_type: None,
             management_mode: None,
+            property_type_as_typed: None,
+            management_mode_as_typed: None,
             urban_village: false,
             mostly_self_built: false,
             expropriation_or_rebuild_planned: false,

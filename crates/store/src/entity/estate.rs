@@ -28,6 +28,8 @@ pub struct Model {
     pub in_city_or_county_seat: Option<bool>,
     pub longitude: Option<f64>,
     pub latitude: Option<f64>,
+    pub property_type_as_typed: Option<String>,
+    pub management_mode_as_typed: Option<String>,
     /// Derived by the eligibility rules of the policy in force when last written.
     pub eligible: bool,
     /// Keys of the failed rules, comma-separated (empty when eligible).

@@ -497,6 +497,8 @@ struct EstateView {
     inputs: Vec<Input>,
     /// The yes/no fields: key, label, checked.
     flags: Vec<(&'static str, &'static str, bool)>,
+    /// The fields not changed here that have a value: label, value.
+    fixed: Vec<(&'static str, String)>,
     history: Vec<(String, String, String, String, String)>,
     notice: Option<String>,
     errors: Vec<String>,
@@ -565,6 +567,12 @@ async fn estate_view(
     };
     let (d, e) = detail(state, &p.caller, p.chrome.lang(), &m, &bs).await?;
     let (inputs, flags) = form_of(&e, p.chrome.lang());
+    let fixed = EstateField::ALL
+        .iter()
+        .filter(|f| !f.editable())
+        .map(|f| (f.label(p.chrome.lang()), f.get(&e).display(p.chrome.lang())))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
     let history = history
         .iter()
         .rev()
@@ -588,6 +596,7 @@ async fn estate_view(
         mode_label,
         inputs,
         flags,
+        fixed,
         d,
         history,
         notice,
