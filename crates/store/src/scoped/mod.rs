@@ -236,50 +236,48 @@ impl Scoped {
         let per_page = f.per_page.clamp(1, 200);
         let page = f.page.max(1);
         let offset = (page - 1) * per_page;
-        if text && matches!(narrowed, Narrowed::CommonWord) && f.eligible.is_none() {
-            // A two-character word that more than CANDIDATES estates of this scope and division
-            // have (the index says so, and for one bigram the index's estates are the matches):
-            // the count is past its cap already, and the page is met soon in the list's own order
-            // (counting the matches by reading them was most of the cost: a word in a tenth of a
-            // province's names read ten thousand rows on every page).
-            let items = q
-                .offset(offset)
-                .limit(per_page)
-                .into_partial_model()
-                .all(&self.store.db)
-                .await?;
-            return Ok((items, SEARCH_COUNT_LIMIT, true));
-        }
         if text {
-            // A text match cannot use an index: a search reads the scope's estates until it has
-            // its matches. One pass takes the first SEARCH_COUNT_LIMIT + 1 matches in list order:
-            // their number is the count (stopping there, and saying so) and a page among them is
-            // a slice of them. Counting and then reading the page read a rare word's whole
-            // province twice.
-            let ids: Vec<i64> = q
-                .clone()
-                .select_only()
-                .column(estate::Column::Id)
-                .limit(SEARCH_COUNT_LIMIT + 1)
-                .into_tuple()
-                .all(&self.store.db)
-                .await?;
-            let n = ids.len() as u64;
-            let (total, capped) = (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT);
-            if !capped || offset + per_page <= n {
-                let ids = &ids[offset.min(n) as usize..(offset + per_page).min(n) as usize];
-                let mut items: Vec<estate::ListRow> = self
-                    .store
-                    .read_select_as(
-                        estate::Entity::find()
-                            .filter(within(&self.scope, estate::Column::DivisionCode))
-                            .filter(estate::Column::Id.is_in(ids.iter().copied())),
-                    )
-                    .await?;
-                items.sort_by_key(|e| ids.iter().position(|id| *id == e.id));
-                return Ok((items, total, capped));
-            }
-            // A page past the counted matches of a common word reads up to it.
+            let (total, capped) =
+                if matches!(narrowed, Narrowed::CommonWord) && f.eligible.is_none() {
+                    // A two-character word that more than CANDIDATES estates of this scope and
+                    // division have (the index says so, and for one bigram the index's estates are
+                    // the matches): the count is past its cap already, and the page is met soon in
+                    // the list's own order below. (Counting the matches by reading them was most of
+                    // the cost: a word in a tenth of a province's names read ten thousand rows on
+                    // every page.)
+                    (SEARCH_COUNT_LIMIT, true)
+                } else {
+                    // A text match cannot use an index: a search reads the scope's estates until it
+                    // has its matches. One pass takes the first SEARCH_COUNT_LIMIT + 1 matches in
+                    // list order: their number is the count (stopping there, and saying so) and a
+                    // page among them is a slice of them. Counting and then reading the page read a
+                    // rare word's whole province twice.
+                    let ids: Vec<i64> = q
+                        .clone()
+                        .select_only()
+                        .column(estate::Column::Id)
+                        .limit(SEARCH_COUNT_LIMIT + 1)
+                        .into_tuple()
+                        .all(&self.store.db)
+                        .await?;
+                    let n = ids.len() as u64;
+                    let (total, capped) = (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT);
+                    if !capped || offset + per_page <= n {
+                        let ids = &ids[offset.min(n) as usize..(offset + per_page).min(n) as usize];
+                        let mut items: Vec<estate::ListRow> = self
+                            .store
+                            .read_select_as(
+                                estate::Entity::find()
+                                    .filter(within(&self.scope, estate::Column::DivisionCode))
+                                    .filter(estate::Column::Id.is_in(ids.iter().copied())),
+                            )
+                            .await?;
+                        items.sort_by_key(|e| ids.iter().position(|id| *id == e.id));
+                        return Ok((items, total, capped));
+                    }
+                    (total, capped)
+                };
+            // A common word's page, or a page past the counted matches, reads up to it.
             let items = q
                 .offset(offset)
                 .limit(per_page)
