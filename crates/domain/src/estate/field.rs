@@ -69,6 +69,16 @@ pub enum FieldKind {
     Choice(&'static [&'static str]),
 }
 
+impl FieldKind {
+    /// Whether the field takes a number (a count, a year, an area or a percentage).
+    pub fn is_number(self) -> bool {
+        matches!(
+            self,
+            FieldKind::Count | FieldKind::Year | FieldKind::Area | FieldKind::Percent
+        )
+    }
+}
+
 /// A field's value, as given (import, form, API) or as read from an estate.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldValue {

@@ -529,10 +529,7 @@ fn form_of(
                 key: f.key(),
                 label: f.label(lang),
                 required: f.required(),
-                numeric: matches!(
-                    kind,
-                    FieldKind::Count | FieldKind::Year | FieldKind::Area | FieldKind::Percent
-                ),
+                numeric: kind.is_number(),
                 options: match kind {
                     FieldKind::Choice(list) => {
                         let current = v.display(anju_domain::Lang::Zh);
@@ -681,10 +678,7 @@ fn patch_from_form(f: &HashMap<String, String>, c: &Chrome) -> (EstatePatch, Vec
         match (field.kind(), given) {
             (FieldKind::YesNo, v) => patch.push(field, v.is_some()),
             (_, None) => {}
-            (
-                FieldKind::Count | FieldKind::Year | FieldKind::Area | FieldKind::Percent,
-                Some(v),
-            ) => match anju_io::value::number_text(v) {
+            (kind, Some(v)) if kind.is_number() => match anju_io::value::number_text(v) {
                 Ok(n) => patch.push(field, n),
                 Err(_) => errors.push(format!(
                     "{}：{}「{v}」",
