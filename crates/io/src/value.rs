@@ -156,6 +156,14 @@ pub fn year(cell: &Data) -> Result<Option<i32>, Expected> {
     };
     let y = match cell {
         Data::Empty => return Ok(None),
+        // `1995-2003`, `1995—2003年`: a range is not a year, and picking either end would put the
+        // estate on the wrong side of the cut-off.
+        Data::String(s) if is_year_range(s) => {
+            return Err(expected(
+                "一个年份（竣工验收年份），不是年份范围",
+                "one year, that of completion acceptance, not a range of years",
+            ))
+        }
         Data::DateTime(d) => Some(year_of_excel_serial(d.as_f64())),
         Data::DateTimeIso(s) => s.get(0..4).and_then(|y| y.parse().ok()),
         Data::Int(i) => i32::try_from(*i).ok(),
@@ -187,6 +195,18 @@ pub fn year(cell: &Data) -> Result<Option<i32>, Expected> {
     }
 }
 
+/// Whether a text names two years (`1995-2003`, `1995—2003年`, `1995至2003`), not a date.
+fn is_year_range(s: &str) -> bool {
+    let s = squeeze(s);
+    let years = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|run| run.len() == 4)
+        .filter_map(|run| run.parse::<i32>().ok())
+        .filter(|y| anju_domain::estate::YEARS.contains(y))
+        .count();
+    years >= 2
+}
+
 /// The year of an Excel date serial (1900 system: day 1 is 1900-01-01, with Excel's 1900 leap bug).
 fn year_of_excel_serial(serial: f64) -> i32 {
     // Days since 1970-01-01: Excel serial 25569 is 1970-01-01.
@@ -213,6 +233,11 @@ pub fn percent(cell: &Data) -> Result<Option<f64>, Expected> {
     let v = match cell {
         Data::Float(f) if *f > 0.0 && *f <= 1.0 && f.fract() != 0.0 => Some(f * 100.0),
         Data::Float(f) if *f == 1.0 => Some(100.0),
+        // A fraction written as text (a CSV's `0.85`) reads as the same 85 % as the cell.
+        Data::String(t) if !t.contains(['%', '％']) => match number(cell).map_err(|_| bad())? {
+            Some(f) if f > 0.0 && f < 1.0 => Some(f * 100.0),
+            other => other,
+        },
         other => number(other).map_err(|_| bad())?,
     };
     match v {
@@ -381,6 +406,11 @@ mod tests {
         assert!(year(&s("98年")).is_err());
         assert!(year(&s("1998abc")).is_err());
         assert!(year(&Data::Float(1800.0)).is_err());
+        // A range of years is an error that says so, not its first year.
+        for range in ["1995-2003", "1995—2003年", "1995~2003", "1995至2003年"] {
+            let err = year(&s(range)).unwrap_err();
+            assert!(err.zh.contains("不是年份范围"), "{range}: {}", err.zh);
+        }
     }
 
     #[test]
@@ -389,6 +419,19 @@ mod tests {
         assert_eq!(percent(&Data::Float(0.85)).unwrap(), Some(85.0));
         assert_eq!(percent(&Data::Float(85.0)).unwrap(), Some(85.0));
         assert!(percent(&s("185")).is_err());
+        // The same 85 % however it is written: a number, with %, as a fraction (a CSV's text or
+        // a percent-formatted cell).
+        for cell in [
+            s("85"),
+            s("85%"),
+            s("0.85"),
+            s("８５％"),
+            Data::Float(0.85),
+            Data::Float(85.0),
+        ] {
+            assert_eq!(percent(&cell).unwrap(), Some(85.0), "{cell:?}");
+        }
+        assert_eq!(percent(&s("0.5%")).unwrap(), Some(0.5));
         assert!(yes_no(&s("是")).unwrap());
         assert!(!yes_no(&s(" ")).unwrap());
         assert!(!yes_no(&Data::Empty).unwrap());
