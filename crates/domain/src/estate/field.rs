@@ -498,6 +498,17 @@ pub fn cross_field_errors(e: &Estate) -> Vec<FieldError> {
             ));
         }
     }
+    if let (Some(done), Some(renovated)) = (e.year_completed, e.last_renovated_year) {
+        if renovated < done {
+            errs.push(FieldError::new(
+                EstateField::LastRenovatedYear,
+                Text::new(
+                    format!("不早于建成年份{done}"),
+                    format!("not before the year it was completed ({done})"),
+                ),
+            ));
+        }
+    }
     errs
 }
 
@@ -698,6 +709,19 @@ mod tests {
             f.set(&mut copy, f.get(&e)).unwrap();
         }
         assert_eq!(copy, e);
+    }
+
+    #[test]
+    fn a_renovation_before_completion_is_refused() {
+        let mut e = Estate::new("幸福里", DivisionCode::parse("340102001001").unwrap());
+        e.year_completed = Some(1995);
+        e.last_renovated_year = Some(1995);
+        assert!(cross_field_errors(&e).is_empty());
+        e.last_renovated_year = Some(1994);
+        let errs = cross_field_errors(&e);
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].field, "last_renovated_year");
+        assert!(errs[0].expected.zh.contains("1995"));
     }
 
     #[test]
