@@ -766,7 +766,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
             structure: rr.get("structure", text_opt),
             year_completed: rr.get("year_completed", value::year),
             safety_grade: rr.get("safety_grade", |c| {
-                value::choice(c, SafetyGrade::from_label, &SafetyGrade::labels_zh())
+                value::choice(c, SafetyGrade::from_label, SafetyGrade::LABELS_ZH)
             }),
             has_lift: rr.flag("has_lift"),
         };

@@ -338,10 +338,14 @@ pub fn field(kind: Kind, cell: &Data) -> Result<FieldValue, Expected> {
         Kind::Longitude | Kind::Latitude => num(number(cell)?),
         Kind::YesNo if is_blank(cell) => FieldValue::Empty,
         Kind::YesNo => FieldValue::Flag(yes_no(cell)?),
-        Kind::Choice(_) => text(cell).map_or(FieldValue::Empty, |t| {
-            FieldValue::Text(squeeze(&fold(&t)).trim_end_matches('级').to_string())
-        }),
+        Kind::Choice(_) => choice_text(cell).map_or(FieldValue::Empty, FieldValue::Text),
     })
+}
+
+/// The text of a cell that names a value of a fixed list, folded and without spaces or a
+/// trailing 级 (`D级` is D); `None` when blank.
+fn choice_text(cell: &Data) -> Option<String> {
+    text(cell).map(|t| squeeze(&fold(&t)).trim_end_matches('级').to_string())
 }
 
 /// One of a fixed list of labels.
@@ -350,12 +354,10 @@ pub fn choice<T: Copy>(
     find: impl Fn(&str) -> Option<T>,
     labels: &[&str],
 ) -> Result<Option<T>, Expected> {
-    let Some(t) = text(cell) else {
+    let Some(t) = choice_text(cell) else {
         return Ok(None);
     };
-    let t = squeeze(&fold(&t));
-    let t = t.trim_end_matches('级');
-    find(t).map(Some).ok_or_else(|| {
+    find(&t).map(Some).ok_or_else(|| {
         expected(
             format!("以下之一：{}", labels.join("、")),
             format!("one of: {}", labels.join(", ")),

@@ -145,12 +145,7 @@ enum Out {
 
 fn export_values(division_name: &str, e: &ExportEstate, lang: Lang) -> Vec<Out> {
     let s = &e.estate;
-    let yn = |b: bool| {
-        Out::Text(
-            lang.pick(if b { "是" } else { "否" }, if b { "yes" } else { "no" })
-                .into(),
-        )
-    };
+    let yn = |b: bool| Out::Text(FieldValue::Flag(b).display(lang));
     let mut out = Vec::with_capacity(ESTATE_FIELDS.len() + 5);
     for f in ESTATE_FIELDS.iter() {
         out.push(match f.column {

@@ -55,10 +55,6 @@ macro_rules! labelled_enum {
                         || v.aliases().contains(&s)
                 })
             }
-
-            pub fn labels_zh() -> Vec<&'static str> {
-                Self::ALL.iter().map(|v| v.label_zh()).collect()
-            }
         }
     };
 }
