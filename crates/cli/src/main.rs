@@ -173,8 +173,12 @@ pub enum ExportCmd {
         #[arg(long)]
         division: Option<String>,
         /// 只导出符合改造条件的 / only eligible estates
-        #[arg(long)]
+        #[arg(long, conflicts_with = "outcome")]
         eligible: bool,
+        /// 只导出某一判定结果的：eligible、conditional（有条件纳入）、undetermined（待核实）、out /
+        /// only the estates of one outcome
+        #[arg(long, value_parser = parse_outcome)]
+        outcome: Option<anju_domain::Outcome>,
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
@@ -259,4 +263,10 @@ fn main() -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
     }
+}
+
+fn parse_outcome(s: &str) -> Result<anju_domain::Outcome, String> {
+    anju_domain::Outcome::from_key(s).ok_or_else(|| {
+        format!("应为 eligible、conditional、undetermined 或 out / expected eligible, conditional, undetermined or out, got {s:?}")
+    })
 }

@@ -72,13 +72,16 @@ impl Level {
 }
 
 /// What kind of town-level unit a code names, from its digits 7–9 (NBS rules):
-/// 001–099 street 街道, 100–199 town 镇, 200–399 township 乡, others special areas.
+/// 001–099 street 街道, 100–199 town 镇, 200–399 township 乡, 400–599 development zones, parks
+/// and similar units (开发区、园区、社区服务中心), others special areas.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TownKind {
     Street,
     Town,
     Township,
+    /// 400–599: urban by the NBS urban-rural rules, like a street.
+    Zone,
     Other,
 }
 
@@ -222,6 +225,7 @@ impl DivisionCode {
             1..=99 => TownKind::Street,
             100..=199 => TownKind::Town,
             200..=399 => TownKind::Township,
+            400..=599 => TownKind::Zone,
             _ => TownKind::Other,
         })
     }
@@ -285,23 +289,43 @@ impl Division {
     }
 }
 
-/// Decides which towns are county seats when a division list does not say so: a town named
-/// 城关镇 is one; in a county without streets (街道), its first town (code …100) is the seat, as the
-/// NBS lists put the seat first.
+/// Whether a county-level unit has a seat town by its name: a county (县, 自治县, 旗) or a
+/// county-level city (县级市, named …市) does; a district (区) is urban through its streets.
+pub fn is_county_or_county_city(name: &str) -> bool {
+    let name = name.trim();
+    name.ends_with('县') || name.ends_with('旗') || name.ends_with('市')
+}
+
+/// Decides which towns are county seats when a division list does not say so (NBS lists put a
+/// county's seat first):
+/// - a town named 城关镇 is one;
+/// - the first town (code …100) of a county or county-level city is its seat, even when the
+///   county also has streets (庐江县 340124100 庐城镇);
+/// - in a district without streets, its first town is too.
 pub fn infer_county_seats(divisions: &mut [Division]) {
-    use std::collections::HashSet;
+    use std::collections::{HashMap, HashSet};
     let counties_with_streets: HashSet<String> = divisions
         .iter()
         .filter(|d| d.level() == Level::Town && d.code.town_kind() == Some(TownKind::Street))
         .map(|d| d.code.as_str()[..6].to_string())
         .collect();
+    let county_names: HashMap<String, String> = divisions
+        .iter()
+        .filter(|d| d.level() == Level::County)
+        .map(|d| (d.code.as_str()[..6].to_string(), d.name.clone()))
+        .collect();
     for d in divisions.iter_mut() {
         if d.level() != Level::Town || d.code.town_kind() != Some(TownKind::Town) {
             continue;
         }
-        let first_town = &d.code.as_str()[6..9] == "100";
         let county = &d.code.as_str()[..6];
-        if d.name.contains("城关") || (first_town && !counties_with_streets.contains(county)) {
+        let first_town = &d.code.as_str()[6..9] == "100";
+        let has_seat = county_names
+            .get(county)
+            .is_some_and(|n| is_county_or_county_city(n));
+        if d.name.contains("城关")
+            || (first_town && (has_seat || !counties_with_streets.contains(county)))
+        {
             d.county_seat = true;
         }
     }
@@ -326,6 +350,45 @@ mod tests {
         assert_eq!(c.town_kind(), Some(TownKind::Street));
         assert!(c.is_residents_committee());
         assert_eq!(p.range(), ("320000000000".into(), "329999999999".into()));
+    }
+
+    fn town(code: &str, name: &str) -> Division {
+        Division {
+            code: DivisionCode::parse_short(code).unwrap(),
+            name: name.into(),
+            county_seat: false,
+        }
+    }
+
+    #[test]
+    fn zones_are_their_own_kind_and_seats_are_inferred() {
+        let kind = |c: &str| DivisionCode::parse(c).unwrap().town_kind();
+        assert_eq!(kind("340111400001"), Some(TownKind::Zone));
+        assert_eq!(kind("340177599001"), Some(TownKind::Zone));
+        assert_eq!(kind("340111600001"), Some(TownKind::Other));
+        assert_eq!(kind("340124100001"), Some(TownKind::Town));
+        let mut d = vec![
+            town("340124", "庐江县"),
+            town("340124001", "某街道"),
+            town("340124100", "庐城镇"),
+            town("340124101", "冶父山镇"),
+            town("340111", "包河区"),
+            town("340111001", "芜湖路街道"),
+            town("340111100", "淝河镇"),
+            town("340199", "某区"),
+            town("340199100", "第一镇"),
+            town("340198", "某区"),
+            town("340198101", "城关镇"),
+        ];
+        infer_county_seats(&mut d);
+        let seats: Vec<&str> = d
+            .iter()
+            .filter(|x| x.county_seat)
+            .map(|x| x.name.as_str())
+            .collect();
+        // A county's first town even with streets; a district with streets has none; a
+        // district without streets its first town; a town named 城关 always.
+        assert_eq!(seats, vec!["庐城镇", "第一镇", "城关镇"]);
     }
 
     #[test]

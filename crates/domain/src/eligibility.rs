@@ -55,11 +55,67 @@ impl Rule {
     }
 }
 
+/// What the rules say about an estate (or what one rule says), from best to worst: the outcome of
+/// an estate is the worst outcome of its rules.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// 纳入改造范围（重点）: every rule passes.
+    Eligible,
+    /// 有条件的可纳入: completed after the cut-off but by the province's second cut-off (seeds
+    /// 方案1, 方案2); in where conditions allow, e.g. renovated with eligible neighbours.
+    Conditional,
+    /// 待核实: a rule could not be decided from the data (reserved for rules whose column a
+    /// sheet lacks).
+    Undetermined,
+    /// 不纳入
+    #[default]
+    Out,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Eligible,
+        Outcome::Conditional,
+        Outcome::Undetermined,
+        Outcome::Out,
+    ];
+
+    /// The key in the API, the database and URLs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Outcome::Eligible => "eligible",
+            Outcome::Conditional => "conditional",
+            Outcome::Undetermined => "undetermined",
+            Outcome::Out => "out",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.key() == s)
+    }
+
+    pub fn label(self) -> Text {
+        match self {
+            Outcome::Eligible => Text::new("符合", "eligible"),
+            Outcome::Conditional => Text::new("有条件纳入", "conditional"),
+            Outcome::Undetermined => Text::new("待核实", "to be verified"),
+            Outcome::Out => Text::new("不符合", "not eligible"),
+        }
+    }
+}
+
 /// The outcome of one rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleResult {
     pub rule: Rule,
+    /// Whether the rule passes outright (`outcome` is `eligible`).
     pub passed: bool,
+    /// The rule's own outcome: a rule that does not pass may still leave the estate conditional.
+    #[serde(default)]
+    pub outcome: Outcome,
     pub reason: Text,
 }
 
@@ -70,8 +126,18 @@ pub struct Eligibility {
 }
 
 impl Eligibility {
+    /// Eligible outright (重点): every rule passes.
     pub fn eligible(&self) -> bool {
-        self.results.iter().all(|r| r.passed)
+        self.outcome() == Outcome::Eligible
+    }
+
+    /// The worst outcome of the rules.
+    pub fn outcome(&self) -> Outcome {
+        self.results
+            .iter()
+            .map(|r| r.outcome)
+            .max()
+            .unwrap_or(Outcome::Eligible)
     }
 
     /// The reasons of the failed rules, joined, in one language; empty when eligible.
@@ -86,9 +152,19 @@ impl Eligibility {
 }
 
 fn result(rule: Rule, passed: bool, zh: String, en: String) -> RuleResult {
+    let outcome = if passed {
+        Outcome::Eligible
+    } else {
+        Outcome::Out
+    };
+    ruled(rule, outcome, zh, en)
+}
+
+fn ruled(rule: Rule, outcome: Outcome, zh: String, en: String) -> RuleResult {
     RuleResult {
         rule,
-        passed,
+        passed: outcome == Outcome::Eligible,
+        outcome,
         reason: Text::new(zh, en),
     }
 }
@@ -110,6 +186,7 @@ pub fn assess(
         UrbanLocation::Declared(true) => (true, "填报为位于城市或县城".into(), "declared to be in a city or county seat".into()),
         UrbanLocation::Declared(false) => (false, "填报为不在城市或县城".into(), "declared not to be in a city or county seat".into()),
         UrbanLocation::Street => (true, "位于街道，属城市或县城".into(), "under a street (街道), so urban".into()),
+        UrbanLocation::Zone => (true, "位于开发区、园区等（区划代码400–599），属城镇".into(), "in a development zone, park or similar unit (codes 400–599), so urban".into()),
         UrbanLocation::CountySeatTown => (true, "位于县城（城关镇）".into(), "in the county seat town".into()),
         UrbanLocation::OtherTown if p.include_other_towns => (true, "位于建制镇，政策已纳入".into(), "in a town, which this policy includes".into()),
         UrbanLocation::OtherTown => (false, "位于非县城的建制镇，不属城市或县城".into(), "in a town that is not the county seat".into()),
@@ -118,23 +195,38 @@ pub fn assess(
     };
     results.push(result(Rule::CityOrCountySeat, ok, zh, en));
 
-    let r = match estate.year_completed {
-        Some(y) if y <= p.cutoff_year => result(
+    let r = match (estate.year_completed, p.conditional_cutoff_year) {
+        (Some(y), _) if y <= p.cutoff_year => result(
             Rule::CompletedBeforeCutoff,
             true,
             format!("{y}年建成，不晚于{}年底", p.cutoff_year),
             format!("completed in {y}, by the end of {}", p.cutoff_year),
         ),
-        Some(y) => result(
+        (Some(y), Some(second)) if y <= second => ruled(
             Rule::CompletedBeforeCutoff,
-            false,
-            format!("{y}年建成，晚于{}年底的截止时间", p.cutoff_year),
+            Outcome::Conditional,
             format!(
-                "completed in {y}, after the cut-off (end of {})",
+                "{y}年建成，晚于{}年底、不晚于{second}年底：有条件的可纳入",
+                p.cutoff_year
+            ),
+            format!(
+                "completed in {y}, after the end of {} but by the end of {second}: may be included where conditions allow",
                 p.cutoff_year
             ),
         ),
-        None => result(
+        (Some(y), _) => result(
+            Rule::CompletedBeforeCutoff,
+            false,
+            format!(
+                "{y}年建成，晚于{}年底的截止时间",
+                p.conditional_cutoff_year.unwrap_or(p.cutoff_year)
+            ),
+            format!(
+                "completed in {y}, after the cut-off (end of {})",
+                p.conditional_cutoff_year.unwrap_or(p.cutoff_year)
+            ),
+        ),
+        (None, _) => result(
             Rule::CompletedBeforeCutoff,
             false,
             "建成年份缺失，无法判断".into(),
@@ -269,6 +361,7 @@ mod tests {
         let e = estate();
         for (loc, ok) in [
             (UrbanLocation::Street, true),
+            (UrbanLocation::Zone, true),
             (UrbanLocation::CountySeatTown, true),
             (UrbanLocation::Declared(true), true),
             (UrbanLocation::Declared(false), false),
@@ -311,6 +404,46 @@ mod tests {
             failed(&check(&e, UrbanLocation::Street)),
             vec![Rule::CompletedBeforeCutoff]
         );
+    }
+
+    /// Seeds 方案1, 方案2: by the end of 2000 eligible; after it and by the province's second
+    /// cut-off conditional, with its reason; later out. Without a second cut-off, 2001 is out.
+    #[test]
+    fn two_tier_cutoff_at_2000_2001_2005_2006() {
+        let mut p = Policy::national();
+        p.eligibility.conditional_cutoff_year = Some(2005);
+        let outcome = |year: i32, p: &Policy| {
+            let mut e = estate();
+            e.year_completed = Some(year);
+            assess(&e, UrbanLocation::Street, p, 2026)
+        };
+        for (year, expected) in [
+            (2000, Outcome::Eligible),
+            (2001, Outcome::Conditional),
+            (2005, Outcome::Conditional),
+            (2006, Outcome::Out),
+        ] {
+            let el = outcome(year, &p);
+            assert_eq!(el.outcome(), expected, "{year}");
+            assert_eq!(el.eligible(), expected == Outcome::Eligible, "{year}");
+        }
+        let el = outcome(2003, &p);
+        assert_eq!(failed(&el), vec![Rule::CompletedBeforeCutoff]);
+        assert!(el.failed_reasons(Lang::Zh).contains("有条件的可纳入"));
+        assert!(el.failed_reasons(Lang::En).contains("by the end of 2005"));
+        assert!(outcome(2006, &p)
+            .failed_reasons(Lang::Zh)
+            .contains("晚于2005年底"));
+        // A conditional estate that also fails another rule is out.
+        let mut e = estate();
+        e.year_completed = Some(2003);
+        e.urban_village = true;
+        assert_eq!(
+            assess(&e, UrbanLocation::Street, &p, 2026).outcome(),
+            Outcome::Out
+        );
+        // The national default has no second tier.
+        assert_eq!(outcome(2001, &Policy::national()).outcome(), Outcome::Out);
     }
 
     #[test]

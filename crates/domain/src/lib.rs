@@ -16,7 +16,7 @@ pub mod summary;
 
 pub use account::{Role, Scope};
 pub use division::{Division, DivisionCode, DivisionError, Level, TownKind};
-pub use eligibility::{assess, Eligibility, Rule, RuleResult};
+pub use eligibility::{assess, Eligibility, Outcome, Rule, RuleResult};
 pub use estate::{
     Building, CoordinateSystem, Estate, ManagementMode, PropertyType, SafetyGrade, UrbanLocation,
 };

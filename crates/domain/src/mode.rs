@@ -171,6 +171,8 @@ pub struct AssessedEstate {
     pub estate: crate::Estate,
     /// As stored when the estate was last written (the list's and the totals' flag).
     pub eligible: bool,
+    /// As stored, like `eligible`: eligible, conditional, undetermined or out.
+    pub outcome: crate::Outcome,
     pub eligibility: crate::Eligibility,
     pub mode: ModeSuggestion,
 }

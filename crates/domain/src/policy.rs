@@ -22,6 +22,10 @@ pub struct Policy {
 pub struct EligibilityPolicy {
     /// Estates completed in or before this year are in scope (国办发〔2020〕23号: end of 2000).
     pub cutoff_year: i32,
+    /// The second cut-off (seeds 方案1, 方案2): estates completed after `cutoff_year` and by the end
+    /// of this year are conditional (有条件的可纳入). None: later estates are simply out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conditional_cutoff_year: Option<i32>,
     /// Not comprehensively renovated in the last N years (seed 5).
     pub recent_renovation_years: i32,
     /// Not in the demolition plans of the next N years (seed 5).
@@ -65,6 +69,14 @@ impl Policy {
                 p.eligibility.cutoff_year
             )));
         }
+        if let Some(second) = p.eligibility.conditional_cutoff_year {
+            if second <= p.eligibility.cutoff_year || second > 2100 {
+                return Err(PolicyError(format!(
+                    "eligibility.conditional_cutoff_year {second} 应晚于 cutoff_year {} / must be after cutoff_year",
+                    p.eligibility.cutoff_year
+                )));
+            }
+        }
         if p.eligibility.recent_renovation_years < 0 || p.eligibility.demolition_plan_years < 0 {
             return Err(PolicyError(
                 "年限不能为负数 / the year spans cannot be negative".into(),
@@ -99,5 +111,21 @@ mod tests {
         assert!(Policy::from_toml(&bad).is_err());
         let unknown = format!("{NATIONAL_TOML}\nfoo = 1\n");
         assert!(Policy::from_toml(&unknown).is_err());
+        // A second cut-off must come after the first.
+        let second = |y: i32| {
+            NATIONAL_TOML.replace(
+                "cutoff_year = 2000\n",
+                &format!("cutoff_year = 2000\nconditional_cutoff_year = {y}\n"),
+            )
+        };
+        assert_eq!(
+            Policy::from_toml(&second(2005))
+                .unwrap()
+                .eligibility
+                .conditional_cutoff_year,
+            Some(2005)
+        );
+        let e = Policy::from_toml(&second(2000)).unwrap_err().to_string();
+        assert!(e.contains("conditional_cutoff_year"), "{e}");
     }
 }

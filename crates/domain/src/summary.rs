@@ -13,6 +13,13 @@ pub struct Totals {
     pub eligible_buildings: i64,
     pub eligible_households: i64,
     pub eligible_floor_area_centi_m2: i64,
+    /// 有条件的可纳入 (the second cut-off's tier).
+    pub conditional_estates: i64,
+    pub conditional_buildings: i64,
+    pub conditional_households: i64,
+    pub conditional_floor_area_centi_m2: i64,
+    /// 待核实: a rule could not be decided from the data.
+    pub undetermined_estates: i64,
 }
 
 impl Totals {
@@ -25,6 +32,11 @@ impl Totals {
         self.eligible_buildings += other.eligible_buildings;
         self.eligible_households += other.eligible_households;
         self.eligible_floor_area_centi_m2 += other.eligible_floor_area_centi_m2;
+        self.conditional_estates += other.conditional_estates;
+        self.conditional_buildings += other.conditional_buildings;
+        self.conditional_households += other.conditional_households;
+        self.conditional_floor_area_centi_m2 += other.conditional_floor_area_centi_m2;
+        self.undetermined_estates += other.undetermined_estates;
     }
 }
 

@@ -175,7 +175,7 @@ impl DemoGenerator {
                 .ancestor_at(Level::County)
                 .and_then(|c| names.get(&c).copied());
             let urban = match d.code.town_kind() {
-                Some(TownKind::Street) => true,
+                Some(TownKind::Street) | Some(TownKind::Zone) => true,
                 Some(TownKind::Town) => town.is_some_and(|t| t.county_seat),
                 _ => false,
             };

@@ -102,10 +102,48 @@ mod tests {
         assert_eq!(by_level(Level::Province), 1);
         assert_eq!(by_level(Level::City), 16);
         assert!(by_level(Level::Neighbourhood) > 18_000);
-        // 水湖镇 is the seat of 长丰县 (a county without streets).
-        assert!(d
+        let seat = |code: &str| {
+            d.iter()
+                .find(|x| x.code.as_str() == code)
+                .unwrap_or_else(|| panic!("{code} is in the data"))
+                .county_seat
+        };
+        // 水湖镇 is the seat of 长丰县 (a county without streets); 庐城镇, 孚玉镇 and 府城镇 are the
+        // seats of counties that also have streets.
+        for code in [
+            "340121100000",
+            "340124100000",
+            "340826100000",
+            "341126100000",
+        ] {
+            assert!(seat(code), "{code} is a county seat");
+        }
+        // 淝河镇 lies in a district (包河区): not a seat; nor is 庐江县's second town.
+        assert!(!seat("340111100000"));
+        assert!(!seat("340124101000"));
+    }
+
+    /// The shipped county-seat column is the rule's answer for every town, so a change of either
+    /// is a decision, not an accident (a correction to the data adds its code here).
+    #[test]
+    fn builtin_seats_are_the_rule_applied_to_the_list() {
+        let shipped = parse_divisions(BUILTIN_ANHUI).unwrap();
+        let mut inferred: Vec<Division> = shipped
             .iter()
-            .any(|x| x.code.as_str() == "340121100000" && x.county_seat && x.name == "水湖镇"));
+            .map(|d| Division {
+                county_seat: false,
+                ..d.clone()
+            })
+            .collect();
+        infer_county_seats(&mut inferred);
+        let differ: Vec<&str> = shipped
+            .iter()
+            .zip(&inferred)
+            .filter(|(a, b)| a.county_seat != b.county_seat)
+            .map(|(a, _)| a.code.as_str())
+            .collect();
+        assert!(differ.is_empty(), "{differ:?}");
+        assert!(shipped.iter().filter(|d| d.county_seat).count() >= 59);
     }
 
     #[test]

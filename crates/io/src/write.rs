@@ -121,6 +121,7 @@ fn export_headers(lang: Lang) -> Vec<&'static str> {
         Lang::Zh => [
             "所属区划",
             "是否符合改造条件",
+            "判定结果",
             "不符合原因",
             "建议改造模式",
             "模式依据",
@@ -128,6 +129,7 @@ fn export_headers(lang: Lang) -> Vec<&'static str> {
         Lang::En => [
             "Division",
             "Eligible",
+            "Outcome",
             "Reasons out",
             "Suggested mode",
             "Mode reason",
@@ -164,6 +166,7 @@ fn export_values(division_name: &str, e: &ExportEstate, lang: Lang) -> Vec<Out> 
     }
     out.push(Out::Text(division_name.to_string()));
     out.push(yn(e.eligible));
+    out.push(Out::Text(e.outcome.label().get(lang).to_string()));
     out.push(Out::Text(e.eligibility.failed_reasons(lang)));
     out.push(Out::Text(e.mode.mode.label().get(lang).to_string()));
     out.push(Out::Text(e.mode.reason.get(lang).to_string()));
@@ -305,6 +308,10 @@ pub fn write_summary_xlsx(summary: &Summary, path: &Path, lang: Lang) -> Result<
             "符合条件楼栋数(栋)",
             "符合条件户数(户)",
             "符合条件建筑面积(万平方米)",
+            "有条件纳入小区数(个)",
+            "有条件纳入户数(户)",
+            "有条件纳入建筑面积(万平方米)",
+            "待核实小区数(个)",
         ],
         Lang::En => [
             "No.",
@@ -318,6 +325,10 @@ pub fn write_summary_xlsx(summary: &Summary, path: &Path, lang: Lang) -> Result<
             "Eligible buildings",
             "Eligible households",
             "Eligible floor area (10k m²)",
+            "Conditional estates",
+            "Conditional households",
+            "Conditional floor area (10k m²)",
+            "Estates to be verified",
         ],
     };
     for (c, h) in headers.iter().enumerate() {
@@ -347,6 +358,10 @@ pub fn write_summary_xlsx(summary: &Summary, path: &Path, lang: Lang) -> Result<
             t.eligible_buildings as f64,
             t.eligible_households as f64,
             m2(t.eligible_floor_area_centi_m2) / 10_000.0,
+            t.conditional_estates as f64,
+            t.conditional_households as f64,
+            m2(t.conditional_floor_area_centi_m2) / 10_000.0,
+            t.undetermined_estates as f64,
         ];
         for (i, n) in nums.iter().enumerate() {
             ws.write_number_with_format(row, 3 + i as u16, *n, f)

@@ -1,7 +1,7 @@
 //! Applies the policy's eligibility rules to stored estates: the one place where the derived
 //! columns (eligible, failed rules, suggested mode) are computed.
 
-use anju_domain::{assess, Eligibility, Estate, Policy, UrbanLocation};
+use anju_domain::{assess, Eligibility, Estate, Outcome, Policy, UrbanLocation};
 use anju_domain::{DivisionCode, Level};
 use std::collections::HashSet;
 
@@ -26,8 +26,8 @@ impl Assessor {
         assess(e, self.location(e), &self.policy, self.reference_year)
     }
 
-    /// (eligible, failed rule keys)
-    pub fn derived(&self, e: &Estate) -> (bool, String) {
+    /// (outcome, keys of the rules that did not pass)
+    pub fn derived(&self, e: &Estate) -> (Outcome, String) {
         let el = self.assess(e);
         let failed = el
             .results
@@ -41,7 +41,7 @@ impl Assessor {
             })
             .collect::<Vec<_>>()
             .join(",");
-        (el.eligible(), failed)
+        (el.outcome(), failed)
     }
 }
 

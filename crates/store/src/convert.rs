@@ -44,6 +44,7 @@ pub(crate) fn estate_active(
         management_mode_as_typed: Set(e.management_mode_as_typed.clone()),
         eligible: Set(d.eligible),
         failed_rules: Set(d.failed_rules.clone()),
+        outcome: Set(d.outcome.key().to_string()),
         suggested_mode: Set(mode.key().to_string()),
         search_terms: Set(d.search_terms.clone()),
         created_at: Set(now),

@@ -5,7 +5,7 @@ use crate::audit::{AuditBatch, WriteCtx};
 use crate::convert::{building_from_model, estate_active, estate_from_model, json};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
-use anju_domain::{suggest_mode, Building, Estate, Mode};
+use anju_domain::{suggest_mode, Building, Estate, Mode, Outcome};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
@@ -119,15 +119,17 @@ async fn insert_buildings(
 #[derive(Debug, Clone)]
 pub struct Derived {
     pub eligible: bool,
+    pub outcome: Outcome,
     pub failed_rules: String,
     pub search_terms: String,
 }
 
 impl Derived {
     pub fn of(e: &Estate, a: &Assessor) -> Derived {
-        let (eligible, failed_rules) = a.derived(e);
+        let (outcome, failed_rules) = a.derived(e);
         Derived {
-            eligible,
+            eligible: outcome == Outcome::Eligible,
+            outcome,
             failed_rules,
             search_terms: search_terms(e),
         }
@@ -518,11 +520,12 @@ impl Store {
             let Some(end) = page.last() else { break };
             last = end.id;
             for m in page {
-                let (eligible, failed) = a.derived(&estate_from_model(&m));
-                if eligible != m.eligible || failed != m.failed_rules {
+                let (outcome, failed) = a.derived(&estate_from_model(&m));
+                if outcome.key() != m.outcome || failed != m.failed_rules {
                     estate::Entity::update(estate::ActiveModel {
                         id: Unchanged(m.id),
-                        eligible: Set(eligible),
+                        eligible: Set(outcome == Outcome::Eligible),
+                        outcome: Set(outcome.key().to_string()),
                         failed_rules: Set(failed),
                         ..Default::default()
                     })

@@ -17,6 +17,11 @@ struct Row {
     eligible_buildings: i64,
     eligible_households: i64,
     eligible_floor_area_centi_m2: i64,
+    conditional_estates: i64,
+    conditional_buildings: i64,
+    conditional_households: i64,
+    conditional_floor_area_centi_m2: i64,
+    undetermined_estates: i64,
 }
 crate::sqlite_reads::from_sqlite!(Row {
     level,
@@ -30,14 +35,12 @@ crate::sqlite_reads::from_sqlite!(Row {
     eligible_buildings,
     eligible_households,
     eligible_floor_area_centi_m2,
+    conditional_estates,
+    conditional_buildings,
+    conditional_households,
+    conditional_floor_area_centi_m2,
+    undetermined_estates,
 });
-
-#[derive(Debug, FromQueryResult)]
-struct Count {
-    estates: i64,
-    eligible: i64,
-}
-crate::sqlite_reads::from_sqlite!(Count { estates, eligible });
 
 impl Row {
     fn totals(&self) -> Totals {
@@ -50,13 +53,19 @@ impl Row {
             eligible_buildings: self.eligible_buildings,
             eligible_households: self.eligible_households,
             eligible_floor_area_centi_m2: self.eligible_floor_area_centi_m2,
+            conditional_estates: self.conditional_estates,
+            conditional_buildings: self.conditional_buildings,
+            conditional_households: self.conditional_households,
+            conditional_floor_area_centi_m2: self.conditional_floor_area_centi_m2,
+            undetermined_estates: self.undetermined_estates,
         }
     }
 }
 
 impl Store {
-    /// How many estates, and how many of them eligible, a division has (all when `None`).
-    pub async fn estates_in(&self, division: Option<&DivisionCode>) -> Result<(u64, u64)> {
+    /// The kept totals of a division (all when `None`): how many estates, how many of each
+    /// outcome.
+    pub async fn estates_in(&self, division: Option<&DivisionCode>) -> Result<Totals> {
         let (filter, values): (String, Vec<Value>) = match division {
             None => (format!("level = {}", Level::Province as i16), vec![]),
             Some(d) => (
@@ -69,16 +78,16 @@ impl Store {
             ),
         };
         let sql = format!(
-            "SELECT CAST(COALESCE(SUM(estates), 0) AS BIGINT) AS estates, \
-             CAST(COALESCE(SUM(eligible_estates), 0) AS BIGINT) AS eligible \
-             FROM division_totals WHERE {filter}"
+            "SELECT CAST(0 AS SMALLINT) AS level, '' AS code, CAST(NULL AS TEXT) AS name, {} \
+             FROM division_totals WHERE {filter}",
+            crate::totals::SUMS
+                .map(|c| format!("CAST(COALESCE(SUM({c}), 0) AS BIGINT) AS {c}"))
+                .join(", ")
         );
-        let rows: Vec<Count> = self
+        let rows: Vec<Row> = self
             .read(Statement::from_sql_and_values(self.backend(), sql, values))
             .await?;
-        Ok(rows
-            .first()
-            .map_or((0, 0), |c| (c.estates as u64, c.eligible as u64)))
+        Ok(rows.first().map(Row::totals).unwrap_or_default())
     }
 
     /// The totals of a division (all when `None`) and the breakdown by the next level down (a

@@ -18,8 +18,9 @@ use anju_domain::Level;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 use std::collections::BTreeSet;
 
-/// The columns summed at every level, as named in `division_totals`.
-pub(crate) const SUMS: [&str; 8] = [
+/// The columns summed at every level, as named in `division_totals`: the first eight made by
+/// migration 5, the rest by migration 8.
+pub(crate) const SUMS: [&str; 13] = [
     "estates",
     "buildings",
     "households",
@@ -28,6 +29,11 @@ pub(crate) const SUMS: [&str; 8] = [
     "eligible_buildings",
     "eligible_households",
     "eligible_floor_area_centi_m2",
+    "conditional_estates",
+    "conditional_buildings",
+    "conditional_households",
+    "conditional_floor_area_centi_m2",
+    "undetermined_estates",
 ];
 
 const LEVELS: [Level; 5] = [
@@ -101,12 +107,17 @@ async fn refresh_range(conn: &impl ConnectionTrait, lo: &str, hi: &str) -> Resul
     let b = conn.get_database_backend();
     let cols = SUMS.join(", ");
     let e = "CASE WHEN eligible THEN 1 ELSE 0 END";
+    let c = "CASE WHEN outcome = 'conditional' THEN 1 ELSE 0 END";
+    let u = "CASE WHEN outcome = 'undetermined' THEN 1 ELSE 0 END";
     // SUM over integers is numeric in PostgreSQL: cast back to bigint.
     let from_estates = format!(
         "CAST(COUNT(*) AS BIGINT), CAST(SUM(building_count) AS BIGINT), \
          CAST(SUM(households) AS BIGINT), CAST(SUM(floor_area_centi_m2) AS BIGINT), \
          CAST(SUM({e}) AS BIGINT), CAST(SUM({e} * building_count) AS BIGINT), \
-         CAST(SUM({e} * households) AS BIGINT), CAST(SUM({e} * floor_area_centi_m2) AS BIGINT)"
+         CAST(SUM({e} * households) AS BIGINT), CAST(SUM({e} * floor_area_centi_m2) AS BIGINT), \
+         CAST(SUM({c}) AS BIGINT), CAST(SUM({c} * building_count) AS BIGINT), \
+         CAST(SUM({c} * households) AS BIGINT), CAST(SUM({c} * floor_area_centi_m2) AS BIGINT), \
+         CAST(SUM({u}) AS BIGINT)"
     );
     let from_rows = SUMS
         .iter()

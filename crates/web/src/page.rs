@@ -52,6 +52,23 @@ impl Chrome {
             zh
         }
     }
+    /// An outcome's label in the page's language, from its key (as stored and in the API).
+    pub fn outcome(&self, key: &str) -> String {
+        anju_domain::Outcome::from_key(key)
+            .unwrap_or_default()
+            .label()
+            .get(self.lang())
+            .to_string()
+    }
+    /// The CSS class that colours an outcome: the same colours as the map's.
+    pub fn outcome_class(&self, key: &str) -> &'static str {
+        match key {
+            "eligible" => "ok",
+            "conditional" => "cond",
+            "undetermined" => "tbd",
+            _ => "bad",
+        }
+    }
     pub(crate) fn lang(&self) -> Lang {
         if self.en {
             Lang::En

@@ -6,7 +6,7 @@ pub(super) async fn export_estates(
     s: &Settings,
     format: FormatArg,
     division: Option<String>,
-    eligible: bool,
+    outcome: Option<anju_domain::Outcome>,
     output: Option<PathBuf>,
 ) -> anyhow::Result<u8> {
     let store = open(s).await?;
@@ -18,7 +18,7 @@ pub(super) async fn export_estates(
     let mut w = EstateWriter::create(&path, csv, s.lang)?;
     let pb = spinner(s.lang.pick("导出…", "exporting…"));
     let all = store.scoped(anju_domain::Scope::All);
-    let mut pages = all.export(&assessor, &s.policy, division, eligible);
+    let mut pages = all.export(&assessor, &s.policy, division, outcome);
     let mut n = 0u64;
     while let Some(rows) = pages.next().await? {
         for (name, r) in &rows {

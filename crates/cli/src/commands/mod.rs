@@ -52,8 +52,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             format,
             division,
             eligible,
+            outcome,
             output,
-        }) => export::export_estates(&s, format, division, eligible, output).await,
+        }) => {
+            let outcome = outcome.or(eligible.then_some(anju_domain::Outcome::Eligible));
+            export::export_estates(&s, format, division, outcome, output).await
+        }
         Command::Summary {
             division,
             json,

@@ -7,8 +7,8 @@ pub(super) fn print_summary(sum: &Summary, lang: Lang) {
     println!(
         "{}",
         match lang {
-            Lang::Zh => format!("{}：小区{}个，楼栋{}栋，户数{}户，建筑面积{:.2}万㎡；符合改造条件小区{}个（{}户）", sum.division_name, t.estates, t.buildings, t.households, m2(t.floor_area_centi_m2) / 1e4, t.eligible_estates, t.eligible_households),
-            Lang::En => format!("{}: {} estates, {} buildings, {} households, {:.2} ×10k m²; eligible: {} estates ({} households)", sum.division_name, t.estates, t.buildings, t.households, m2(t.floor_area_centi_m2) / 1e4, t.eligible_estates, t.eligible_households),
+            Lang::Zh => format!("{}：小区{}个，楼栋{}栋，户数{}户，建筑面积{:.2}万㎡；符合改造条件小区{}个（{}户），有条件纳入{}个，待核实{}个", sum.division_name, t.estates, t.buildings, t.households, m2(t.floor_area_centi_m2) / 1e4, t.eligible_estates, t.eligible_households, t.conditional_estates, t.undetermined_estates),
+            Lang::En => format!("{}: {} estates, {} buildings, {} households, {:.2} ×10k m²; eligible: {} estates ({} households); conditional: {}; to be verified: {}", sum.division_name, t.estates, t.buildings, t.households, m2(t.floor_area_centi_m2) / 1e4, t.eligible_estates, t.eligible_households, t.conditional_estates, t.undetermined_estates),
         }
     );
     for p in &sum.parts {
@@ -46,6 +46,9 @@ pub(super) async fn summary(
                 "floor_area_m2": m2(t.floor_area_centi_m2),
                 "eligible_estates": t.eligible_estates, "eligible_buildings": t.eligible_buildings,
                 "eligible_households": t.eligible_households, "eligible_floor_area_m2": m2(t.eligible_floor_area_centi_m2),
+                "conditional_estates": t.conditional_estates, "conditional_buildings": t.conditional_buildings,
+                "conditional_households": t.conditional_households, "conditional_floor_area_m2": m2(t.conditional_floor_area_centi_m2),
+                "undetermined_estates": t.undetermined_estates,
             })
         };
         let mut v = line(

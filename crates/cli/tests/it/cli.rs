@@ -99,9 +99,14 @@ db_test!(
             "households",
             "floor_area_m2",
             "eligible_estates",
+            "eligible_households",
+            "eligible_floor_area_m2",
+            "conditional_estates",
+            "undetermined_estates",
         ] {
             assert!(v.get(k).is_some(), "missing {k}");
         }
+        assert_eq!(v["conditional_estates"], 0);
         assert_eq!(v["estates"], 3);
         assert_eq!(v["buildings"], 12);
         assert_eq!(v["households"], 950);

@@ -264,13 +264,122 @@ db_test!(county_seat_towns_count_as_urban, |db| {
     assert!(!other_one.assess(&list[1]).eligible());
 });
 
+// On the built-in 安徽 data: a county seat town in a county that also has streets (庐城镇 of
+// 庐江县), a development-zone neighbourhood (滨湖世纪社区, codes 400–599) and one under a zone of
+// a development-zone "county" (新港工业园 of 合肥经济技术开发区) are urban; the estate of
+// 庐江县's second town is not.
+db_test!(
+    county_seats_and_development_zones_on_the_builtin_data,
+    |db| {
+        let a = assessor(&db.store).await;
+        let ctx = WriteCtx::new("tester", None);
+        let first_below = |town: &'static str| {
+            let store = db.store.clone();
+            async move {
+                let children = store
+                    .child_divisions(Some(&DivisionCode::parse_short(town).unwrap()))
+                    .await
+                    .unwrap();
+                children[0].code.to_string()
+            }
+        };
+        let cases = [
+            ("340124100", "庐城小区", true),
+            ("340111400", "滨湖小区", true),
+            ("340177400", "新港小区", true),
+            ("340124101", "冶父山小区", false),
+        ];
+        let mut list = Vec::new();
+        for (town, name, _) in cases {
+            list.push(estate(name, &first_below(town).await, 1990, 10, 1000));
+        }
+        db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+        for ((_, name, urban), e) in cases.iter().zip(&list) {
+            let m = stored(&db.store, e.division_code.as_str(), name).await;
+            assert_eq!(m.eligible, *urban, "{name}: {}", m.failed_rules);
+            if !urban {
+                assert_eq!(m.failed_rules, "city_or_county_seat");
+            }
+        }
+    }
+);
+
+// The second tier is stored as its own outcome, counted in the totals and the summary, and
+// found by the list's filter and the export.
+db_test!(the_conditional_tier_is_stored_counted_and_filtered, |db| {
+    use anju_domain::{Outcome, Scope};
+    use anju_store::scoped::{EstateFilter, Sort};
+    let mut p = Policy::national();
+    p.eligibility.conditional_cutoff_year = Some(2005);
+    let a = db.store.assessor(p.clone(), 2026).await.unwrap();
+    let ctx = WriteCtx::new("tester", None);
+    let list = vec![
+        estate("二〇〇〇小区", "340104001001", 2000, 100, 10_000),
+        estate("二〇〇三小区", "340104001001", 2003, 200, 30_000),
+        estate("二〇〇六小区", "340104001001", 2006, 400, 50_000),
+    ];
+    db.store.upsert_estates(&ctx, &list, &a).await.unwrap();
+    let m = stored(&db.store, "340104001001", "二〇〇三小区").await;
+    assert_eq!((m.outcome.as_str(), m.eligible), ("conditional", false));
+    let s = db.store.summary(None).await.unwrap();
+    assert_eq!(s.totals.eligible_estates, 1);
+    assert_eq!(s.totals.conditional_estates, 1);
+    assert_eq!(s.totals.conditional_households, 200);
+    assert_eq!(s.totals.conditional_floor_area_centi_m2, 30_000);
+    let all = db.store.scoped(Scope::All);
+    for (outcome, name) in [
+        (Outcome::Eligible, "二〇〇〇小区"),
+        (Outcome::Conditional, "二〇〇三小区"),
+        (Outcome::Out, "二〇〇六小区"),
+    ] {
+        let f = EstateFilter {
+            outcome: Some(outcome),
+            sort: Sort::Division,
+            page: 1,
+            per_page: 20,
+            ..Default::default()
+        };
+        let (items, total, _) = all.estates(&f).await.unwrap();
+        assert_eq!(total, 1, "{outcome:?}");
+        assert_eq!(items[0].name, name);
+        let rows = all
+            .estates_after(None, Some(outcome), 0, 100)
+            .await
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].name, name);
+    }
+    // Without the second cut-off the 2003 estate is out on reassessment.
+    let changed = db
+        .store
+        .recompute_eligibility(&db.store.assessor(Policy::national(), 2026).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(changed, 1);
+    assert_eq!(
+        stored(&db.store, "340104001001", "二〇〇三小区")
+            .await
+            .outcome,
+        "out"
+    );
+    assert_eq!(
+        db.store
+            .summary(None)
+            .await
+            .unwrap()
+            .totals
+            .conditional_estates,
+        0
+    );
+});
+
 /// Every division's kept totals (and the list's counts, which come from them) equal the sums of
 /// its estates as they now are.
 async fn totals_agree(store: &Store, step: &str) {
     use anju_domain::{Level, Scope, Totals};
     let rows = store
         .scoped(Scope::All)
-        .estates_after(None, false, 0, 10_000)
+        .estates_after(None, None, 0, 10_000)
         .await
         .unwrap();
     let mut expected: std::collections::BTreeMap<String, Totals> = Default::default();
@@ -281,6 +390,7 @@ async fn totals_agree(store: &Store, step: &str) {
                 .entry(code.ancestor_at(level).unwrap().to_string())
                 .or_default();
             let e = i64::from(m.eligible);
+            let c = i64::from(m.outcome == "conditional");
             t.add(&Totals {
                 estates: 1,
                 buildings: m.building_count.into(),
@@ -290,6 +400,11 @@ async fn totals_agree(store: &Store, step: &str) {
                 eligible_buildings: e * i64::from(m.building_count),
                 eligible_households: e * i64::from(m.households),
                 eligible_floor_area_centi_m2: e * m.floor_area_centi_m2,
+                conditional_estates: c,
+                conditional_buildings: c * i64::from(m.building_count),
+                conditional_households: c * i64::from(m.households),
+                conditional_floor_area_centi_m2: c * m.floor_area_centi_m2,
+                undetermined_estates: i64::from(m.outcome == "undetermined"),
             });
         }
     }
@@ -582,6 +697,7 @@ db_test!(direct_sqlite_reads_equal_the_pools, |db| {
             division: None,
             q: None,
             eligible: None,
+            outcome: None,
             sort: Sort::Division,
             desc: false,
             page: 2,
@@ -761,7 +877,7 @@ db_test!(
         let all = db
             .store
             .scoped(Scope::All)
-            .estates_after(None, false, 0, 10_000)
+            .estates_after(None, None, 0, 10_000)
             .await
             .unwrap();
         assert_eq!(all.len(), list.len());

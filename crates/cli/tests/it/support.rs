@@ -237,7 +237,7 @@ pub async fn stored_state(store: &Store) -> StoredState {
     use anju_domain::{DivisionCode, Level, Scope};
     let estates = store
         .scoped(Scope::All)
-        .estates_after(None, false, 0, 100_000)
+        .estates_after(None, None, 0, 100_000)
         .await
         .unwrap();
     let ids: Vec<i64> = estates.iter().map(|e| e.id).collect();

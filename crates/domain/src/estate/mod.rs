@@ -122,6 +122,8 @@ pub enum UrbanLocation {
     Declared(bool),
     /// Under a street (街道): urban.
     Street,
+    /// Under a development zone, park or similar unit (codes 400–599): urban.
+    Zone,
     /// Under the town that is its county's seat (城关镇).
     CountySeatTown,
     /// Under another town (镇).
@@ -141,6 +143,7 @@ impl UrbanLocation {
         match code.town_kind() {
             None => UrbanLocation::Unknown,
             Some(TownKind::Street) => UrbanLocation::Street,
+            Some(TownKind::Zone) => UrbanLocation::Zone,
             Some(TownKind::Town) if town_is_county_seat => UrbanLocation::CountySeatTown,
             Some(TownKind::Town) => UrbanLocation::OtherTown,
             Some(TownKind::Township) | Some(TownKind::Other) => UrbanLocation::Rural,

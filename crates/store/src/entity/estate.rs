@@ -34,6 +34,9 @@ pub struct Model {
     pub eligible: bool,
     /// Keys of the failed rules, comma-separated (empty when eligible).
     pub failed_rules: String,
+    /// eligible | conditional | undetermined | out (`anju_domain::Outcome`); `eligible` is true
+    /// exactly when this is `eligible`.
+    pub outcome: String,
     /// comprehensive | demolition_combined
     pub suggested_mode: String,
     /// What the text search finds the estate by: the bigrams of its name, address and code and
@@ -74,6 +77,7 @@ pub struct ListRow {
     pub floor_area_centi_m2: i64,
     pub eligible: bool,
     pub failed_rules: String,
+    pub outcome: String,
     pub suggested_mode: String,
     pub longitude: Option<f64>,
     pub latitude: Option<f64>,
@@ -93,6 +97,7 @@ impl From<&Model> for ListRow {
             floor_area_centi_m2: m.floor_area_centi_m2,
             eligible: m.eligible,
             failed_rules: m.failed_rules.clone(),
+            outcome: m.outcome.clone(),
             suggested_mode: m.suggested_mode.clone(),
             longitude: m.longitude,
             latitude: m.latitude,

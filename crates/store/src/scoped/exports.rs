@@ -5,7 +5,7 @@
 use super::Scoped;
 use crate::assess::Assessor;
 use crate::Result;
-use anju_domain::{AssessedEstate, DivisionCode, Policy};
+use anju_domain::{AssessedEstate, DivisionCode, Outcome, Policy};
 use std::collections::HashMap;
 
 /// Estates per page: a few megabytes of rows at a time however large the export.
@@ -17,26 +17,27 @@ pub struct ExportPages<'a> {
     assessor: &'a Assessor,
     policy: &'a Policy,
     division: Option<DivisionCode>,
-    eligible_only: bool,
+    outcome: Option<Outcome>,
     after: i64,
     names: HashMap<String, String>,
 }
 
 impl Scoped {
-    /// The export of the scope (and `division`, if given; only eligible estates if asked).
+    /// The export of the scope (and `division`, if given; only the estates of one outcome if
+    /// asked).
     pub fn export<'a>(
         &'a self,
         assessor: &'a Assessor,
         policy: &'a Policy,
         division: Option<DivisionCode>,
-        eligible_only: bool,
+        outcome: Option<Outcome>,
     ) -> ExportPages<'a> {
         ExportPages {
             data: self,
             assessor,
             policy,
             division,
-            eligible_only,
+            outcome,
             after: 0,
             names: HashMap::new(),
         }
@@ -49,7 +50,7 @@ impl ExportPages<'_> {
     pub async fn next(&mut self) -> Result<Option<Vec<(String, AssessedEstate)>>> {
         let page = self
             .data
-            .estates_after(self.division.as_ref(), self.eligible_only, self.after, PAGE)
+            .estates_after(self.division.as_ref(), self.outcome, self.after, PAGE)
             .await?;
         let Some(last) = page.last() else {
             return Ok(None);
@@ -93,6 +94,7 @@ fn assessed(
     let estate = crate::convert::estate_from_model(m);
     AssessedEstate {
         eligible: m.eligible,
+        outcome: Outcome::from_key(&m.outcome).unwrap_or_default(),
         eligibility: assessor.assess(&estate),
         mode: anju_domain::suggest_mode(buildings, policy),
         estate,

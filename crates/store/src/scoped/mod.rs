@@ -7,7 +7,7 @@ use crate::audit::{AuditBatch, WriteCtx};
 use crate::convert::{building_from_model, estate_from_model, json};
 use crate::entity::{audit_log, building, estate};
 use crate::{Result, Store, StoreError};
-use anju_domain::{DivisionCode, Scope, Summary};
+use anju_domain::{DivisionCode, Outcome, Scope, Summary};
 use sea_orm::sea_query::Condition;
 use sea_orm::{
     ActiveValue::Unchanged, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -36,9 +36,11 @@ pub struct MapPoint {
     pub lon: f64,
     pub lat: f64,
     pub eligible: bool,
+    /// eligible | conditional | undetermined | out: the map's colour.
+    pub outcome: String,
 }
 
-type RawPoint = (i64, String, Option<f64>, Option<f64>, bool);
+type RawPoint = (i64, String, Option<f64>, Option<f64>, bool, String);
 
 /// A text search counts its matches up to this many (counting every match of a common word among
 /// 300,000 estates would read them all on each page).
@@ -87,6 +89,8 @@ pub struct EstateFilter {
     pub division: Option<DivisionCode>,
     pub q: Option<String>,
     pub eligible: Option<bool>,
+    /// Only the estates of this outcome (eligible, conditional, undetermined, out).
+    pub outcome: Option<Outcome>,
     pub sort: Sort,
     pub desc: bool,
     pub page: u64,
@@ -215,6 +219,10 @@ impl Scoped {
         if let Some(e) = f.eligible {
             q = q.filter(estate::Column::Eligible.eq(e));
         }
+        if let Some(o) = f.outcome {
+            q = q.filter(estate::Column::Outcome.eq(o.key()));
+        }
+        let filtered = f.eligible.is_some() || f.outcome.is_some();
         let text = f.q.as_deref().is_some_and(|t| !t.trim().is_empty());
         let cols: &[estate::Column] = match f.sort {
             // (division_code, name) is unique: no tie to break.
@@ -237,46 +245,45 @@ impl Scoped {
         let page = f.page.max(1);
         let offset = (page - 1) * per_page;
         if text {
-            let (total, capped) =
-                if matches!(narrowed, Narrowed::CommonWord) && f.eligible.is_none() {
-                    // A two-character word that more than CANDIDATES estates of this scope and
-                    // division have (the index says so, and for one bigram the index's estates are
-                    // the matches): the count is past its cap already, and the page is met soon in
-                    // the list's own order below. (Counting the matches by reading them was most of
-                    // the cost: a word in a tenth of a province's names read ten thousand rows on
-                    // every page.)
-                    (SEARCH_COUNT_LIMIT, true)
-                } else {
-                    // A text match cannot use an index: a search reads the scope's estates until it
-                    // has its matches. One pass takes the first SEARCH_COUNT_LIMIT + 1 matches in
-                    // list order: their number is the count (stopping there, and saying so) and a
-                    // page among them is a slice of them. Counting and then reading the page read a
-                    // rare word's whole province twice.
-                    let ids: Vec<i64> = q
-                        .clone()
-                        .select_only()
-                        .column(estate::Column::Id)
-                        .limit(SEARCH_COUNT_LIMIT + 1)
-                        .into_tuple()
-                        .all(&self.store.db)
+            let (total, capped) = if matches!(narrowed, Narrowed::CommonWord) && !filtered {
+                // A two-character word that more than CANDIDATES estates of this scope and
+                // division have (the index says so, and for one bigram the index's estates are
+                // the matches): the count is past its cap already, and the page is met soon in
+                // the list's own order below. (Counting the matches by reading them was most of
+                // the cost: a word in a tenth of a province's names read ten thousand rows on
+                // every page.)
+                (SEARCH_COUNT_LIMIT, true)
+            } else {
+                // A text match cannot use an index: a search reads the scope's estates until it
+                // has its matches. One pass takes the first SEARCH_COUNT_LIMIT + 1 matches in
+                // list order: their number is the count (stopping there, and saying so) and a
+                // page among them is a slice of them. Counting and then reading the page read a
+                // rare word's whole province twice.
+                let ids: Vec<i64> = q
+                    .clone()
+                    .select_only()
+                    .column(estate::Column::Id)
+                    .limit(SEARCH_COUNT_LIMIT + 1)
+                    .into_tuple()
+                    .all(&self.store.db)
+                    .await?;
+                let n = ids.len() as u64;
+                let (total, capped) = (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT);
+                if !capped || offset + per_page <= n {
+                    let ids = &ids[offset.min(n) as usize..(offset + per_page).min(n) as usize];
+                    let mut items: Vec<estate::ListRow> = self
+                        .store
+                        .read_select_as(
+                            estate::Entity::find()
+                                .filter(within(&self.scope, estate::Column::DivisionCode))
+                                .filter(estate::Column::Id.is_in(ids.iter().copied())),
+                        )
                         .await?;
-                    let n = ids.len() as u64;
-                    let (total, capped) = (n.min(SEARCH_COUNT_LIMIT), n > SEARCH_COUNT_LIMIT);
-                    if !capped || offset + per_page <= n {
-                        let ids = &ids[offset.min(n) as usize..(offset + per_page).min(n) as usize];
-                        let mut items: Vec<estate::ListRow> = self
-                            .store
-                            .read_select_as(
-                                estate::Entity::find()
-                                    .filter(within(&self.scope, estate::Column::DivisionCode))
-                                    .filter(estate::Column::Id.is_in(ids.iter().copied())),
-                            )
-                            .await?;
-                        items.sort_by_key(|e| ids.iter().position(|id| *id == e.id));
-                        return Ok((items, total, capped));
-                    }
-                    (total, capped)
-                };
+                    items.sort_by_key(|e| ids.iter().position(|id| *id == e.id));
+                    return Ok((items, total, capped));
+                }
+                (total, capped)
+            };
             // A common word's page, or a page past the counted matches, reads up to it.
             let items = q
                 .offset(offset)
@@ -286,13 +293,14 @@ impl Scoped {
                 .await?;
             return Ok((items, total, capped));
         }
-        let total = self.counted(f.division.as_ref(), f.eligible).await?;
+        let total = self
+            .counted(f.division.as_ref(), f.eligible, f.outcome)
+            .await?;
         let q = q.offset(offset).limit(per_page);
         // In the index's order, without a filter the index cannot answer, a page near the start
         // reads at most offset + per_page rows: a small read. Anything else may read many rows
         // and goes through the pool, off the calling thread.
-        let bounded =
-            f.eligible.is_none() && f.sort == Sort::Division && offset <= SMALL_READ_OFFSET;
+        let bounded = !filtered && f.sort == Sort::Division && offset <= SMALL_READ_OFFSET;
         let items = if bounded {
             self.store.read_select_as(q).await?
         } else {
@@ -301,12 +309,13 @@ impl Scoped {
         Ok((items, total, false))
     }
 
-    /// How many estates (eligible or not, or all) lie in a division inside the scope, from the
-    /// kept totals rather than by counting rows.
+    /// How many estates (eligible or not, of one outcome, or all) lie in a division inside the
+    /// scope, from the kept totals rather than by counting rows.
     async fn counted(
         &self,
         division: Option<&DivisionCode>,
         eligible: Option<bool>,
+        outcome: Option<Outcome>,
     ) -> Result<u64> {
         // The part of the country both the scope and the filter cover.
         let here = match (division, self.home()) {
@@ -316,11 +325,24 @@ impl Scoped {
             (Some(d), Some(h)) if d.contains(&h) => Some(h),
             (Some(_), Some(_)) => return Ok(0),
         };
-        let (all, yes) = self.store.estates_in(here.as_ref()).await?;
-        Ok(match eligible {
-            None => all,
-            Some(true) => yes,
-            Some(false) => all - yes,
+        let t = self.store.estates_in(here.as_ref()).await?;
+        let (all, yes) = (t.estates as u64, t.eligible_estates as u64);
+        let of_outcome = |o: Outcome| match o {
+            Outcome::Eligible => yes,
+            Outcome::Conditional => t.conditional_estates as u64,
+            Outcome::Undetermined => t.undetermined_estates as u64,
+            Outcome::Out => {
+                all - yes - t.conditional_estates as u64 - t.undetermined_estates as u64
+            }
+        };
+        Ok(match (eligible, outcome) {
+            (None, None) => all,
+            (None, Some(o)) => of_outcome(o),
+            (Some(true), None) => yes,
+            (Some(false), None) => all - yes,
+            // Both: the outcome decides whether the estate is eligible.
+            (Some(e), Some(o)) if e == (o == Outcome::Eligible) => of_outcome(o),
+            (Some(_), Some(_)) => 0,
         })
     }
 
@@ -330,7 +352,7 @@ impl Scoped {
     pub async fn estates_after(
         &self,
         division: Option<&DivisionCode>,
-        eligible_only: bool,
+        outcome: Option<Outcome>,
         after_id: i64,
         limit: u64,
     ) -> Result<Vec<estate::Model>> {
@@ -348,8 +370,8 @@ impl Scoped {
             let (lo, hi) = d.range();
             q = q.filter(estate::Column::DivisionCode.between(lo, hi));
         }
-        if eligible_only {
-            q = q.filter(estate::Column::Eligible.eq(true));
+        if let Some(o) = outcome {
+            q = q.filter(estate::Column::Outcome.eq(o.key()));
         }
         Ok(q.order_by_asc(estate::Column::Id)
             .limit(limit)
@@ -524,6 +546,7 @@ impl Scoped {
             .column(estate::Column::Longitude)
             .column(estate::Column::Latitude)
             .column(estate::Column::Eligible)
+            .column(estate::Column::Outcome)
             .filter(within(&self.scope, estate::Column::DivisionCode))
             .filter(estate::Column::Longitude.is_not_null());
         if let Some(d) = division {
@@ -538,13 +561,14 @@ impl Scoped {
             .await?;
         Ok(rows
             .into_iter()
-            .filter_map(|(id, name, x, y, eligible)| {
+            .filter_map(|(id, name, x, y, eligible, outcome)| {
                 Some(MapPoint {
                     id,
                     name,
                     lon: x?,
                     lat: y?,
                     eligible,
+                    outcome,
                 })
             })
             .collect())

@@ -41,6 +41,12 @@ pub struct TotalsItem {
     pub floor_area_m2: f64,
     pub eligible_estates: i64,
     pub eligible_households: i64,
+    pub eligible_floor_area_m2: f64,
+    /// 有条件的可纳入 (a province's second cut-off).
+    pub conditional_estates: i64,
+    pub conditional_households: i64,
+    /// 待核实: a rule could not be decided from the data.
+    pub undetermined_estates: i64,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -60,6 +66,10 @@ fn totals(code: Option<String>, name: &str, t: &anju_domain::Totals) -> TotalsIt
         floor_area_m2: m2(t.floor_area_centi_m2),
         eligible_estates: t.eligible_estates,
         eligible_households: t.eligible_households,
+        eligible_floor_area_m2: m2(t.eligible_floor_area_centi_m2),
+        conditional_estates: t.conditional_estates,
+        conditional_households: t.conditional_households,
+        undetermined_estates: t.undetermined_estates,
     }
 }
 
@@ -101,6 +111,8 @@ pub struct MapPointItem {
     pub lon: f64,
     pub lat: f64,
     pub eligible: bool,
+    /// eligible, conditional, undetermined or out: the point's colour.
+    pub outcome: String,
 }
 
 /// Estates with a location inside a division of the caller's jurisdiction (at most 5,000), for the
@@ -141,6 +153,7 @@ async fn map_points(
                     lon,
                     lat,
                     eligible: p.eligible,
+                    outcome: p.outcome,
                 }
             })
             .collect(),
@@ -186,6 +199,7 @@ struct PartRow {
     households: i64,
     area_wan: String,
     eligible: i64,
+    conditional: i64,
 }
 
 #[derive(Template)]
@@ -272,11 +286,12 @@ async fn dashboard(
             households: x.totals.households,
             area_wan: wan(x.totals.floor_area_centi_m2),
             eligible: x.totals.eligible_estates,
+            conditional: x.totals.conditional_estates,
         })
         .collect();
     let chart: Vec<serde_json::Value> = parts
         .iter()
-        .map(|x| serde_json::json!({"name": x.name, "estates": x.estates, "eligible": x.eligible}))
+        .map(|x| serde_json::json!({"name": x.name, "estates": x.estates, "eligible": x.eligible, "conditional": x.conditional}))
         .collect();
     let title = format!(
         "{}{}",

@@ -8,6 +8,7 @@ use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
 use anju_domain::estate::{EstateField, FieldKind, FieldValue, Labelled};
 use anju_domain::summary::m2;
+use anju_domain::Outcome;
 use anju_store::entity::{building, estate};
 use anju_store::scoped::{EstateFilter, EstatePatch, Sort, UpdateError};
 use anju_store::WriteCtx;
@@ -43,6 +44,8 @@ pub struct ListQuery {
     /// Text in the name, address or estate code.
     pub q: Option<String>,
     pub eligible: Option<bool>,
+    /// eligible, conditional (有条件纳入), undetermined (待核实) or out
+    pub outcome: Option<String>,
     /// division (default: by neighbourhood, then name), id, name, year, households or area
     pub sort: Option<String>,
     pub desc: Option<bool>,
@@ -62,7 +65,9 @@ pub struct EstateItem {
     pub households: i32,
     pub floor_area_m2: f64,
     pub eligible: bool,
-    /// Keys of the failed eligibility rules.
+    /// eligible, conditional (有条件的可纳入), undetermined (待核实) or out.
+    pub outcome: String,
+    /// Keys of the eligibility rules that did not pass.
     pub failed_rules: Vec<String>,
     pub suggested_mode: String,
     pub longitude: Option<f64>,
@@ -81,6 +86,7 @@ pub fn item(m: &estate::ListRow) -> EstateItem {
         households: m.households,
         floor_area_m2: m2(m.floor_area_centi_m2),
         eligible: m.eligible,
+        outcome: m.outcome.clone(),
         failed_rules: m
             .failed_rules
             .split(',')
@@ -104,11 +110,24 @@ pub struct EstatePage {
     pub per_page: u64,
 }
 
+/// The `outcome` parameter: one of the outcome keys, or nothing (blank is all).
+pub(crate) fn outcome_param(s: Option<&str>) -> Result<Option<Outcome>, ApiError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(k) => Outcome::from_key(k).map(Some).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "outcome: 应为 eligible、conditional、undetermined 或 out / expected eligible, conditional, undetermined or out, got {k:?}"
+            ))
+        }),
+    }
+}
+
 pub fn filter_of(q: &ListQuery) -> Result<EstateFilter, ApiError> {
     Ok(EstateFilter {
         division: parse_division(q.division.as_deref())?,
         q: q.q.clone(),
         eligible: q.eligible,
+        outcome: outcome_param(q.outcome.as_deref())?,
         sort: match q.sort.as_deref() {
             None | Some("") | Some("division") => Sort::Division,
             Some("id") => Sort::Id,
@@ -164,6 +183,8 @@ pub struct RuleItem {
     pub rule: String,
     pub title: String,
     pub passed: bool,
+    /// The rule's own outcome: eligible (passed), conditional, undetermined or out.
+    pub outcome: String,
     pub reason: String,
 }
 
@@ -231,6 +252,7 @@ pub async fn detail(
                     .unwrap_or_default(),
                 title: r.rule.title().get(lang).to_string(),
                 passed: r.passed,
+                outcome: r.outcome.key().to_string(),
                 reason: r.reason.get(lang).to_string(),
             })
             .collect(),
@@ -399,7 +421,7 @@ struct EstateListView {
     pages: u64,
     q: String,
     division: String,
-    eligible: String,
+    outcome: String,
     sort: String,
     sorts: Vec<(&'static str, &'static str, &'static str)>,
     prev_url: String,
@@ -410,22 +432,25 @@ struct EstateListView {
 struct ListForm {
     q: Option<String>,
     division: Option<String>,
+    /// eligible=true|false: links made before outcomes existed.
     eligible: Option<String>,
+    outcome: Option<String>,
     sort: Option<String>,
     page: Option<u64>,
     per_page: Option<u64>,
 }
 
 async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Result<Response, ApiError> {
-    let eligible = f.eligible.clone().unwrap_or_default();
+    let outcome = match (f.outcome.as_deref(), f.eligible.as_deref()) {
+        (Some(o), _) => o.to_string(),
+        (None, Some("true")) => "eligible".into(),
+        _ => String::new(),
+    };
     let q = ListQuery {
         division: f.division.clone(),
         q: f.q.clone(),
-        eligible: match eligible.as_str() {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
+        eligible: (f.outcome.is_none() && f.eligible.as_deref() == Some("false")).then_some(false),
+        outcome: Some(outcome.clone()),
         sort: f.sort.clone(),
         desc: Some(matches!(
             f.sort.as_deref(),
@@ -453,10 +478,10 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Result<Response, A
                 .collect::<String>()
         };
         format!(
-            "/estates?q={}&division={}&eligible={}&sort={}&per_page={}&page={page}",
+            "/estates?q={}&division={}&outcome={}&sort={}&per_page={}&page={page}",
             enc(&f.q),
             enc(&f.division),
-            enc(&f.eligible),
+            enc(&Some(outcome.clone())),
             enc(&f.sort),
             filter.per_page
         )
@@ -470,7 +495,7 @@ async fn estates(p: PageCaller, Query(f): Query<ListForm>) -> Result<Response, A
         pages,
         q: f.q.clone().unwrap_or_default(),
         division: f.division.clone().unwrap_or_default(),
-        eligible,
+        outcome: outcome.clone(),
         sort: f.sort.clone().unwrap_or_else(|| "division".into()),
         sorts: vec![
             ("division", "按区划", "by division"),

@@ -3,7 +3,7 @@
 
 use crate::error::ApiError;
 use crate::extract::{parse_division, Query};
-use crate::page::{DivisionParam, PageCaller};
+use crate::page::PageCaller;
 use crate::AppState;
 use anju_domain::Lang;
 use axum::extract::State;
@@ -14,6 +14,13 @@ use axum::Router;
 
 use anju_io::write::EstateWriter;
 
+/// What to export: a division (default: the whole jurisdiction) and an outcome (default: all).
+#[derive(serde::Deserialize)]
+struct ExportQuery {
+    division: Option<String>,
+    outcome: Option<String>,
+}
+
 pub fn pages() -> Router<AppState> {
     Router::new().route("/export.xlsx", get(export_xlsx))
 }
@@ -21,15 +28,16 @@ pub fn pages() -> Router<AppState> {
 async fn export_xlsx(
     State(state): State<AppState>,
     p: PageCaller,
-    Query(q): Query<DivisionParam>,
+    Query(q): Query<ExportQuery>,
 ) -> Result<Response, ApiError> {
     let division = parse_division(q.division.as_deref())?;
+    let outcome = crate::features::estates::outcome_param(q.outcome.as_deref())?;
     let assessor = state.assessor(&p.caller.data).await?;
     let lang = p.chrome.lang();
     let mut pages = p
         .caller
         .data
-        .export(&assessor, &state.web.policy, division, false);
+        .export(&assessor, &state.web.policy, division, outcome);
     let bytes = write_export(&mut pages, lang).await?;
     let mut headers = HeaderMap::new();
     headers.insert(
