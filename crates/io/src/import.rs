@@ -7,8 +7,10 @@ use crate::columns::{Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS}
 use crate::normalize::squeeze;
 use crate::sheet::Grid;
 use crate::value::{self, Expected};
-use anju_domain::estate::{cross_field_errors, EstateField, FieldValue};
-use anju_domain::{Building, CoordinateSystem, DivisionCode, Estate, Lang, SafetyGrade, Text};
+use anju_domain::estate::{cross_field_errors, plausibility_warnings, EstateField, FieldValue};
+use anju_domain::{
+    Building, CoordinateSystem, DivisionCode, Estate, Lang, Level, SafetyGrade, Text, TownKind,
+};
 use std::sync::LazyLock;
 
 /// The neighbourhood of the estate a row is checked on when its own division code is bad: the
@@ -19,7 +21,19 @@ use calamine::Data;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// One bad cell (or row, when `column` is `None`).
+/// Whether a finding stops the import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// A value that decides identity, eligibility or totals is wrong: nothing is imported.
+    #[default]
+    Error,
+    /// A descriptive value was not understood, or a number looks odd: the row is imported as
+    /// read, and the office is told.
+    Warning,
+}
+
+/// One bad cell (or row, when `column` is `None`): an error, or a warning (see [`Severity`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CellError {
     /// The row number as Excel shows it (1-based).
@@ -30,8 +44,9 @@ pub struct CellError {
     pub header: String,
     /// The value as written.
     pub value: String,
-    /// What was expected.
+    /// What was expected (an error), or why the value looks odd (a warning).
     pub expected: Text,
+    pub severity: Severity,
 }
 
 impl CellError {
@@ -45,13 +60,21 @@ impl CellError {
             Some(c) => format!("{}{}", column_letter(c), self.row),
             None => self.row.to_string(),
         };
-        match lang {
-            Lang::Zh => format!(
+        match (lang, self.severity) {
+            (Lang::Zh, Severity::Error) => format!(
                 "第{}行（{}）“{}”：值“{}”有误，应为{}",
                 self.row, cell, self.header, self.value, self.expected.zh
             ),
-            Lang::En => format!(
+            (Lang::En, Severity::Error) => format!(
                 "row {} ({}) \"{}\": value \"{}\" is wrong, expected {}",
+                self.row, cell, self.header, self.value, self.expected.en
+            ),
+            (Lang::Zh, Severity::Warning) => format!(
+                "第{}行（{}）“{}”：值“{}”请核实：{}",
+                self.row, cell, self.header, self.value, self.expected.zh
+            ),
+            (Lang::En, Severity::Warning) => format!(
+                "row {} ({}) \"{}\": value \"{}\" to check: {}",
                 self.row, cell, self.header, self.value, self.expected.en
             ),
         }
@@ -318,6 +341,7 @@ struct RowReader<'a> {
     row: &'a [Data],
     excel_row: u32,
     errors: &'a mut Vec<CellError>,
+    warnings: &'a mut Vec<CellError>,
 }
 
 impl<'a> RowReader<'a> {
@@ -335,14 +359,32 @@ impl<'a> RowReader<'a> {
         })
     }
 
-    fn error(&mut self, c: usize, header: &str, cell: &Data, expected: Expected) {
-        self.errors.push(CellError {
+    fn finding(
+        &self,
+        c: usize,
+        header: &str,
+        cell: &Data,
+        why: Text,
+        severity: Severity,
+    ) -> CellError {
+        CellError {
             row: self.excel_row,
             column: Some(self.col0 + c as u32),
             header: header.to_string(),
             value: value::display(cell),
-            expected,
-        });
+            expected: why,
+            severity,
+        }
+    }
+
+    fn error(&mut self, c: usize, header: &str, cell: &Data, expected: Expected) {
+        let e = self.finding(c, header, cell, expected, Severity::Error);
+        self.errors.push(e);
+    }
+
+    fn warn(&mut self, c: usize, header: &str, cell: &Data, why: Text) {
+        let w = self.finding(c, header, cell, why, Severity::Warning);
+        self.warnings.push(w);
     }
 
     /// Reads a field with `parse`; a missing column gives `None`; a required blank cell is an error.
@@ -418,6 +460,8 @@ pub struct Parsed<T> {
     pub header_row: u32,
     pub rows: Vec<T>,
     pub errors: Vec<CellError>,
+    /// Findings that do not stop the import.
+    pub warnings: Vec<CellError>,
     pub ignored_headers: Vec<String>,
     pub skipped: usize,
 }
@@ -432,22 +476,31 @@ pub struct EstateParser<'k> {
     layout: Layout,
     ids: HashMap<&'static str, usize>,
     division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync),
+    /// The year of assessment: no estate is completed or renovated after it.
+    reference_year: i32,
     seen: HashMap<(DivisionCode, String), u32>,
     seen_codes: HashMap<String, u32>,
     pub errors: Vec<CellError>,
+    pub warnings: Vec<CellError>,
     pub rows: usize,
     pub skipped: usize,
 }
 
 impl<'k> EstateParser<'k> {
-    pub fn new(layout: Layout, division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync)) -> Self {
+    pub fn new(
+        layout: Layout,
+        division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync),
+        reference_year: i32,
+    ) -> Self {
         EstateParser {
             layout,
             ids: field_ids(&ESTATE_FIELDS),
             division_known,
+            reference_year,
             seen: HashMap::new(),
             seen_codes: HashMap::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
             rows: 0,
             skipped: 0,
         }
@@ -480,11 +533,33 @@ impl<'k> EstateParser<'k> {
             row,
             excel_row,
             errors: &mut self.errors,
+            warnings: &mut self.warnings,
         };
         // The division code first: an unknown code is an error of its own.
-        let code = rr.get("division_code", value::division_code);
-        if let (Some(code), Some((c, cell, h))) = (code, rr.cell("division_code")) {
-            if !(self.division_known)(&code) {
+        let mut code = rr.get("division_code", value::division_code);
+        if let (Some(known), Some((c, cell, h))) = (code, rr.cell("division_code")) {
+            if known.level() != Level::Neighbourhood {
+                // An estate lies in a neighbourhood: a county's or a town's code cannot say
+                // whether it is urban, nor where it is counted.
+                rr.error(
+                    c,
+                    h,
+                    cell,
+                    Text::new(
+                        format!(
+                            "社区（居委会）一级的12位代码，末三位不为000；{}是{}一级的代码",
+                            known,
+                            known.level().name_zh()
+                        ),
+                        format!(
+                            "a 12-digit neighbourhood code, its last three digits not 000; {} is the code of a {}",
+                            known,
+                            known.level().name_en()
+                        ),
+                    ),
+                );
+                code = None;
+            } else if !(self.division_known)(&known) {
                 rr.error(
                     c,
                     h,
@@ -530,13 +605,33 @@ impl<'k> EstateParser<'k> {
                     continue;
                 }
             };
-            if let Err(err) = field.set(&mut e, v) {
-                rr.error(c, header, cell, err.expected);
+            match field.set_from_sheet(&mut e, v) {
+                Ok(None) => {}
+                Ok(Some(why)) => rr.warn(c, header, cell, why),
+                Err(err) => rr.error(c, header, cell, err.expected),
             }
         }
-        for err in cross_field_errors(&e) {
+        for err in cross_field_errors(&e, self.reference_year) {
             if let Some((c, cell, h)) = rr.cell(err.field) {
                 rr.error(c, h, cell, err.expected);
+            }
+        }
+        for w in plausibility_warnings(&e) {
+            if let Some((c, cell, h)) = rr.cell(w.field) {
+                rr.warn(c, h, cell, w.expected);
+            }
+        }
+        if let (Some(known), Some((c, cell, h))) = (code, rr.cell("division_code")) {
+            if known.town_kind() == Some(TownKind::Street) && !known.is_residents_committee() {
+                rr.warn(
+                    c,
+                    h,
+                    cell,
+                    Text::new(
+                        "街道下的村委会：请核实该小区是否确属城市或县城的老旧小区",
+                        "a villagers' committee under a street: check that the estate is an urban one",
+                    ),
+                );
             }
         }
         e.location = read_location(&mut rr);
@@ -575,10 +670,11 @@ impl<'k> EstateParser<'k> {
 pub fn parse_estates(
     grid: &Grid,
     division_known: &(dyn Fn(&DivisionCode) -> bool + Sync),
+    reference_year: i32,
 ) -> Result<Parsed<EstateRow>, SheetError> {
     let layout = locate_header(grid, &ESTATE_FIELDS)?;
     let header = layout.header_row;
-    let mut p = EstateParser::new(layout, division_known);
+    let mut p = EstateParser::new(layout, division_known, reference_year);
     let mut rows = Vec::new();
     for (r, row) in grid.range.rows().enumerate().skip(header + 1) {
         if let Some(e) = p.push(grid.excel_row(r), r - header, grid.abs_col(0), row) {
@@ -591,6 +687,7 @@ pub fn parse_estates(
         skipped: p.skipped,
         rows,
         errors: p.errors,
+        warnings: p.warnings,
         ignored_headers: p.layout.ignored,
     })
 }
@@ -609,6 +706,7 @@ fn row_error(errors: &mut Vec<CellError>, row: u32, header: &str, value: &str, e
         header: header.to_string(),
         value: value.to_string(),
         expected,
+        severity: Severity::Error,
     });
 }
 
@@ -720,6 +818,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
         });
     }
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut rows = Vec::new();
     let mut seen: HashMap<(EstateRef, String), u32> = HashMap::new();
     let total_below = grid.height().saturating_sub(layout.header_row + 1);
@@ -733,6 +832,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
             row,
             excel_row,
             errors: &mut errors,
+            warnings: &mut warnings,
         };
         let code = rr.get("estate_code", text_opt);
         let division = rr.get("division_code", value::division_code);
@@ -792,6 +892,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
         skipped: total_below.saturating_sub(rows.len()),
         rows,
         errors,
+        warnings,
         ignored_headers: layout.ignored,
     })
 }

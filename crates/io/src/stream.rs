@@ -17,6 +17,8 @@ pub struct StreamSummary {
     pub rows: usize,
     pub skipped: usize,
     pub errors: Vec<CellError>,
+    /// Findings that do not stop the import.
+    pub warnings: Vec<CellError>,
     pub ignored_headers: Vec<String>,
 }
 
@@ -32,11 +34,16 @@ pub const IMPORT_BATCH: usize = 10_000;
 pub fn stream_estate_batches(
     path: &Path,
     division_known: &(dyn Fn(&DivisionCode) -> bool + Sync),
+    reference_year: i32,
     sink: &mut dyn FnMut(Vec<anju_domain::Estate>, usize),
 ) -> Result<StreamSummary, IoError> {
-    stream_estates(path, division_known, IMPORT_BATCH, |batch, errors| {
-        sink(batch.into_iter().map(|r| r.estate).collect(), errors)
-    })
+    stream_estates(
+        path,
+        division_known,
+        reference_year,
+        IMPORT_BATCH,
+        |batch, errors| sink(batch.into_iter().map(|r| r.estate).collect(), errors),
+    )
 }
 
 /// Reads the estate sheet at `path`, calling `sink` with batches of about `batch` rows and the
@@ -44,6 +51,7 @@ pub fn stream_estate_batches(
 pub fn stream_estates(
     path: &Path,
     division_known: &(dyn Fn(&DivisionCode) -> bool + Sync),
+    reference_year: i32,
     batch: usize,
     mut sink: impl FnMut(Vec<EstateRow>, usize),
 ) -> Result<StreamSummary, IoError> {
@@ -65,6 +73,7 @@ pub fn stream_estates(
             rows.into_iter().map(Ok),
             col0,
             division_known,
+            reference_year,
             batch,
             &mut sink,
         );
@@ -128,7 +137,15 @@ pub fn stream_estates(
             }
         }
     });
-    run(name, rows, 0, division_known, batch, &mut sink)
+    run(
+        name,
+        rows,
+        0,
+        division_known,
+        reference_year,
+        batch,
+        &mut sink,
+    )
 }
 
 fn run(
@@ -136,6 +153,7 @@ fn run(
     mut rows: impl Iterator<Item = Result<(u32, Vec<Data>), IoError>>,
     col0: u32,
     division_known: &(dyn Fn(&DivisionCode) -> bool + Sync),
+    reference_year: i32,
     batch: usize,
     sink: &mut impl FnMut(Vec<EstateRow>, usize),
 ) -> Result<StreamSummary, IoError> {
@@ -165,7 +183,7 @@ fn run(
     let grid = Grid { sheet_name, range };
     let layout = locate_header(&grid, &ESTATE_FIELDS)?;
     let header_abs = r0 + layout.header_row as u32;
-    let mut parser = EstateParser::new(layout, division_known);
+    let mut parser = EstateParser::new(layout, division_known, reference_year);
     let mut out = Vec::with_capacity(batch);
     let feed = |parser: &mut EstateParser, r: u32, cells: &[Data], out: &mut Vec<EstateRow>| {
         if r > header_abs {
@@ -197,6 +215,7 @@ fn run(
         rows: parser.rows,
         skipped: parser.skipped,
         errors: parser.errors,
+        warnings: parser.warnings,
         ignored_headers,
     })
 }

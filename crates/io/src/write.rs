@@ -2,7 +2,7 @@
 //! with its bad cells marked.
 
 use crate::columns::{Column, Field, Kind, BUILDING_FIELDS, ESTATE_FIELDS, YES_NO};
-use crate::import::CellError;
+use crate::import::{CellError, Severity};
 use crate::sheet::Grid;
 use crate::IoError;
 use anju_domain::estate::FieldValue;
@@ -396,8 +396,8 @@ pub fn write_summary_xlsx(summary: &Summary, path: &Path, lang: Lang) -> Result<
     wb.save(path).map_err(xerr)
 }
 
-/// Writes the sheet back with each bad cell filled red and a note saying what was expected, and a
-/// last column 错误说明 listing each row's errors.
+/// Writes the sheet back with each bad cell filled red (an error) or yellow (a warning) and a
+/// note saying what was expected or why, and a last column 错误说明 listing each row's findings.
 pub fn write_errors_out(
     grid: &Grid,
     errors: &[CellError],
@@ -410,6 +410,17 @@ pub fn write_errors_out(
     let bad = Format::new()
         .set_background_color(Color::RGB(0xFFC7CE))
         .set_font_color(Color::RGB(0x9C0006));
+    // Excel's own "neutral" style: yellow, for what to check rather than fix.
+    let odd = Format::new()
+        .set_background_color(Color::RGB(0xFFEB9C))
+        .set_font_color(Color::RGB(0x9C5700));
+    let style = |errs: &[&CellError]| {
+        if errs.iter().any(|e| e.severity == Severity::Error) {
+            &bad
+        } else {
+            &odd
+        }
+    };
     let (r0, c0) = grid.range.start().unwrap_or((0, 0));
     let by_cell: HashMap<(u32, u32), Vec<&CellError>> = errors
         .iter()
@@ -427,23 +438,33 @@ pub fn write_errors_out(
         let ar = r0 + r as u32;
         for (c, cell) in row.iter().enumerate() {
             let ac = (c0 + c as u32) as u16;
-            let fmt = by_cell.get(&(ar, ac as u32)).map(|_| &bad);
+            let fmt = by_cell.get(&(ar, ac as u32)).map(|errs| style(errs));
             write_cell(ws, ar, ac, cell, fmt)?;
             if let Some(errs) = by_cell.get(&(ar, ac as u32)) {
                 let text = errs
                     .iter()
-                    .map(|e| e.expected.get(lang).to_string())
+                    .map(|e| match e.severity {
+                        Severity::Error => {
+                            format!(
+                                "{}{}",
+                                lang.pick("应为：", "expected: "),
+                                e.expected.get(lang)
+                            )
+                        }
+                        Severity::Warning => {
+                            format!(
+                                "{}{}",
+                                lang.pick("请核实：", "to check: "),
+                                e.expected.get(lang)
+                            )
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("\n");
-                ws.insert_note(
-                    ar,
-                    ac,
-                    &Note::new(format!("{}{text}", lang.pick("应为：", "expected: ")))
-                        .set_author("anju"),
-                )
-                .map_err(xerr)?;
+                ws.insert_note(ar, ac, &Note::new(text).set_author("anju"))
+                    .map_err(xerr)?;
                 if value_is_empty(cell) {
-                    ws.write_blank(ar, ac, &bad).map_err(xerr)?;
+                    ws.write_blank(ar, ac, style(errs)).map_err(xerr)?;
                 }
             }
         }
@@ -466,7 +487,7 @@ pub fn write_errors_out(
             .map(|e| e.describe(lang))
             .collect::<Vec<_>>()
             .join("；");
-        ws.write_string_with_format(r, msg_col, text, &bad)
+        ws.write_string_with_format(r, msg_col, text, style(&errs))
             .map_err(xerr)?;
     }
     ws.set_column_width(msg_col, 60).map_err(xerr)?;

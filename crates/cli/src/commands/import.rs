@@ -6,6 +6,7 @@ use super::*;
 pub(super) fn report_errors(
     grid: Option<&anju_io::Grid>,
     errors: &[CellError],
+    warnings: &[CellError],
     errors_out: Option<&Path>,
     lang: Lang,
 ) -> anyhow::Result<u8> {
@@ -16,23 +17,62 @@ pub(super) fn report_errors(
             Lang::En => format!("{} error(s) found; nothing was imported:", errors.len()),
         }
     );
-    let mut sorted: Vec<&CellError> = errors.iter().collect();
+    print_findings(errors, lang);
+    report_warnings(warnings, lang);
+    write_marked(grid, errors, warnings, errors_out, lang)?;
+    Ok(exit::INVALID_INPUT)
+}
+
+fn print_findings(findings: &[CellError], lang: Lang) {
+    let mut sorted: Vec<&CellError> = findings.iter().collect();
     sorted.sort_by_key(|e| (e.row, e.column));
     for e in sorted {
         eprintln!("  {}", e.describe(lang));
     }
+}
+
+/// Prints the warnings of a sheet: they do not stop the import.
+pub(super) fn report_warnings(warnings: &[CellError], lang: Lang) {
+    if warnings.is_empty() {
+        return;
+    }
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("提醒{}处（不影响导入，请核实）：", warnings.len()),
+            Lang::En => format!(
+                "{} warning(s), which do not stop the import; please check them:",
+                warnings.len()
+            ),
+        }
+    );
+    print_findings(warnings, lang);
+}
+
+/// Writes the sheet with its errors (red) and warnings (yellow) marked, if asked.
+fn write_marked(
+    grid: Option<&anju_io::Grid>,
+    errors: &[CellError],
+    warnings: &[CellError],
+    errors_out: Option<&Path>,
+    lang: Lang,
+) -> anyhow::Result<()> {
+    if errors.is_empty() && warnings.is_empty() {
+        return Ok(());
+    }
     if let (Some(p), Some(grid)) = (errors_out, grid) {
-        write_errors_out(grid, errors, p, lang)?;
+        let all: Vec<CellError> = errors.iter().chain(warnings).cloned().collect();
+        write_errors_out(grid, &all, p, lang)?;
         eprintln!(
             "{}{}",
             lang.pick(
-                "已写出标注错误的表格：",
-                "wrote the sheet with errors marked: "
+                "已写出标注错误与提醒的表格：",
+                "wrote the sheet with errors and warnings marked: "
             ),
             p.display()
         );
     }
-    Ok(exit::INVALID_INPUT)
+    Ok(())
 }
 
 pub(super) fn print_ignored(ignored: &[String], lang: Lang) {
@@ -63,6 +103,7 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
     let all = store.scoped(anju_domain::Scope::All);
     let codes = all.importable_divisions().await?;
     let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let reference_year = s.reference_year;
     let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
     let pb = spinner(s.lang.pick("读取并写入…", "reading and writing…"));
     let path = a.file.clone();
@@ -72,7 +113,12 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
             &assessor,
             !a.dry_run,
             move |sink| {
-                anju_io::stream::stream_estate_batches(&path, &|c| codes.contains(c.as_str()), sink)
+                anju_io::stream::stream_estate_batches(
+                    &path,
+                    &|c| codes.contains(c.as_str()),
+                    reference_year,
+                    sink,
+                )
             },
             |rows| pb.set_message(format!("{rows}")),
         )
@@ -106,18 +152,33 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
         return report_errors(
             grid.as_ref(),
             &summary.errors,
+            &summary.warnings,
             a.errors_out.as_deref(),
             s.lang,
         );
     }
+    report_warnings(&summary.warnings, s.lang);
+    if !summary.warnings.is_empty() && a.errors_out.is_some() {
+        // The sheet is read again only to mark it (the import streamed it).
+        let grid = anju_io::read_grid(&a.file)?;
+        write_marked(
+            Some(&grid),
+            &[],
+            &summary.warnings,
+            a.errors_out.as_deref(),
+            s.lang,
+        )?;
+    }
+    let warnings = summary.warnings.len();
     if a.dry_run {
         pending.rollback().await?;
         println!(
             "{}",
             match s.lang {
-                Lang::Zh => format!("检查通过：{rows}行小区数据，无错误（未写入）"),
-                Lang::En =>
-                    format!("check passed: {rows} estate rows, no errors (nothing written)"),
+                Lang::Zh => format!("检查通过：{rows}行小区数据，无错误，提醒{warnings}处（未写入）"),
+                Lang::En => format!(
+                    "check passed: {rows} estate rows, no errors, {warnings} warning(s) (nothing written)"
+                ),
             }
         );
         return Ok(exit::OK);
@@ -128,11 +189,11 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
         "{}",
         match s.lang {
             Lang::Zh => format!(
-                "导入完成：新增{}个，更新{}个，未变{}个（共{rows}行，用时{secs:.2}秒）",
+                "导入完成：新增{}个，更新{}个，未变{}个，提醒{warnings}处（共{rows}行，用时{secs:.2}秒）",
                 report.inserted, report.updated, report.unchanged
             ),
             Lang::En => format!(
-                "imported: {} new, {} updated, {} unchanged ({rows} rows in {secs:.2} s)",
+                "imported: {} new, {} updated, {} unchanged, {warnings} warning(s) ({rows} rows in {secs:.2} s)",
                 report.inserted, report.updated, report.unchanged
             ),
         }
@@ -152,8 +213,22 @@ pub(super) async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Res
     };
     print_ignored(&parsed.ignored_headers, s.lang);
     if !parsed.errors.is_empty() {
-        return report_errors(Some(&grid), &parsed.errors, a.errors_out.as_deref(), s.lang);
+        return report_errors(
+            Some(&grid),
+            &parsed.errors,
+            &parsed.warnings,
+            a.errors_out.as_deref(),
+            s.lang,
+        );
     }
+    report_warnings(&parsed.warnings, s.lang);
+    write_marked(
+        Some(&grid),
+        &[],
+        &parsed.warnings,
+        a.errors_out.as_deref(),
+        s.lang,
+    )?;
     let rows: Vec<BuildingUpsert> = parsed
         .rows
         .iter()
@@ -217,10 +292,11 @@ pub(super) async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Res
                             "已导入的小区（请先导入小区摸底调查表）",
                             "an estate already imported (import the estate sheet first)",
                         ),
+                        severity: anju_io::import::Severity::Error,
                     }
                 })
                 .collect();
-            report_errors(Some(&grid), &errors, a.errors_out.as_deref(), s.lang)
+            report_errors(Some(&grid), &errors, &[], a.errors_out.as_deref(), s.lang)
         }
     }
 }

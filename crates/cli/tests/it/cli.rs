@@ -292,7 +292,7 @@ fn template_has_the_canonical_headers_and_a_note_row() {
     }
     assert!(anju_io::value::display(&grid.row(3)[0]).starts_with("必填"));
     // A blank template imports as a sheet with no rows, not as an error.
-    let parsed = anju_io::parse_estates(&grid, &|_| true).unwrap();
+    let parsed = anju_io::parse_estates(&grid, &|_| true, 2026).unwrap();
     assert!(parsed.rows.is_empty() && parsed.errors.is_empty());
     assert!(
         !std::path::Path::new("unused.db").exists(),
@@ -428,5 +428,61 @@ db_test!(
             stdout(&out)
         );
         assert_eq!(stored_state(&db.store).await, before);
+    }
+);
+
+db_test!(
+    warnings_do_not_stop_an_import_and_are_counted_and_marked_yellow,
+    |db| {
+        let sheet = db.path("survey.xlsx");
+        let mut odd = estate_row("筒子楼小区", 1985.0, 2.0, 60.0, 3600.0);
+        odd[7] = S("筒子楼");
+        write_xlsx(
+            &sheet,
+            &[
+                estate_header(),
+                estate_row("甲小区", 1990.0, 1.0, 10.0, 700.0),
+                odd,
+            ],
+            &[],
+        );
+        let marked = db.path("marked.xlsx");
+        let out = db.anju(&[
+            "import",
+            "estates",
+            sheet.to_str().unwrap(),
+            "--errors-out",
+            marked.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("新增2个"), "{}", stdout(&out));
+        assert!(stdout(&out).contains("提醒1处"), "{}", stdout(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("第3行（H3）“产权性质”：值“筒子楼”请核实"),
+            "{err}"
+        );
+        let m = db
+            .store
+            .estate_by_key("340104001001", "筒子楼小区")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.property_type.as_deref(), Some("Other"));
+        assert_eq!(m.property_type_as_typed.as_deref(), Some("筒子楼"));
+        // The marked copy lists the warning and fills its cell with Excel's yellow.
+        let grid = anju_io::read_grid(&marked).unwrap();
+        let all: Vec<String> = grid
+            .range
+            .rows()
+            .flat_map(|r| r.iter().map(anju_io::value::display))
+            .collect();
+        assert!(all.iter().any(|c| c.contains("请核实")), "{all:?}");
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&marked).unwrap()).unwrap();
+        let mut styles = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles)
+            .unwrap();
+        assert!(styles.contains("FFEB9C"), "{styles}");
+        assert!(!styles.contains("FFC7CE"), "no error, so no red");
     }
 );

@@ -13,14 +13,15 @@ fn parse(rows: &[Vec<C>], merges: &[(u32, u16, u32, u16, &str)]) -> anju_io::Par
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("s.xlsx");
     write_xlsx(&p, rows, merges);
-    let whole = parse_estates(&read_grid(&p).unwrap(), &all_known).unwrap();
+    let whole = parse_estates(&read_grid(&p).unwrap(), &all_known, 2026).unwrap();
     // The streaming reader (used by `anju import`) must read exactly the same, in batches.
     let mut streamed = Vec::new();
     let summary =
-        anju_io::stream::stream_estates(&p, &all_known, 1, |batch, _| streamed.extend(batch))
+        anju_io::stream::stream_estates(&p, &all_known, 2026, 1, |batch, _| streamed.extend(batch))
             .unwrap();
     assert_eq!(streamed, whole.rows);
     assert_eq!(summary.errors, whole.errors);
+    assert_eq!(summary.warnings, whole.warnings);
     assert_eq!(summary.header_row, whole.header_row);
     whole
 }
@@ -280,7 +281,7 @@ fn csv_in_gb18030_as_excel_saves_it() {
     let text = "小区名称,行政区划代码,建成年份,楼栋数,户数,建筑面积（㎡）\n梅山小区,340104001001,1995年,12,\"1,008\",74592.5\n";
     let (bytes, _, _) = encoding_rs::GB18030.encode(text);
     std::fs::write(&p, &bytes).unwrap();
-    let parsed = parse_estates(&read_grid(&p).unwrap(), &all_known).unwrap();
+    let parsed = parse_estates(&read_grid(&p).unwrap(), &all_known, 2026).unwrap();
     assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
     assert_eq!(parsed.rows[0].estate.name, "梅山小区");
     assert_eq!(parsed.rows[0].estate.households, 1008);
@@ -325,12 +326,12 @@ fn missing_required_column_and_no_header_are_clear() {
         ],
         &[],
     );
-    let e = parse_estates(&read_grid(&p).unwrap(), &all_known)
+    let e = parse_estates(&read_grid(&p).unwrap(), &all_known, 2026)
         .unwrap_err()
         .to_string();
     assert!(e.contains("缺少必填列") && e.contains("建成年份"), "{e}");
     write_xlsx(&p, &[vec![S("名单")], vec![S("张三")]], &[]);
-    let e = parse_estates(&read_grid(&p).unwrap(), &all_known)
+    let e = parse_estates(&read_grid(&p).unwrap(), &all_known, 2026)
         .unwrap_err()
         .to_string();
     assert!(e.contains("找不到表头"), "{e}");
@@ -352,7 +353,12 @@ fn duplicate_rows_and_unknown_divisions_are_errors() {
         ],
         &[],
     );
-    let parsed = parse_estates(&read_grid(&p).unwrap(), &|c| c.as_str() != "340104001999").unwrap();
+    let parsed = parse_estates(
+        &read_grid(&p).unwrap(),
+        &|c| c.as_str() != "340104001999",
+        2026,
+    )
+    .unwrap();
     let rows: Vec<u32> = parsed.errors.iter().map(|e| e.row).collect();
     assert_eq!(rows, vec![3, 4], "{:#?}", parsed.errors);
     assert!(parsed.errors[0].expected.zh.contains("第2行"));
@@ -455,5 +461,171 @@ fn the_readme_lists_every_word_read_for_a_value() {
         for a in m.aliases() {
             assert!(row(m.label_zh()).contains(a), "{a} for {}", m.label_zh());
         }
+    }
+}
+
+/// The findings of one kind (errors or warnings) as (row, header, start of the reason).
+fn findings(list: &[anju_io::CellError]) -> Vec<(u32, String, String)> {
+    list.iter()
+        .map(|e| (e.row, e.header.clone(), e.expected.zh.clone()))
+        .collect()
+}
+
+#[test]
+fn an_unknown_descriptive_word_is_other_with_a_warning_and_the_row_is_imported() {
+    use anju_domain::{ManagementMode as M, PropertyType as P};
+    let mut header = estate_header();
+    header.push(S("管理模式"));
+    let mut row = estate_row("筒子楼小区", 1985.0, 2.0, 60.0, 3600.0);
+    row[7] = S("筒子楼");
+    row.push(S("楼长代管"));
+    let p = parse(&[header, row], &[]);
+    assert!(p.errors.is_empty(), "{:#?}", p.errors);
+    let e = &p.rows[0].estate;
+    assert_eq!(e.property_type, Some(P::Other));
+    assert_eq!(e.property_type_as_typed.as_deref(), Some("筒子楼"));
+    assert_eq!(e.management_mode, Some(M::Other));
+    assert_eq!(e.management_mode_as_typed.as_deref(), Some("楼长代管"));
+    assert_eq!(p.warnings.len(), 2, "{:#?}", p.warnings);
+    let w = &p.warnings[0];
+    assert_eq!(
+        (w.row, w.column, w.header.as_str(), w.value.as_str()),
+        (2, Some(7), "产权性质", "筒子楼")
+    );
+    assert_eq!(w.severity, anju_io::import::Severity::Warning);
+    assert!(w.expected.zh.contains("其他"), "{}", w.expected.zh);
+    assert!(w
+        .describe(anju_domain::Lang::Zh)
+        .contains("第2行（H2）“产权性质”：值“筒子楼”请核实"));
+    assert_eq!(p.warnings[1].header, "管理模式");
+}
+
+#[test]
+fn odd_numbers_are_warnings_and_the_rows_are_imported() {
+    let p = parse(
+        &[
+            estate_header(),
+            // 15 m² per household.
+            estate_row("小户小区", 1990.0, 3.0, 100.0, 1500.0),
+            // 350 m² per household.
+            estate_row("大户小区", 1990.0, 3.0, 100.0, 35000.0),
+            // 2.35 for a 235-household estate: typed in 万㎡.
+            estate_row("万平小区", 1990.0, 5.0, 235.0, 2.35),
+            // 700 households in 3 buildings.
+            estate_row("高密小区", 1990.0, 3.0, 700.0, 49000.0),
+            // Nothing odd: 70 m² per household, 33 per building.
+            estate_row("寻常小区", 1990.0, 3.0, 100.0, 7000.0),
+        ],
+        &[],
+    );
+    assert!(p.errors.is_empty(), "{:#?}", p.errors);
+    assert_eq!(p.rows.len(), 5);
+    let w = findings(&p.warnings);
+    assert_eq!(w.len(), 4, "{w:#?}");
+    assert_eq!((w[0].0, w[0].1.as_str()), (2, "建筑面积（㎡）"));
+    assert!(w[0].2.contains("20–300"), "{}", w[0].2);
+    assert_eq!(w[1].0, 3);
+    assert!(w[1].2.contains("20–300"), "{}", w[1].2);
+    assert_eq!(w[2].0, 4);
+    assert!(w[2].2.contains("万㎡"), "{}", w[2].2);
+    assert_eq!((w[3].0, w[3].1.as_str()), (5, "户数"));
+    assert!(w[3].2.contains("200"), "{}", w[3].2);
+}
+
+#[test]
+fn years_after_the_assessment_year_and_past_demolition_plans_are_errors() {
+    let mut header = estate_header();
+    header.push(S("最近一次综合改造年份"));
+    header.push(S("拆除计划年份"));
+    let with = |name, built: f64, renovated: Option<f64>, demolition: Option<f64>| {
+        let mut r = estate_row(name, built, 3.0, 100.0, 7000.0);
+        r.push(renovated.map_or(E, N));
+        r.push(demolition.map_or(E, N));
+        r
+    };
+    let p = parse(
+        &[
+            header,
+            with("未来小区", 2027.0, None, None),
+            with("先改小区", 1990.0, Some(2027.0), None),
+            with("早改小区", 1990.0, Some(1985.0), None),
+            with("过期小区", 1990.0, None, Some(2025.0)),
+            // The assessment year itself is allowed for all three.
+            with("今年小区", 2026.0, Some(2026.0), Some(2026.0)),
+        ],
+        &[],
+    );
+    let e = findings(&p.errors);
+    assert_eq!(e.len(), 4, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1.as_str()), (2, "建成年份"));
+    assert!(e[0].2.contains("不晚于评估年份2026"), "{}", e[0].2);
+    assert_eq!((e[1].0, e[1].1.as_str()), (3, "最近一次综合改造年份"));
+    assert!(e[1].2.contains("不能在未来"), "{}", e[1].2);
+    assert_eq!((e[2].0, e[2].1.as_str()), (4, "最近一次综合改造年份"));
+    assert!(e[2].2.contains("不早于建成年份1990"), "{}", e[2].2);
+    assert_eq!((e[3].0, e[3].1.as_str()), (5, "拆除计划年份"));
+    assert!(e[3].2.contains("已过期"), "{}", e[3].2);
+}
+
+#[test]
+fn an_estate_carries_a_neighbourhood_code_and_a_village_under_a_street_is_a_warning() {
+    let at = |name, code: &'static str| {
+        let mut r = estate_row(name, 1990.0, 3.0, 100.0, 7000.0);
+        r[1] = S(code);
+        r
+    };
+    let p = parse(
+        &[
+            estate_header(),
+            at("街道码小区", "340104001000"),
+            at("区县码小区", "340104000000"),
+            at("村委小区", "340104001201"),
+        ],
+        &[],
+    );
+    let e = findings(&p.errors);
+    assert_eq!(e.len(), 2, "{e:#?}");
+    assert_eq!((e[0].0, e[0].1.as_str()), (2, "行政区划代码"));
+    assert!(e[0].2.contains("社区（居委会）一级"), "{}", e[0].2);
+    assert!(e[0].2.contains("街道（乡镇）"), "{}", e[0].2);
+    assert_eq!(e[1].0, 3);
+    assert!(e[1].2.contains("县（市、区）"), "{}", e[1].2);
+    // Only the village committee's row is an estate, with its warning.
+    assert_eq!(p.rows.len(), 1);
+    assert_eq!(p.rows[0].estate.name, "村委小区");
+    let w = findings(&p.warnings);
+    assert_eq!(w.len(), 1, "{w:#?}");
+    assert!(w[0].2.contains("村委会"), "{}", w[0].2);
+}
+
+#[test]
+fn percentages_read_the_same_in_xlsx_and_csv() {
+    // 85, 85%, 0.85 as text, and 0.85 as a number (what a percent-formatted cell holds).
+    let cells = [N(85.0), S("85%"), S("0.85"), N(0.85)];
+    let mut sheet = vec![estate_header()];
+    let names = ["甲小区", "乙小区", "丙小区", "丁小区"];
+    for (i, c) in cells.into_iter().enumerate() {
+        let mut r = estate_row(names[i], 1990.0, 3.0, 100.0, 7000.0);
+        r[11] = c;
+        sheet.push(r);
+    }
+    for r in ok(&sheet, &[]) {
+        assert_eq!(r.estate.willingness_pct, Some(85.0), "{}", r.estate.name);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("s.csv");
+    std::fs::write(
+        &p,
+        "小区名称,行政区划代码,建成年份,楼栋数,户数,建筑面积（㎡）,改造意愿（%）\n\
+         甲小区,340104001001,1990,3,100,7000,85\n\
+         乙小区,340104001001,1990,3,100,7000,85%\n\
+         丙小区,340104001001,1990,3,100,7000,0.85\n",
+    )
+    .unwrap();
+    let parsed = parse_estates(&read_grid(&p).unwrap(), &all_known, 2026).unwrap();
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    assert_eq!(parsed.rows.len(), 3);
+    for r in &parsed.rows {
+        assert_eq!(r.estate.willingness_pct, Some(85.0), "{}", r.estate.name);
     }
 }

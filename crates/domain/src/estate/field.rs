@@ -413,6 +413,42 @@ impl EstateField {
         }
     }
 
+    /// Whether the field only describes the estate (no rule, total or identity depends on it):
+    /// a sheet's word for it that matches nothing is kept as typed under 其他, with a warning,
+    /// rather than refusing the sheet.
+    pub fn descriptive(self) -> bool {
+        matches!(
+            self,
+            EstateField::PropertyType | EstateField::ManagementMode
+        )
+    }
+
+    /// [`Self::set`] as a survey sheet's cell is read: a descriptive field's unknown word is
+    /// stored as 其他 with the text as typed, and the returned text says why (a warning).
+    pub fn set_from_sheet(self, e: &mut Estate, v: FieldValue) -> Result<Option<Text>, FieldError> {
+        let typed = typed(&v);
+        match self.set(e, v) {
+            Err(_) if self.descriptive() && typed.is_some() => {
+                let typed = typed.expect("checked");
+                match self {
+                    EstateField::PropertyType => {
+                        e.property_type = Some(PropertyType::Other);
+                        e.property_type_as_typed = Some(typed);
+                    }
+                    _ => {
+                        e.management_mode = Some(ManagementMode::Other);
+                        e.management_mode_as_typed = Some(typed);
+                    }
+                }
+                Ok(Some(Text::new(
+                    format!("未识别，按“其他”记录并保留原填写；可选值：{}", self.expected().zh),
+                    format!("not recognised: stored as other, with the text as written; the values are {}", self.expected().en),
+                )))
+            }
+            r => r.map(|()| None),
+        }
+    }
+
     /// Puts a value into an estate, checking it; a blank clears a field that may be unknown.
     pub fn set(self, e: &mut Estate, v: FieldValue) -> Result<(), FieldError> {
         use EstateField as F;
@@ -483,9 +519,9 @@ impl EstateField {
     }
 }
 
-/// Rules between fields of one estate, checked after its fields are set (the sheet's row and
-/// the edit alike).
-pub fn cross_field_errors(e: &Estate) -> Vec<FieldError> {
+/// Rules between fields of one estate, and of its years against the year of assessment
+/// (`reference_year`), checked after its fields are set (the sheet's row and the edit alike).
+pub fn cross_field_errors(e: &Estate, reference_year: i32) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if let (Some(n), Some(rm)) = (e.illegal_structures, e.illegal_structures_removed) {
         if rm > n {
@@ -498,18 +534,82 @@ pub fn cross_field_errors(e: &Estate) -> Vec<FieldError> {
             ));
         }
     }
-    if let (Some(done), Some(renovated)) = (e.year_completed, e.last_renovated_year) {
-        if renovated < done {
-            errs.push(FieldError::new(
-                EstateField::LastRenovatedYear,
+    if let Some(done) = e.year_completed.filter(|y| *y > reference_year) {
+        errs.push(FieldError::new(
+            EstateField::YearCompleted,
+            Text::new(
+                format!("不晚于评估年份{reference_year}（{done}年尚未到来；建成年份以竣工验收时间为准）"),
+                format!("not after the year of assessment, {reference_year} (the year of completion acceptance)"),
+            ),
+        ));
+    }
+    match (e.year_completed, e.last_renovated_year) {
+        (Some(done), Some(renovated)) if renovated < done => errs.push(FieldError::new(
+            EstateField::LastRenovatedYear,
+            Text::new(
+                format!("不早于建成年份{done}"),
+                format!("not before the year it was completed ({done})"),
+            ),
+        )),
+        (_, Some(renovated)) if renovated > reference_year => errs.push(FieldError::new(
+            EstateField::LastRenovatedYear,
+            Text::new(
+                format!("不晚于评估年份{reference_year}（改造年份不能在未来）"),
+                format!("not after the year of assessment, {reference_year} (a renovation done, not planned)"),
+            ),
+        )),
+        _ => {}
+    }
+    if let Some(y) = e.planned_demolition_year.filter(|y| *y < reference_year) {
+        errs.push(FieldError::new(
+            EstateField::PlannedDemolitionYear,
+            Text::new(
+                format!("不早于评估年份{reference_year}（{y}年的拆除计划已过期，请更新或删除）"),
+                format!("not before the year of assessment, {reference_year} (the plan for {y} is past: update or clear it)"),
+            ),
+        ));
+    }
+    errs
+}
+
+/// Values that are allowed but look odd, worth a second look by the office that typed them
+/// (warnings, never errors): floor area per household outside 20–300 m², or so small that it
+/// was likely typed in 万㎡; more than 200 households per building.
+pub fn plausibility_warnings(e: &Estate) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    let m2 = e.floor_area_centi_m2.m2();
+    if e.households > 0 && m2 > 0.0 {
+        let per = m2 / f64::from(e.households);
+        let as_wan = per * 10_000.0;
+        if per < 20.0 && (20.0..=300.0).contains(&as_wan) {
+            out.push(FieldError::new(
+                EstateField::FloorArea,
                 Text::new(
-                    format!("不早于建成年份{done}"),
-                    format!("not before the year it was completed ({done})"),
+                    format!("户均仅{per:.2}㎡，像是以万㎡填写（{m2}万㎡ = {:.0}㎡）；本列单位为㎡", m2 * 10_000.0),
+                    format!("{per:.2} m² per household: it looks typed in 10k m² ({m2} × 10,000 = {:.0} m²); this column is in m²", m2 * 10_000.0),
+                ),
+            ));
+        } else if !(20.0..=300.0).contains(&per) {
+            out.push(FieldError::new(
+                EstateField::FloorArea,
+                Text::new(
+                    format!("户均建筑面积{per:.1}㎡，不在常见的20–300㎡之间"),
+                    format!("{per:.1} m² per household, outside the usual 20–300 m²"),
                 ),
             ));
         }
     }
-    errs
+    if e.building_count > 0 && e.households > 200 * e.building_count {
+        let per = f64::from(e.households) / f64::from(e.building_count);
+        out.push(FieldError::new(
+            EstateField::Households,
+            Text::new(
+                format!("每栋{per:.0}户，超过常见的200户"),
+                format!("{per:.0} households per building, more than the usual 200"),
+            ),
+        ));
+    }
+    out
 }
 
 /// Every field of `Estate` is in the list above, or said here to be handled elsewhere. Adding a
@@ -716,9 +816,9 @@ mod tests {
         let mut e = Estate::new("幸福里", DivisionCode::parse("340102001001").unwrap());
         e.year_completed = Some(1995);
         e.last_renovated_year = Some(1995);
-        assert!(cross_field_errors(&e).is_empty());
+        assert!(cross_field_errors(&e, 2026).is_empty());
         e.last_renovated_year = Some(1994);
-        let errs = cross_field_errors(&e);
+        let errs = cross_field_errors(&e, 2026);
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].field, "last_renovated_year");
         assert!(errs[0].expected.zh.contains("1995"));

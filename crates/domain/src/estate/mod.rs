@@ -5,7 +5,10 @@ use serde::{Deserialize, Serialize};
 
 mod field;
 mod patch;
-pub use field::{cross_field_errors, EstateField, FieldError, FieldKind, FieldValue, Labelled};
+pub use field::{
+    cross_field_errors, plausibility_warnings, EstateField, FieldError, FieldKind, FieldValue,
+    Labelled,
+};
 pub use patch::EstatePatch;
 
 /// Defines an enum of fixed survey values with their Chinese labels (used in sheets and drop-downs),
@@ -92,6 +95,7 @@ labelled_enum! {
         CommunityManaged => "社区代管", "community-managed", ["社区托管", "社区管理", "街道代管"];
         UnitManaged => "单位管理", "managed by the work unit", ["单位自管", "产权单位管理"];
         None => "无人管理", "unmanaged", ["无物业", "无管理", "弃管", "无"];
+        Other => "其他", "other";
     }
 }
 

@@ -30,7 +30,8 @@ impl EstatePatch {
     /// Applies the patch to an estate, checking every field and the rules between them; all
     /// errors are returned at once, in the order of the fields, and the estate is left as it was
     /// when there is one.
-    pub fn apply(&self, e: &mut Estate) -> Result<(), Vec<FieldError>> {
+    /// `reference_year` is the year of assessment, which no year completed or renovated may pass.
+    pub fn apply(&self, e: &mut Estate, reference_year: i32) -> Result<(), Vec<FieldError>> {
         let mut changed = e.clone();
         let mut errs = Vec::new();
         let mut changes: Vec<_> = self.changes.iter().collect();
@@ -46,7 +47,7 @@ impl EstatePatch {
             }
         }
         if errs.is_empty() {
-            errs = cross_field_errors(&changed);
+            errs = cross_field_errors(&changed, reference_year);
         }
         if errs.is_empty() {
             *e = changed;
@@ -133,7 +134,7 @@ mod tests {
         )
         .unwrap();
         let mut e = estate();
-        p.apply(&mut e).unwrap();
+        p.apply(&mut e, 2026).unwrap();
         assert_eq!(
             (e.name.as_str(), e.households, e.urban_village),
             ("新名", 120, true)
@@ -159,7 +160,7 @@ mod tests {
             .with(EstateField::WillingnessPct, 120.0)
             .with(EstateField::Name, "改名")
             .with(EstateField::YearCompleted, 3000)
-            .apply(&mut e)
+            .apply(&mut e, 2026)
             .unwrap_err();
         assert_eq!(
             errs.iter().map(|e| e.field).collect::<Vec<_>>(),
@@ -169,7 +170,7 @@ mod tests {
         let errs = EstatePatch::default()
             .with(EstateField::IllegalStructures, 2)
             .with(EstateField::IllegalStructuresRemoved, 3)
-            .apply(&mut e)
+            .apply(&mut e, 2026)
             .unwrap_err();
         assert_eq!(errs[0].field, "illegal_structures_removed");
     }

@@ -412,7 +412,9 @@ impl Scoped {
         };
         let before = estate_from_model(&m);
         let mut after = before.clone();
-        patch.apply(&mut after).map_err(UpdateError::Invalid)?;
+        patch
+            .apply(&mut after, a.reference_year)
+            .map_err(UpdateError::Invalid)?;
         if after == before {
             return Ok(m);
         }

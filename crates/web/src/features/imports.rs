@@ -25,6 +25,8 @@ struct ImportPage {
     notice: Option<String>,
     failure: Option<String>,
     errors: Vec<(u32, String, String, String, String)>,
+    /// Findings that do not stop the import (a word not understood, a number that looks odd).
+    warnings: Vec<(u32, String, String, String, String)>,
     confirm_id: Option<i64>,
     rows: usize,
 }
@@ -36,6 +38,7 @@ impl ImportPage {
             notice: None,
             failure: None,
             errors: Vec::new(),
+            warnings: Vec::new(),
             confirm_id: None,
             rows: 0,
         }
@@ -76,13 +79,33 @@ impl Drop for TempSheet {
     }
 }
 
-/// Reads an uploaded sheet: the rows, or the errors, or why the sheet cannot be read. Division
-/// codes outside the caller's jurisdiction count as unknown.
+/// The lines of the page's table of errors or warnings: row, cell, header, value, why.
+fn finding_rows(
+    findings: &[anju_io::CellError],
+    lang: Lang,
+) -> Vec<(u32, String, String, String, String)> {
+    findings
+        .iter()
+        .map(|e| {
+            (
+                e.row,
+                format!("{}{}", e.column_letter(), e.row),
+                e.header.clone(),
+                e.value.clone(),
+                e.expected.get(lang).to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Reads an uploaded sheet: its rows, errors and warnings, or why the sheet cannot be read.
+/// Division codes outside the caller's jurisdiction count as unknown.
 async fn check_upload(
     p: &PageCaller,
+    reference_year: i32,
     filename: &str,
     bytes: &[u8],
-) -> Result<Result<usize, Vec<anju_io::CellError>>, String> {
+) -> Result<anju_io::Parsed<anju_io::EstateRow>, String> {
     let sheet = TempSheet::write(filename, bytes)?;
     let codes = p
         .caller
@@ -93,15 +116,12 @@ async fn check_upload(
     let path = sheet.path.clone();
     let parsed = tokio::task::spawn_blocking(move || {
         let grid = anju_io::read_grid(&path).map_err(|e| e.to_string())?;
-        anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str())).map_err(|e| e.to_string())
+        anju_io::parse_estates(&grid, &|c| codes.contains(c.as_str()), reference_year)
+            .map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| e.to_string())??;
-    Ok(if parsed.errors.is_empty() {
-        Ok(parsed.rows.len())
-    } else {
-        Err(parsed.errors)
-    })
+    Ok(parsed)
 }
 
 async fn import_upload(
@@ -128,29 +148,19 @@ async fn import_upload(
         return Err(ApiError::invalid("缺少文件 / no file"));
     };
     let lang = p.chrome.lang();
-    match check_upload(&p, &filename, &bytes).await {
+    match check_upload(&p, state.web.reference_year, &filename, &bytes).await {
         Err(why) => {
             let mut page = ImportPage::new(p.chrome);
             page.failure = Some(why);
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Ok(Err(errors)) => {
+        Ok(parsed) if !parsed.errors.is_empty() => {
             let mut page = ImportPage::new(p.chrome);
-            page.errors = errors
-                .iter()
-                .map(|e| {
-                    (
-                        e.row,
-                        format!("{}{}", e.column_letter(), e.row),
-                        e.header.clone(),
-                        e.value.clone(),
-                        e.expected.get(lang).to_string(),
-                    )
-                })
-                .collect();
+            page.errors = finding_rows(&parsed.errors, lang);
+            page.warnings = finding_rows(&parsed.warnings, lang);
             render(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Ok(Ok(rows)) => match state
+        Ok(parsed) => match state
             .store
             .save_upload(p.caller.account.id, &filename, bytes)
             .await
@@ -158,7 +168,8 @@ async fn import_upload(
             Ok(id) => {
                 let mut page = ImportPage::new(p.chrome);
                 page.confirm_id = Some(id);
-                page.rows = rows;
+                page.rows = parsed.rows.len();
+                page.warnings = finding_rows(&parsed.warnings, lang);
                 render(&page, StatusCode::OK)
             }
             Err(e) => Err(e.into()),
@@ -191,6 +202,7 @@ async fn import_confirm(
         Err(e) => return Err(ApiError::internal(e)),
     };
     let assessor = state.assessor(&p.caller.data).await?;
+    let reference_year = state.web.reference_year;
     let codes = p.caller.data.importable_divisions().await?;
     let ctx = anju_store::WriteCtx::new(
         format!("user:{}", p.caller.account.username),
@@ -205,14 +217,21 @@ async fn import_confirm(
             &assessor,
             true,
             move |sink| {
-                anju_io::stream::stream_estate_batches(&path, &|c| codes.contains(c.as_str()), sink)
+                anju_io::stream::stream_estate_batches(
+                    &path,
+                    &|c| codes.contains(c.as_str()),
+                    reference_year,
+                    sink,
+                )
             },
             |_| {},
         )
         .await?;
     drop(sheet);
-    let report = match read {
-        Ok(summary) if summary.errors.is_empty() => pending.commit().await?,
+    let (report, warnings) = match read {
+        Ok(summary) if summary.errors.is_empty() => {
+            (pending.commit().await?, summary.warnings.len())
+        }
         _ => {
             pending.rollback().await?;
             return refused(p.chrome);
@@ -222,11 +241,11 @@ async fn import_confirm(
     let mut page = ImportPage::new(p.chrome);
     page.notice = Some(match page.c.lang() {
         Lang::Zh => format!(
-            "导入完成：新增{}个，更新{}个，未变{}个",
+            "导入完成：新增{}个，更新{}个，未变{}个，提醒{warnings}处",
             report.inserted, report.updated, report.unchanged
         ),
         Lang::En => format!(
-            "imported: {} new, {} updated, {} unchanged",
+            "imported: {} new, {} updated, {} unchanged, {warnings} warning(s)",
             report.inserted, report.updated, report.unchanged
         ),
     });
