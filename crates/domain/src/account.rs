@@ -140,6 +140,16 @@ pub fn may_grant(
     check_scope(role, scope)
 }
 
+/// Who may say which towns are county seats (a province's decision, DOMAIN §3): a system
+/// administrator, or the administrator of a province.
+pub fn may_set_county_seats(role: Role, scope: &Scope) -> bool {
+    match (role, scope) {
+        (Role::Admin, _) => true,
+        (Role::DivisionAdmin, Scope::Division(d)) => d.level() == Level::Province,
+        _ => false,
+    }
+}
+
 /// The roles `granter` may give at all (the choices of the account form).
 pub fn grantable_roles(granter: Role) -> Vec<Role> {
     Role::ALL

@@ -157,6 +157,8 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         ("GET", format!("/api/v1/estates/{id}/history")),
         ("GET", "/api/v1/summary".to_string()),
         ("GET", "/api/v1/divisions".to_string()),
+        ("GET", "/api/v1/divisions/340124101".to_string()),
+        ("PATCH", "/api/v1/divisions/340124101".to_string()),
         ("GET", "/api/v1/map".to_string()),
         ("GET", "/api/v1/audit".to_string()),
         ("GET", "/api/v1/users".to_string()),
@@ -176,6 +178,7 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         // The description is built from the routes: every route served is described.
         let described = path
             .replace(&format!("/estates/{id}"), "/estates/{id}")
+            .replace("/divisions/340124101", "/divisions/{code}")
             .replace("county-340104", "{username}");
         assert!(
             spec["paths"][&described][method.to_lowercase()].is_object(),
@@ -834,6 +837,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/estates/{outside}/history"),
                 format!("/api/v1/summary?division={outside_div}"),
                 format!("/api/v1/divisions?parent={outside_div}"),
+                format!("/api/v1/divisions/{outside_div}"),
                 format!("/api/v1/map?division={outside_div}"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
@@ -848,6 +852,21 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 .await
                 .unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", what("PATCH"));
+            // Not found comes before "not allowed": an outsider learns nothing of the division.
+            let r = send(
+                reqwest::Method::PATCH,
+                format!("/api/v1/divisions/{outside_div}"),
+            )
+            .json(&json!({"county_seat": true}))
+            .send()
+            .await
+            .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{}",
+                what("PATCH division")
+            );
             for path in [
                 format!("/api/v1/estates?division={outside_div}"),
                 format!("/api/v1/estates?q={name}"),
@@ -897,6 +916,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             format!("/estates/{outside}"),
             format!("/?division={outside_div}"),
             format!("/export.xlsx?division={outside_div}"),
+            format!("/divisions/{outside_div}"),
         ] {
             let r = page
                 .get(format!("{}{path}", app.base))
@@ -922,4 +942,129 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             "{user} search page links the outsider"
         );
     }
+});
+
+// A province's administrator says that 庐江县's second town is a county seat too: its estate is
+// then eligible, the change is audited and the totals follow; a county's staff and a city's
+// administrator may not; a street is not a town.
+db_test!(a_province_administrator_sets_a_county_seat, |db| {
+    let app = spawn_app(&db).await;
+    let a = db.store.assessor(Policy::national(), 2026).await.unwrap();
+    let ctx = WriteCtx::new("test", None);
+    let town = "340124101";
+    let hood = db
+        .store
+        .child_divisions(Some(&anju_domain::DivisionCode::parse_short(town).unwrap()))
+        .await
+        .unwrap()[0]
+        .code
+        .to_string();
+    db.store
+        .upsert_estates(&ctx, &[estate("冶父山小区", &hood, 1990)], &a)
+        .await
+        .unwrap();
+    let eligible = || {
+        let store = db.store.clone();
+        let hood = hood.clone();
+        async move {
+            store
+                .estate_by_key(&hood, "冶父山小区")
+                .await
+                .unwrap()
+                .unwrap()
+                .eligible
+        }
+    };
+    assert!(!eligible().await);
+    let patch = |user: &'static str, code: &'static str, seat: bool| {
+        let app = &app;
+        async move {
+            let (c, csrf) = login(app, user).await;
+            c.patch(format!("{}/api/v1/divisions/{code}", app.base))
+                .header("x-csrf-token", csrf)
+                .json(&json!({ "county_seat": seat }))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for user in ["city-3401", "county-340104"] {
+        let r = patch(user, "340124101", true).await;
+        // city-3401 covers 庐江县 but is not a province's administrator; the county's staff
+        // does not even see it.
+        let want = if user == "city-3401" {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::NOT_FOUND
+        };
+        assert_eq!(r.status(), want, "{user}");
+    }
+    assert!(!eligible().await);
+    let r = patch("province-34", "340104001", true).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a street");
+    let r = patch("province-34", "340124101", true).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["county_seat"], true);
+    assert_eq!(v["town_kind"], "town");
+    assert_eq!(v["reassessed"], 1);
+    assert!(eligible().await);
+    let s = db
+        .store
+        .summary(Some(&anju_domain::DivisionCode::parse_short(town).unwrap()))
+        .await
+        .unwrap();
+    assert_eq!(s.totals.eligible_estates, 1);
+    let trail = db
+        .store
+        .history("division", &format!("{town}000"))
+        .await
+        .unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.actor.as_str()),
+        ("update", "user:province-34")
+    );
+    assert!(last
+        .before
+        .as_deref()
+        .unwrap()
+        .contains("\"county_seat\":false"));
+    assert!(last
+        .after
+        .as_deref()
+        .unwrap()
+        .contains("\"county_seat\":true"));
+    // The page shows it, and its form changes it back.
+    let (page, csrf) = crate::pages::page_login(&app, "province-34").await;
+    let html = page
+        .get(format!("{}/divisions/{town}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("冶父山镇") && html.contains("本镇为县城"),
+        "{html}"
+    );
+    let r = page
+        .post(format!("{}/divisions/{town}", app.base))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let html = page
+        .get(format!("{}{to}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("重新判定的小区1个"), "{html}");
+    assert!(!eligible().await);
 });

@@ -2,10 +2,14 @@
 
 use super::Scoped;
 use crate::assess::Assessor;
+use crate::audit::{AuditBatch, WriteCtx};
+use crate::convert::{estate_from_model, json};
+use crate::entity::{division, estate};
 use crate::{Result, StoreError};
-use anju_domain::Division;
-use anju_domain::{DivisionCode, Policy};
-use std::collections::HashMap;
+use anju_domain::{Division, DivisionCode, Outcome, Policy, TownKind};
+use sea_orm::ActiveValue::{Set, Unchanged};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::{BTreeSet, HashMap};
 
 impl Scoped {
     /// The divisions under `parent` (the scope's own division when `None`), if it lies inside
@@ -18,6 +22,97 @@ impl Scoped {
             }
         }
         self.store.child_divisions(parent.as_ref()).await
+    }
+
+    /// One division, if it lies inside the scope.
+    pub async fn division(&self, code: &DivisionCode) -> Result<Division> {
+        if !self.covers(code) {
+            return Err(StoreError::NotFound(format!("division {code}")));
+        }
+        self.store
+            .division(code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("division {code}")))
+    }
+
+    /// Says whether a town is its county's seat (城关镇): audited, and the estates under it are
+    /// assessed again in the same transaction. Returns how many estates changed their outcome.
+    /// Who may do this is the caller's check (`account::may_set_county_seats`).
+    pub async fn set_county_seat(
+        &self,
+        ctx: &WriteCtx,
+        code: &DivisionCode,
+        seat: bool,
+        policy: Policy,
+        reference_year: i32,
+    ) -> Result<usize> {
+        let before = self.division(code).await?;
+        if code.town_kind() != Some(TownKind::Town) || code.level() != anju_domain::Level::Town {
+            return Err(StoreError::Invalid(format!(
+                "只有镇（代码第7–9位为100–199）才可能是县城 / only a town (digits 7–9 in 100–199) can be a county seat: {code}"
+            )));
+        }
+        if before.county_seat == seat {
+            return Ok(0);
+        }
+        let after = Division {
+            county_seat: seat,
+            ..before.clone()
+        };
+        let txn = self.store.begin_write().await?;
+        division::Entity::update(division::ActiveModel {
+            code: Unchanged(code.to_string()),
+            county_seat: Set(seat),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        let mut audit = AuditBatch::new(ctx);
+        audit.push(
+            "update",
+            "division",
+            code,
+            Some(code.as_str()),
+            Some(json(&before)),
+            Some(json(&after)),
+        );
+        audit.flush(&txn).await?;
+        // The town's estates, judged with the town's new standing.
+        let a = Assessor {
+            policy,
+            reference_year,
+            county_seat_towns: if seat {
+                [code.to_string()].into()
+            } else {
+                Default::default()
+            },
+        };
+        let (lo, hi) = code.range();
+        let estates = estate::Entity::find()
+            .filter(estate::Column::DivisionCode.between(lo, hi))
+            .all(&txn)
+            .await?;
+        let mut changed = 0;
+        let mut touched = BTreeSet::new();
+        for m in estates {
+            let (outcome, failed) = a.derived(&estate_from_model(&m));
+            if outcome.key() != m.outcome || failed != m.failed_rules {
+                estate::Entity::update(estate::ActiveModel {
+                    id: Unchanged(m.id),
+                    eligible: Set(outcome == Outcome::Eligible),
+                    outcome: Set(outcome.key().to_string()),
+                    failed_rules: Set(failed),
+                    ..Default::default()
+                })
+                .exec(&txn)
+                .await?;
+                touched.insert(m.division_code.clone());
+                changed += 1;
+            }
+        }
+        crate::totals::refresh(&txn, &touched).await?;
+        txn.commit().await?;
+        Ok(changed)
     }
 
     /// The names of those of these divisions that lie inside the scope (breadcrumbs, exports).

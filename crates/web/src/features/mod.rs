@@ -9,6 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub mod accounts;
 pub mod assets;
 pub mod dashboard;
+pub mod divisions;
 pub mod estates;
 pub mod exports;
 pub mod imports;
@@ -19,6 +20,7 @@ pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .merge(session::api())
         .merge(dashboard::api())
+        .merge(divisions::api())
         .merge(estates::api())
         .merge(accounts::api())
 }
@@ -28,6 +30,7 @@ pub fn pages() -> Router<AppState> {
     Router::new()
         .merge(session::pages())
         .merge(dashboard::pages())
+        .merge(divisions::pages())
         .merge(estates::pages())
         .merge(exports::pages())
         .merge(imports::pages())
