@@ -4,7 +4,7 @@
 use anju_domain::estate::Wgs84;
 use anju_domain::{
     Building, Division, DivisionCode, Estate, Level, ManagementMode, PropertyType, SafetyGrade,
-    TownKind,
+    StructureType, TownKind,
 };
 use std::collections::HashMap;
 
@@ -140,11 +140,11 @@ const ORIGINS: &[&str] = &[
     "税务",
     "水泥厂",
 ];
-const STRUCTURES: &[(&str, f64)] = &[
-    ("砖混", 0.68),
-    ("框架", 0.18),
-    ("砖木", 0.06),
-    ("钢混", 0.08),
+const STRUCTURES: &[(StructureType, f64)] = &[
+    (StructureType::BrickConcrete, 0.68),
+    (StructureType::Frame, 0.18),
+    (StructureType::BrickWood, 0.06),
+    (StructureType::ReinforcedConcrete, 0.08),
 ];
 
 /// Makes estates with their buildings for the urban neighbourhood committees among `divisions`.
@@ -292,7 +292,8 @@ impl DemoGenerator {
                 stairway_units: Some(units),
                 households: Some(hh),
                 floor_area_centi_m2: Some(anju_domain::Area::from_centi_m2(a)),
-                structure: Some(r.pick(STRUCTURES).to_string()),
+                structure: Some(*r.pick(STRUCTURES)),
+                structure_as_typed: None,
                 year_completed: Some(year),
                 safety_grade: Some(grade),
                 has_lift: floors >= 8 || r.chance(0.03),

@@ -7,9 +7,12 @@ use crate::columns::{Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS}
 use crate::normalize::squeeze;
 use crate::sheet::Grid;
 use crate::value::{self, Expected};
-use anju_domain::estate::{cross_field_errors, plausibility_warnings, EstateField, FieldValue};
+use anju_domain::estate::{
+    cross_field_errors, plausibility_warnings, stored_as_other, EstateField, FieldValue,
+};
 use anju_domain::{
-    Building, CoordinateSystem, DivisionCode, Estate, Lang, Level, SafetyGrade, Text, TownKind,
+    Building, CoordinateSystem, DivisionCode, Estate, Lang, Level, SafetyGrade, StructureType,
+    Text, TownKind,
 };
 use std::sync::LazyLock;
 
@@ -777,6 +780,29 @@ fn read_location(rr: &mut RowReader<'_>) -> Option<anju_domain::estate::Wgs84> {
     }
 }
 
+/// Reads 结构类型: one of the list, in the words offices use; a word that matches nothing is
+/// 其他 with the text kept, and a warning (the structure describes, it decides nothing).
+fn read_structure(rr: &mut RowReader<'_>, b: &mut Building) {
+    let Some((c, cell, header)) = rr.cell("structure") else {
+        return;
+    };
+    let Some(typed) = value::text(cell) else {
+        return;
+    };
+    match value::choice(cell, StructureType::from_label, StructureType::LABELS_ZH) {
+        Ok(Some(s)) => {
+            b.structure = Some(s);
+            b.structure_as_typed = (typed != s.label_zh()).then_some(typed);
+        }
+        Ok(None) => {}
+        Err(expected) => {
+            b.structure = Some(StructureType::Other);
+            b.structure_as_typed = Some(typed);
+            rr.warn(c, header, cell, stored_as_other(&expected));
+        }
+    }
+}
+
 /// Which estate a building row belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EstateRef {
@@ -863,13 +889,16 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
             stairway_units: rr.get("stairway_units", value::count),
             households: rr.get("households", value::count),
             floor_area_centi_m2: rr.get("floor_area", value::area),
-            structure: rr.get("structure", text_opt),
+            structure: None,
+            structure_as_typed: None,
             year_completed: rr.get("year_completed", value::year),
             safety_grade: rr.get("safety_grade", |c| {
                 value::choice(c, SafetyGrade::from_label, SafetyGrade::LABELS_ZH)
             }),
             has_lift: rr.flag("has_lift"),
         };
+        let mut b = b;
+        read_structure(&mut rr, &mut b);
         if let Some(estate) = estate {
             if !b.number.is_empty() {
                 if let Some(first) = seen.insert((estate.clone(), b.number.clone()), excel_row) {

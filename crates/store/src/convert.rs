@@ -96,7 +96,15 @@ pub fn building_from_model(m: &building::Model) -> Building {
         stairway_units: m.stairway_units,
         households: m.households,
         floor_area_centi_m2: m.floor_area_centi_m2.map(anju_domain::Area::from_centi_m2),
-        structure: m.structure.clone(),
+        structure: m.structure.as_deref().map(|s| {
+            anju_domain::StructureType::from_label(s).unwrap_or(anju_domain::StructureType::Other)
+        }),
+        // A row of free text from before the list: kept as typed unless it was the label.
+        structure_as_typed: m.structure_as_typed.clone().or_else(|| {
+            m.structure.clone().filter(|s| {
+                anju_domain::StructureType::from_label(s).map(|t| t.label_zh()) != Some(s.as_str())
+            })
+        }),
         year_completed: m.year_completed,
         safety_grade: m.safety_grade.as_deref().and_then(SafetyGrade::from_label),
         has_lift: m.has_lift,

@@ -16,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0006EstateSearch),
             Box::new(M0007ChoicesAsTyped),
             Box::new(M0008Outcomes),
+            Box::new(M0009StructureAsTyped),
         ]
     }
 }
@@ -652,5 +653,27 @@ impl MigrationTrait for M0008Outcomes {
         crate::totals::refresh_all(db)
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))
+    }
+}
+
+struct M0009StructureAsTyped;
+
+impl MigrationName for M0009StructureAsTyped {
+    fn name(&self) -> &str {
+        "m0009_structure_as_typed"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0009StructureAsTyped {
+    /// A building's structure is one of a list now: what the sheet said is kept beside it.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(a("buildings"))
+                .add_column(ColumnDef::new(a("structure_as_typed")).text().null())
+                .to_owned(),
+        )
+        .await
     }
 }

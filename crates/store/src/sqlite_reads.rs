@@ -371,6 +371,7 @@ from_sqlite!(building::Model {
     households,
     floor_area_centi_m2,
     structure,
+    structure_as_typed,
     year_completed,
     safety_grade,
     has_lift,

@@ -462,6 +462,16 @@ fn the_readme_lists_every_word_read_for_a_value() {
             assert!(row(m.label_zh()).contains(a), "{a} for {}", m.label_zh());
         }
     }
+    for s in anju_domain::StructureType::ALL {
+        for a in s.aliases() {
+            assert!(row(s.label_zh()).contains(a), "{a} for {}", s.label_zh());
+        }
+    }
+    for g in anju_domain::SafetyGrade::ALL {
+        for a in g.aliases() {
+            assert!(row(g.label_zh()).contains(a), "{a} for {}", g.label_zh());
+        }
+    }
 }
 
 /// The findings of one kind (errors or warnings) as (row, header, start of the reason).
@@ -628,4 +638,61 @@ fn percentages_read_the_same_in_xlsx_and_csv() {
     for r in &parsed.rows {
         assert_eq!(r.estate.willingness_pct, Some(85.0), "{}", r.estate.name);
     }
+}
+
+#[test]
+fn structure_types_and_safety_grades_in_the_words_offices_use() {
+    use anju_domain::{SafetyGrade as G, StructureType as T};
+    let header = ["行政区划代码", "小区名称", "楼栋号", "结构类型", "安全等级"]
+        .map(S)
+        .to_vec();
+    // (structure as written, the value it means, grade as written, the grade it means)
+    let rows = [
+        ("砖混结构", T::BrickConcrete, "A", G::A),
+        ("混合结构", T::BrickConcrete, "B级", G::B),
+        ("框架结构", T::Frame, "局部危房", G::C),
+        ("剪力墙", T::ReinforcedConcrete, "整幢危房", G::D),
+        ("钢筋混凝土", T::ReinforcedConcrete, "D级危房", G::D),
+        ("砖木", T::BrickWood, "c", G::C),
+        ("钢结构", T::Steel, "Ｂ", G::B),
+    ];
+    let numbers: Vec<&'static str> = (0..rows.len() + 1)
+        .map(|i| &*Box::leak(format!("{}号楼", i + 1).into_boxed_str()))
+        .collect();
+    let mut sheet = vec![header];
+    for (i, (s, _, g, _)) in rows.iter().enumerate() {
+        sheet.push(vec![
+            S("340104001001"),
+            S("甲小区"),
+            S(numbers[i]),
+            S(s),
+            S(g),
+        ]);
+    }
+    // A word of no list: 其他, kept, and a warning; the row is still read.
+    sheet.push(vec![
+        S("340104001001"),
+        S("甲小区"),
+        S(numbers[rows.len()]),
+        S("土坯房"),
+        S("B"),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("b.xlsx");
+    write_xlsx(&p, &sheet, &[]);
+    let parsed = anju_io::parse_buildings(&read_grid(&p).unwrap()).unwrap();
+    assert!(parsed.errors.is_empty(), "{:#?}", parsed.errors);
+    for (i, (s, t, g, grade)) in rows.iter().enumerate() {
+        let b = &parsed.rows[i].building;
+        assert_eq!(b.structure, Some(*t), "{s}");
+        let kept = (*s != t.label_zh()).then(|| s.to_string());
+        assert_eq!(b.structure_as_typed, kept, "{s}");
+        assert_eq!(b.safety_grade, Some(*grade), "{g}");
+    }
+    let last = &parsed.rows[rows.len()].building;
+    assert_eq!(last.structure, Some(T::Other));
+    assert_eq!(last.structure_as_typed.as_deref(), Some("土坯房"));
+    assert_eq!(parsed.warnings.len(), 1, "{:#?}", parsed.warnings);
+    assert_eq!(parsed.warnings[0].header, "结构类型");
+    assert_eq!(parsed.warnings[0].row, 9);
 }

@@ -440,10 +440,7 @@ impl EstateField {
                         e.management_mode_as_typed = Some(typed);
                     }
                 }
-                Ok(Some(Text::new(
-                    format!("未识别，按“其他”记录并保留原填写；可选值：{}", self.expected().zh),
-                    format!("not recognised: stored as other, with the text as written; the values are {}", self.expected().en),
-                )))
+                Ok(Some(stored_as_other(&self.expected())))
             }
             r => r.map(|()| None),
         }
@@ -517,6 +514,17 @@ impl EstateField {
         }
         Ok(())
     }
+}
+
+/// Why a descriptive word was stored as 其他 (a warning), given the values the list has.
+pub fn stored_as_other(values: &Text) -> Text {
+    Text::new(
+        format!("未识别，按“其他”记录并保留原填写；{}", values.zh),
+        format!(
+            "not recognised: stored as other, with the text as written; expected {}",
+            values.en
+        ),
+    )
 }
 
 /// Rules between fields of one estate, and of its years against the year of assessment

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 mod field;
 mod patch;
 pub use field::{
-    cross_field_errors, plausibility_warnings, EstateField, FieldError, FieldKind, FieldValue,
-    Labelled,
+    cross_field_errors, plausibility_warnings, stored_as_other, EstateField, FieldError, FieldKind,
+    FieldValue, Labelled,
 };
 pub use patch::EstatePatch;
 
@@ -104,8 +104,24 @@ labelled_enum! {
     SafetyGrade {
         A => "A", "A";
         B => "B", "B";
-        C => "C", "C";
-        D => "D", "D";
+        C => "C", "C", ["局部危房", "C级危房"];
+        D => "D", "D", ["整幢危房", "整体危房", "D级危房"];
+    }
+}
+
+labelled_enum! {
+    /// 结构类型 of a building.
+    StructureType {
+        BrickConcrete => "砖混", "brick-concrete",
+            ["砖混结构", "混合结构", "砖混合结构", "砖砼结构", "砖混合", "砌体结构"];
+        Frame => "框架", "frame", ["框架结构", "钢筋混凝土框架", "钢筋混凝土框架结构"];
+        ReinforcedConcrete => "钢混", "reinforced concrete",
+            ["钢筋混凝土", "钢筋混凝土结构", "钢混结构", "剪力墙", "剪力墙结构", "框剪", "框架剪力墙",
+             "框架剪力墙结构", "框剪结构"];
+        BrickWood => "砖木", "brick-wood", ["砖木结构"];
+        Steel => "钢结构", "steel", ["钢"];
+        Timber => "木结构", "timber", ["木"];
+        Other => "其他", "other";
     }
 }
 
@@ -279,7 +295,11 @@ pub struct Building {
     /// 建筑面积, in hundredths of m².
     pub floor_area_centi_m2: Option<crate::Area>,
     /// 结构类型 (砖混, 框架 …)
-    pub structure: Option<String>,
+    pub structure: Option<StructureType>,
+    /// What the sheet said for the structure, where it was another word for the value or matched
+    /// none (then the value is 其他).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub structure_as_typed: Option<String>,
     /// 建成年份
     pub year_completed: Option<i32>,
     /// 房屋安全等级

@@ -12,7 +12,10 @@ pub struct Model {
     pub stairway_units: Option<i32>,
     pub households: Option<i32>,
     pub floor_area_centi_m2: Option<i64>,
+    /// The structure's canonical Chinese label (砖混, 框架 …); rows written before the list
+    /// existed may hold free text, read as 其他 with that text as typed.
     pub structure: Option<String>,
+    pub structure_as_typed: Option<String>,
     pub year_completed: Option<i32>,
     pub safety_grade: Option<String>,
     pub has_lift: bool,

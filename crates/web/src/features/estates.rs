@@ -172,7 +172,10 @@ pub struct BuildingItem {
     pub stairway_units: Option<i32>,
     pub households: Option<i32>,
     pub floor_area_m2: Option<f64>,
+    /// 砖混, 框架, 钢混, 砖木, 钢结构, 木结构 or 其他.
     pub structure: Option<String>,
+    /// What the sheet said, where it was another word for the value (or matched none).
+    pub structure_as_typed: Option<String>,
     pub year_completed: Option<i32>,
     pub safety_grade: Option<String>,
     pub has_lift: bool,
@@ -267,6 +270,7 @@ pub async fn detail(
                 households: b.households,
                 floor_area_m2: b.floor_area_centi_m2.map(m2),
                 structure: b.structure.clone(),
+                structure_as_typed: b.structure_as_typed.clone(),
                 year_completed: b.year_completed,
                 safety_grade: b.safety_grade.clone(),
                 has_lift: b.has_lift,
