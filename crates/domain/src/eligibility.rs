@@ -3,7 +3,7 @@
 //! Willingness is deliberately not a rule here: it is a priority factor and the 80% consultation
 //! gate, both later steps.
 
-use crate::estate::{Estate, UrbanLocation};
+use crate::estate::{Estate, EstateField, UrbanLocation};
 use crate::i18n::Text;
 use crate::policy::Policy;
 use serde::{Deserialize, Serialize};
@@ -235,44 +235,66 @@ pub fn assess(
     };
     results.push(r);
 
-    results.push(flag_rule(
-        Rule::NotMostlySelfBuilt,
-        estate.mostly_self_built,
+    for (rule, field, flag, fail, pass) in [
         (
-            "以自建房为主，不纳入改造范围",
-            "mostly self-built houses, which are out of scope",
-        ),
-        ("非自建房为主", "not mostly self-built"),
-    ));
-    results.push(flag_rule(
-        Rule::NotUrbanVillage,
-        estate.urban_village,
-        (
-            "属城中村，不纳入改造范围",
-            "an urban village, which is out of scope",
-        ),
-        ("非城中村", "not an urban village"),
-    ));
-    results.push(flag_rule(
-        Rule::NotExpropriationOrRebuild,
-        estate.expropriation_or_rebuild_planned,
-        (
-            "已列入征收补偿安置或拆除新建（改建、扩建、翻建）计划，不得纳入",
-            "planned for expropriation or demolish-and-rebuild, which may not be included",
+            Rule::NotMostlySelfBuilt,
+            EstateField::MostlySelfBuilt,
+            estate.mostly_self_built,
+            (
+                "以自建房为主，不纳入改造范围",
+                "mostly self-built houses, which are out of scope",
+            ),
+            ("非自建房为主", "not mostly self-built"),
         ),
         (
-            "未列入征收或拆除新建计划",
-            "not planned for expropriation or rebuilding",
+            Rule::NotUrbanVillage,
+            EstateField::UrbanVillage,
+            estate.urban_village,
+            (
+                "属城中村，不纳入改造范围",
+                "an urban village, which is out of scope",
+            ),
+            ("非城中村", "not an urban village"),
         ),
-    ));
+        (
+            Rule::NotExpropriationOrRebuild,
+            EstateField::ExpropriationOrRebuildPlanned,
+            estate.expropriation_or_rebuild_planned,
+            (
+                "已列入征收补偿安置或拆除新建（改建、扩建、翻建）计划，不得纳入",
+                "planned for expropriation or demolish-and-rebuild, which may not be included",
+            ),
+            (
+                "未列入征收或拆除新建计划",
+                "not planned for expropriation or rebuilding",
+            ),
+        ),
+    ] {
+        results.push(if estate.unsurveyed.contains(&field) && p.requires(field) {
+            ruled(
+                rule,
+                Outcome::Undetermined,
+                format!("调查表没有“{}”一列，待核实", field.label_zh()),
+                format!(
+                    "the survey sheet had no column \"{}\": to be verified",
+                    field.label_en()
+                ),
+            )
+        } else {
+            flag_rule(rule, flag, fail, pass)
+        });
+    }
 
+    // Both windows are N calendar years counted with the year of assessment: with N = 5 in
+    // 2026, renovated in 2022–2026 and demolition planned for 2026–2030.
     let n = p.recent_renovation_years;
+    let (first, last) = (reference_year - n + 1, reference_year);
     let r = match estate.last_renovated_year {
-        Some(y) if reference_year - y < n && y <= reference_year => result(
+        Some(y) if (first..=last).contains(&y) => result(
             Rule::NotRecentlyRenovated,
             false,
-            format!("{y}年已实施综合改造，在近{n}年内"),
-            format!("comprehensively renovated in {y}, within the last {n} years"),
+            format!("{y}年已实施综合改造，在近{n}年内（{first}–{last}年）"),
+            format!("comprehensively renovated in {y}, within the last {n} years ({first}–{last})"),
         ),
         Some(y) => result(
             Rule::NotRecentlyRenovated,
@@ -290,12 +312,13 @@ pub fn assess(
     results.push(r);
 
     let n = p.demolition_plan_years;
+    let (first, last) = (reference_year, reference_year + n - 1);
     let r = match estate.planned_demolition_year {
-        Some(y) if y - reference_year <= n => result(
+        Some(y) if (first..=last).contains(&y) => result(
             Rule::NotInDemolitionPlan,
             false,
-            format!("已列入{y}年拆除计划，在未来{n}年内"),
-            format!("planned for demolition in {y}, within the next {n} years"),
+            format!("已列入{y}年拆除计划，在未来{n}年内（{first}–{last}年）"),
+            format!("planned for demolition in {y}, within the next {n} years ({first}–{last})"),
         ),
         Some(y) => result(
             Rule::NotInDemolitionPlan,
@@ -478,11 +501,77 @@ mod tests {
         assert!(check(&e, UrbanLocation::Street).eligible());
 
         let mut e = estate();
-        e.planned_demolition_year = Some(2031);
+        e.planned_demolition_year = Some(2030);
         let el = check(&e, UrbanLocation::Street);
         assert_eq!(failed(&el), vec![Rule::NotInDemolitionPlan]);
         assert!(el.failed_reasons(Lang::Zh).contains("拆除计划"));
-        e.planned_demolition_year = Some(2032);
+        e.planned_demolition_year = Some(2031);
+        assert!(check(&e, UrbanLocation::Street).eligible());
+    }
+
+    /// The README's examples: N = 5 in 2026 means renovated in 2022–2026 and demolition planned
+    /// for 2026–2030 — five calendar years each, the year of assessment among them.
+    #[test]
+    fn both_windows_are_n_calendar_years_with_the_year_of_assessment() {
+        let out = |renovated: Option<i32>, demolition: Option<i32>| {
+            let mut e = estate();
+            e.last_renovated_year = renovated;
+            e.planned_demolition_year = demolition;
+            failed(&check(&e, UrbanLocation::Street))
+        };
+        for (y, inside) in [(2021, false), (2022, true), (2026, true)] {
+            let want = if inside {
+                vec![Rule::NotRecentlyRenovated]
+            } else {
+                vec![]
+            };
+            assert_eq!(out(Some(y), None), want, "renovated {y}");
+        }
+        for (y, inside) in [(2026, true), (2030, true), (2031, false)] {
+            let want = if inside {
+                vec![Rule::NotInDemolitionPlan]
+            } else {
+                vec![]
+            };
+            assert_eq!(out(None, Some(y)), want, "demolition {y}");
+        }
+        let mut e = estate();
+        e.planned_demolition_year = Some(2030);
+        assert!(check(&e, UrbanLocation::Street)
+            .failed_reasons(Lang::Zh)
+            .contains("2026–2030年"));
+    }
+
+    /// A sheet without a rule's column leaves the rule undetermined where the policy requires
+    /// the column; an answer (even 否) settles it; a policy that does not require it says 否.
+    #[test]
+    fn an_unsurveyed_rule_column_is_undetermined() {
+        let mut e = estate();
+        e.unsurveyed.insert(EstateField::UrbanVillage);
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(el.outcome(), Outcome::Undetermined);
+        assert_eq!(failed(&el), vec![Rule::NotUrbanVillage]);
+        assert!(el.failed_reasons(Lang::Zh).contains("是否城中村"));
+        // Undetermined beats conditional, out beats both.
+        let mut p = Policy::national();
+        p.eligibility.conditional_cutoff_year = Some(2005);
+        e.year_completed = Some(2003);
+        assert_eq!(
+            assess(&e, UrbanLocation::Street, &p, 2026).outcome(),
+            Outcome::Undetermined
+        );
+        assert_eq!(
+            assess(&e, UrbanLocation::Rural, &p, 2026).outcome(),
+            Outcome::Out
+        );
+        let mut relaxed = Policy::national();
+        relaxed.eligibility.required_columns.clear();
+        e.year_completed = Some(1995);
+        assert!(assess(&e, UrbanLocation::Street, &relaxed, 2026).eligible());
+        EstateField::UrbanVillage
+            .set(&mut e, crate::estate::FieldValue::Flag(false))
+            .unwrap();
+        assert!(e.unsurveyed.is_empty());
         assert!(check(&e, UrbanLocation::Street).eligible());
     }
 

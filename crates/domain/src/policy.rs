@@ -32,6 +32,24 @@ pub struct EligibilityPolicy {
     pub demolition_plan_years: i32,
     /// Whether an estate in a town that is not its county's seat is in scope.
     pub include_other_towns: bool,
+    /// The yes/no columns a survey must answer for the exclusion rules (keys of the estate's
+    /// fields): an estate from a sheet without one of them is 待核实 for that rule.
+    #[serde(default = "all_rule_flags")]
+    pub required_columns: Vec<String>,
+}
+
+fn all_rule_flags() -> Vec<String> {
+    crate::estate::EstateField::RULE_FLAGS
+        .iter()
+        .map(|f| f.key().to_string())
+        .collect()
+}
+
+impl EligibilityPolicy {
+    /// Whether the policy requires a survey's answer for this field.
+    pub fn requires(&self, field: crate::estate::EstateField) -> bool {
+        self.required_columns.iter().any(|k| k == field.key())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +99,16 @@ impl Policy {
             return Err(PolicyError(
                 "年限不能为负数 / the year spans cannot be negative".into(),
             ));
+        }
+        for k in &p.eligibility.required_columns {
+            let known = crate::estate::EstateField::RULE_FLAGS
+                .iter()
+                .any(|f| f.key() == k);
+            if !known {
+                return Err(PolicyError(format!(
+                    "eligibility.required_columns 中的 {k:?} 不是 urban_village、mostly_self_built、expropriation_or_rebuild_planned 之一 / is not one of the rule columns"
+                )));
+            }
         }
         for g in &p.mode.dangerous_grades {
             if crate::SafetyGrade::from_label(g).is_none() {

@@ -24,6 +24,10 @@ use calamine::Data;
 use serde::Serialize;
 use std::collections::HashMap;
 
+/// What a yes/no rule cell may say for "not surveyed yet" (the export writes the first, or the
+/// last in English): the rule is then 待核实, as if the column were absent.
+pub const UNSURVEYED: [&str; 3] = ["待核实", "未调查", "to be verified"];
+
 /// Whether a finding stops the import.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -465,6 +469,8 @@ pub struct Parsed<T> {
     pub errors: Vec<CellError>,
     /// Findings that do not stop the import.
     pub warnings: Vec<CellError>,
+    /// The yes/no rule columns the sheet lacks: its estates are 待核实 for those rules.
+    pub unsurveyed: Vec<EstateField>,
     pub ignored_headers: Vec<String>,
     pub skipped: usize,
 }
@@ -483,6 +489,8 @@ pub struct EstateParser<'k> {
     reference_year: i32,
     seen: HashMap<(DivisionCode, String), u32>,
     seen_codes: HashMap<String, u32>,
+    /// The rule columns the sheet lacks.
+    unsurveyed: Vec<EstateField>,
     pub errors: Vec<CellError>,
     pub warnings: Vec<CellError>,
     pub rows: usize,
@@ -495,9 +503,15 @@ impl<'k> EstateParser<'k> {
         division_known: &'k (dyn Fn(&DivisionCode) -> bool + Sync),
         reference_year: i32,
     ) -> Self {
+        let ids = field_ids(&ESTATE_FIELDS);
+        let unsurveyed = EstateField::RULE_FLAGS
+            .into_iter()
+            .filter(|f| layout.column_of(ids[f.key()]).is_none())
+            .collect();
         EstateParser {
             layout,
-            ids: field_ids(&ESTATE_FIELDS),
+            ids,
+            unsurveyed,
             division_known,
             reference_year,
             seen: HashMap::new(),
@@ -511,6 +525,11 @@ impl<'k> EstateParser<'k> {
 
     pub fn layout(&self) -> &Layout {
         &self.layout
+    }
+
+    /// The yes/no rule columns the sheet lacks.
+    pub fn unsurveyed(&self) -> &[EstateField] {
+        &self.unsurveyed
     }
 
     /// Reads one row below the header: `offset` is its distance from the header row, `col0` the
@@ -578,6 +597,7 @@ impl<'k> EstateParser<'k> {
         // an estate at all: a row without a valid division code has none, and its error is
         // already recorded (its other cells are still checked, on an estate that is dropped).
         let mut e = Estate::new(String::new(), code.unwrap_or(*SCRATCH_CODE));
+        e.unsurveyed.extend(self.unsurveyed.iter().copied());
         for (i, f) in ESTATE_FIELDS.iter().enumerate() {
             let Column::Estate(field) = f.column else {
                 continue;
@@ -588,6 +608,12 @@ impl<'k> EstateParser<'k> {
             let Some((c, cell, header)) = rr.cell_at(i) else {
                 continue;
             };
+            if EstateField::RULE_FLAGS.contains(&field)
+                && value::text(cell).is_some_and(|t| UNSURVEYED.contains(&t.as_str()))
+            {
+                e.unsurveyed.insert(field);
+                continue;
+            }
             let v = match value::field(f.kind, cell) {
                 Ok(FieldValue::Empty) if f.required => {
                     let what = field.expected();
@@ -691,6 +717,7 @@ pub fn parse_estates(
         rows,
         errors: p.errors,
         warnings: p.warnings,
+        unsurveyed: p.unsurveyed,
         ignored_headers: p.layout.ignored,
     })
 }
@@ -922,6 +949,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
         rows,
         errors,
         warnings,
+        unsurveyed: Vec::new(),
         ignored_headers: layout.ignored,
     })
 }

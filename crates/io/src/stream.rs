@@ -19,6 +19,8 @@ pub struct StreamSummary {
     pub errors: Vec<CellError>,
     /// Findings that do not stop the import.
     pub warnings: Vec<CellError>,
+    /// The yes/no rule columns the sheet lacks: its estates are 待核实 for those rules.
+    pub unsurveyed: Vec<anju_domain::estate::EstateField>,
     pub ignored_headers: Vec<String>,
 }
 
@@ -210,11 +212,13 @@ fn run(
         sink(out, parser.errors.len());
     }
     let ignored_headers = parser.layout().ignored.clone();
+    let unsurveyed = parser.unsurveyed().to_vec();
     Ok(StreamSummary {
         header_row: header_abs + 1,
         rows: parser.rows,
         skipped: parser.skipped,
         errors: parser.errors,
+        unsurveyed,
         warnings: parser.warnings,
         ignored_headers,
     })

@@ -2,7 +2,7 @@
 //! with its bad cells marked.
 
 use crate::columns::{Column, Field, Kind, BUILDING_FIELDS, ESTATE_FIELDS, YES_NO};
-use crate::import::{CellError, Severity};
+use crate::import::{CellError, Severity, UNSURVEYED};
 use crate::sheet::Grid;
 use crate::IoError;
 use anju_domain::estate::FieldValue;
@@ -151,6 +151,10 @@ fn export_values(division_name: &str, e: &ExportEstate, lang: Lang) -> Vec<Out> 
     let mut out = Vec::with_capacity(ESTATE_FIELDS.len() + 5);
     for f in ESTATE_FIELDS.iter() {
         out.push(match f.column {
+            // Written as the sheet may say it, so that the export imports back unchanged.
+            Column::Estate(field) if s.unsurveyed.contains(&field) => {
+                Out::Text(lang.pick(UNSURVEYED[0], UNSURVEYED[2]).into())
+            }
             Column::Estate(field) => match field.get(s) {
                 FieldValue::Empty => Out::Empty,
                 FieldValue::Text(t) => Out::Text(t),

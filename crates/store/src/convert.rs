@@ -42,6 +42,12 @@ pub(crate) fn estate_active(
         latitude: Set(e.location.map(|p| p.lat)),
         property_type_as_typed: Set(e.property_type_as_typed.clone()),
         management_mode_as_typed: Set(e.management_mode_as_typed.clone()),
+        unsurveyed: Set(e
+            .unsurveyed
+            .iter()
+            .map(|f| f.key())
+            .collect::<Vec<_>>()
+            .join(",")),
         eligible: Set(d.eligible),
         failed_rules: Set(d.failed_rules.clone()),
         outcome: Set(d.outcome.key().to_string()),
@@ -72,6 +78,11 @@ pub fn estate_from_model(m: &estate::Model) -> Estate {
             .and_then(ManagementMode::from_key),
         property_type_as_typed: m.property_type_as_typed.clone(),
         management_mode_as_typed: m.management_mode_as_typed.clone(),
+        unsurveyed: m
+            .unsurveyed
+            .split(',')
+            .filter_map(anju_domain::estate::EstateField::from_key)
+            .collect(),
         urban_village: m.urban_village,
         mostly_self_built: m.mostly_self_built,
         expropriation_or_rebuild_planned: m.expropriation_or_rebuild_planned,

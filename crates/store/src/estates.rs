@@ -296,12 +296,15 @@ impl<'a> EstateImport<'a> {
             };
             ids[i] = m.id;
             let before = estate_from_model(m);
-            if before == **e {
+            // A column this sheet lacks leaves what an earlier survey answered as it was.
+            let kept = keep_answers(e, &before).map(|e| PreparedEstate::new(e, self.a));
+            let p = kept.as_ref().unwrap_or(&prepared[i]);
+            let e = &p.estate;
+            if before == *e {
                 self.report.unchanged += 1;
                 continue;
             }
             let mode = Mode::from_key(&m.suggested_mode).unwrap_or(Mode::Comprehensive);
-            let p = &prepared[i];
             let mut am = estate_active(e, &p.derived, mode, now);
             am.id = Unchanged(m.id);
             am.created_at = NotSet;
@@ -314,7 +317,7 @@ impl<'a> EstateImport<'a> {
                 updated.id,
                 Some(e.division_code.as_str()),
                 Some(json(&before)),
-                Some(prepared[i].json.clone()),
+                Some(p.json.clone()),
             );
             self.report.updated += 1;
             self.remember(updated);
@@ -352,6 +355,26 @@ impl<'a> EstateImport<'a> {
         audit.flush(txn).await?;
         Ok(ids)
     }
+}
+
+/// The estate as a sheet without some rule columns brings it, with the answers an earlier survey
+/// gave for those columns kept (None when there is nothing to keep).
+fn keep_answers(from_sheet: &Estate, stored: &Estate) -> Option<Estate> {
+    let answered: Vec<_> = from_sheet
+        .unsurveyed
+        .iter()
+        .filter(|f| !stored.unsurveyed.contains(f))
+        .copied()
+        .collect();
+    if answered.is_empty() {
+        return None;
+    }
+    let mut e = from_sheet.clone();
+    for f in answered {
+        // The stored value passed the same checks when it was written.
+        f.set(&mut e, f.get(stored)).ok()?;
+    }
+    Some(e)
 }
 
 fn distinct<'a>(it: impl Iterator<Item = &'a str>) -> Vec<String> {

@@ -17,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0007ChoicesAsTyped),
             Box::new(M0008Outcomes),
             Box::new(M0009StructureAsTyped),
+            Box::new(M0010Unsurveyed),
         ]
     }
 }
@@ -672,6 +673,34 @@ impl MigrationTrait for M0009StructureAsTyped {
             Table::alter()
                 .table(a("buildings"))
                 .add_column(ColumnDef::new(a("structure_as_typed")).text().null())
+                .to_owned(),
+        )
+        .await
+    }
+}
+
+struct M0010Unsurveyed;
+
+impl MigrationName for M0010Unsurveyed {
+    fn name(&self) -> &str {
+        "m0010_unsurveyed"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0010Unsurveyed {
+    /// Which rule columns a sheet lacked for an estate (待核实 until answered); estates stored
+    /// before had every column answered or taken as 否.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(a("estates"))
+                .add_column(
+                    ColumnDef::new(a("unsurveyed"))
+                        .string()
+                        .not_null()
+                        .default(""),
+                )
                 .to_owned(),
         )
         .await

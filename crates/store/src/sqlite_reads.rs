@@ -335,6 +335,7 @@ from_sqlite!(estate::Model {
     latitude,
     property_type_as_typed,
     management_mode_as_typed,
+    unsurveyed,
     eligible,
     failed_rules,
     outcome,

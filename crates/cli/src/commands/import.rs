@@ -75,6 +75,27 @@ fn write_marked(
     Ok(())
 }
 
+/// Says which yes/no rule columns the sheet lacks: its estates are 待核实 for those rules.
+fn print_unsurveyed(columns: &[anju_domain::estate::EstateField], lang: Lang) {
+    if columns.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = columns.iter().map(|f| f.label(lang)).collect();
+    eprintln!(
+        "{}",
+        match lang {
+            Lang::Zh => format!(
+                "提示：表格缺少{}列，这些小区的相应规则判定为“待核实”；补充该列后重新导入即可",
+                names.iter().map(|n| format!("“{n}”")).collect::<String>()
+            ),
+            Lang::En => format!(
+                "note: the sheet has no column {}; its estates are 'to be verified' for those rules until a sheet with the column is imported",
+                names.join(", ")
+            ),
+        }
+    );
+}
+
 pub(super) fn print_ignored(ignored: &[String], lang: Lang) {
     let real: Vec<&String> = ignored
         .iter()
@@ -143,6 +164,7 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
         "read and stored"
     );
     print_ignored(&summary.ignored_headers, s.lang);
+    print_unsurveyed(&summary.unsurveyed, s.lang);
     if !summary.errors.is_empty() {
         pending.rollback().await?;
         let grid = match &a.errors_out {

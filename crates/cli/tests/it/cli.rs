@@ -486,3 +486,85 @@ db_test!(
         assert!(!styles.contains("FFC7CE"), "no error, so no red");
     }
 );
+
+db_test!(
+    a_sheet_without_a_rule_column_leaves_its_estates_to_be_verified,
+    |db| {
+        let without = |row: Vec<C>| -> Vec<C> {
+            row.into_iter()
+                .enumerate()
+                .filter(|(i, _)| *i != 8)
+                .map(|(_, c)| c)
+                .collect()
+        };
+        let sheet = db.path("no-village-column.xlsx");
+        write_xlsx(
+            &sheet,
+            &[
+                without(estate_header()),
+                without(estate_row("甲小区", 1990.0, 3.0, 100.0, 7000.0)),
+            ],
+            &[],
+        );
+        let out = db.anju(&["import", "estates", sheet.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("缺少“是否城中村”列") && stderr(&out).contains("待核实"),
+            "{}",
+            stderr(&out)
+        );
+        let m = db
+            .store
+            .estate_by_key("340104001001", "甲小区")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(m.outcome, "undetermined");
+        assert_eq!(m.failed_rules, "not_urban_village");
+        let out = db.anju(&["summary", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(v["undetermined_estates"], 1);
+        assert_eq!(v["eligible_estates"], 0);
+        // The export says 待核实 and imports back unchanged.
+        let before = stored_state(&db.store).await;
+        let file = db.path("export.xlsx");
+        let out = db.anju(&["export", "estates", "--output", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let out = db.anju(&["import", "estates", file.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert_eq!(stored_state(&db.store).await, before);
+        // A sheet with the column answers it; a later sheet without it keeps the answer.
+        write_xlsx(
+            &sheet,
+            &[
+                estate_header(),
+                estate_row("甲小区", 1990.0, 3.0, 100.0, 7000.0),
+            ],
+            &[],
+        );
+        db.anju(&["import", "estates", sheet.to_str().unwrap()]);
+        let outcome = || {
+            let store = db.store.clone();
+            async move {
+                store
+                    .estate_by_key("340104001001", "甲小区")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .outcome
+            }
+        };
+        assert_eq!(outcome().await, "eligible");
+        write_xlsx(
+            &sheet,
+            &[
+                without(estate_header()),
+                without(estate_row("甲小区", 1990.0, 3.0, 120.0, 8400.0)),
+            ],
+            &[],
+        );
+        let out = db.anju(&["import", "estates", sheet.to_str().unwrap()]);
+        assert!(stdout(&out).contains("更新1个"), "{}", stdout(&out));
+        assert_eq!(outcome().await, "eligible");
+    }
+);

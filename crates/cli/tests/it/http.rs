@@ -1068,3 +1068,69 @@ db_test!(a_province_administrator_sets_a_county_seat, |db| {
     assert!(html.contains("重新判定的小区1个"), "{html}");
     assert!(!eligible().await);
 });
+
+// An estate whose sheet had no 是否城中村 column is 待核实; the page asks 待核实/是/否 for it
+// (saving the page with 待核实 left changes nothing), and an answer settles the rule.
+db_test!(an_unsurveyed_rule_is_answered_by_an_edit, |db| {
+    let app = spawn_app(&db).await;
+    let a = db.store.assessor(Policy::national(), 2026).await.unwrap();
+    let ctx = WriteCtx::new("test", None);
+    let mut e = estate("未查小区", "340104001002", 1990);
+    e.unsurveyed
+        .insert(anju_domain::estate::EstateField::UrbanVillage);
+    db.store.upsert_estates(&ctx, &[e], &a).await.unwrap();
+    let id = db
+        .store
+        .estate_by_key("340104001002", "未查小区")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let (c, csrf) = login(&app, "city-3401").await;
+    let url = format!("{}/api/v1/estates/{id}", app.base);
+    let d: Value = c.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(d["outcome"], "undetermined");
+    assert_eq!(d["unsurveyed"], json!(["urban_village"]));
+    let (page, pcsrf) = crate::pages::page_login(&app, "city-3401").await;
+    let html = page
+        .get(format!("{}/estates/{id}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<select id=\"urban_village\" name=\"urban_village\">"),
+        "{html}"
+    );
+    let form = [
+        ("csrf", pcsrf.as_str()),
+        ("name", "未查小区"),
+        ("year_completed", "1990"),
+        ("building_count", "2"),
+        ("households", "100"),
+        ("floor_area_m2", "7400"),
+        ("urban_village", ""),
+    ];
+    let r = page
+        .post(format!("{}/estates/{id}", app.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let d: Value = c.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(d["outcome"], "undetermined", "待核实 left as it was");
+    let r = c
+        .patch(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"urban_village": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let d: Value = r.json().await.unwrap();
+    assert_eq!(d["outcome"], "eligible");
+    assert_eq!(d["unsurveyed"], json!([]));
+});

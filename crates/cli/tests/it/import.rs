@@ -696,3 +696,46 @@ fn structure_types_and_safety_grades_in_the_words_offices_use() {
     assert_eq!(parsed.warnings[0].header, "结构类型");
     assert_eq!(parsed.warnings[0].row, 9);
 }
+
+#[test]
+fn a_missing_rule_column_leaves_its_rule_unsurveyed_and_a_blank_cell_means_no() {
+    use anju_domain::estate::EstateField as F;
+    // Without 是否城中村: every estate is unsurveyed for it; the sheet says so.
+    let drop = |row: Vec<C>| -> Vec<C> {
+        row.into_iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 8)
+            .map(|(_, c)| c)
+            .collect()
+    };
+    let mut blank = estate_row("空白小区", 1990.0, 3.0, 100.0, 7000.0);
+    blank[9] = E;
+    let p = parse(
+        &[
+            drop(estate_header()),
+            drop(estate_row("甲小区", 1990.0, 3.0, 100.0, 7000.0)),
+            drop(blank),
+        ],
+        &[],
+    );
+    assert!(p.errors.is_empty(), "{:#?}", p.errors);
+    assert_eq!(p.unsurveyed, vec![F::UrbanVillage]);
+    for r in &p.rows {
+        assert_eq!(
+            r.estate.unsurveyed.iter().collect::<Vec<_>>(),
+            vec![&F::UrbanVillage]
+        );
+    }
+    // A blank cell of a present column is 否, as offices mean it.
+    assert!(!p.rows[1].estate.mostly_self_built);
+    // 待核实 written in a present column is the same as the column missing, for that row.
+    let mut asked = estate_row("待查小区", 1990.0, 3.0, 100.0, 7000.0);
+    asked[10] = S("待核实");
+    let p = parse(&[estate_header(), asked], &[]);
+    assert!(p.errors.is_empty(), "{:#?}", p.errors);
+    assert!(p.unsurveyed.is_empty());
+    assert_eq!(
+        p.rows[0].estate.unsurveyed.iter().collect::<Vec<_>>(),
+        vec![&F::ExpropriationOrRebuildPlanned]
+    );
+}

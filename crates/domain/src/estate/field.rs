@@ -22,6 +22,20 @@ macro_rules! estate_fields {
             /// Every field, in the order of the survey sheet and the export.
             pub const ALL: &'static [EstateField] = &[$(EstateField::$v,)+];
         }
+
+        impl serde::Serialize for EstateField {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.key())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for EstateField {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let key = String::deserialize(d)?;
+                EstateField::from_key(&key)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown field {key:?}")))
+            }
+        }
     };
 }
 
@@ -308,6 +322,15 @@ impl EstateField {
         Self::ALL.iter().copied().find(|f| f.key() == key)
     }
 
+    /// The yes/no fields that exclusion rules read (是否城中村, 是否自建房为主,
+    /// 是否列入征收或拆除新建计划): a sheet without one of these columns leaves the rule
+    /// undetermined where the policy requires it.
+    pub const RULE_FLAGS: [EstateField; 3] = [
+        EstateField::UrbanVillage,
+        EstateField::MostlySelfBuilt,
+        EstateField::ExpropriationOrRebuildPlanned,
+    ];
+
     /// A field that decides an estate's identity, its eligibility or the totals must be given.
     pub fn required(self) -> bool {
         use EstateField as F;
@@ -453,6 +476,8 @@ impl EstateField {
         if self.required() && v == FieldValue::Empty {
             return Err(bad());
         }
+        // A value given is an answer: the field is surveyed from now on.
+        e.unsurveyed.remove(&self);
         match self {
             F::Name => e.name = text(v).filter(|t| !t.is_empty()).ok_or_else(bad)?,
             F::DivisionCode => {
@@ -649,6 +674,8 @@ fn every_field_is_listed(e: Estate) {
         management_mode_as_typed: _,
         // Three columns of a sheet, read and written by the sheet reader and writer.
         location: _,
+        // Which columns a sheet lacked: set by the sheet reader, cleared by `set`.
+        unsurveyed: _,
     } = e;
 }
 

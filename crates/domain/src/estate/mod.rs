@@ -3,6 +3,8 @@
 use crate::division::{DivisionCode, TownKind};
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeSet;
+
 mod field;
 mod patch;
 pub use field::{
@@ -242,6 +244,10 @@ pub struct Estate {
     /// Location in WGS-84.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Wgs84>,
+    /// The yes/no fields of the exclusion rules that no survey has answered yet: the sheet that
+    /// brought the estate had no such column. The rule is then 待核实 (undetermined), not 否.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub unsurveyed: BTreeSet<EstateField>,
 }
 
 impl Estate {
@@ -272,6 +278,7 @@ impl Estate {
             illegal_structures_removed: None,
             in_city_or_county_seat: None,
             location: None,
+            unsurveyed: BTreeSet::new(),
         }
     }
 

@@ -30,6 +30,8 @@ pub struct Model {
     pub latitude: Option<f64>,
     pub property_type_as_typed: Option<String>,
     pub management_mode_as_typed: Option<String>,
+    /// Keys of the rule columns no survey has answered yet, comma-separated (empty: all answered).
+    pub unsurveyed: String,
     /// Derived by the eligibility rules of the policy in force when last written.
     pub eligible: bool,
     /// Keys of the failed rules, comma-separated (empty when eligible).

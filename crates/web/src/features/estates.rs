@@ -200,6 +200,9 @@ pub struct EstateDetail {
     #[schema(schema_with = detail_fields_schema)]
     pub fields: BTreeMap<&'static str, Labelled>,
     pub rules: Vec<RuleItem>,
+    /// Keys of the yes/no rule fields no survey has answered (their value reads 否 but the rule
+    /// is 待核实 until a sheet or an edit gives it).
+    pub unsurveyed: Vec<&'static str>,
     pub mode_reason: String,
     pub buildings: Vec<BuildingItem>,
 }
@@ -259,6 +262,7 @@ pub async fn detail(
                 reason: r.reason.get(lang).to_string(),
             })
             .collect(),
+        unsurveyed: a.estate.unsurveyed.iter().map(|f| f.key()).collect(),
         mode_reason: mode.reason.get(lang).to_string(),
         buildings: bs
             .iter()
@@ -525,7 +529,7 @@ struct EstateView {
     /// The form's fields other than yes/no ones, in the order of the survey.
     inputs: Vec<Input>,
     /// The yes/no fields: key, label, checked.
-    flags: Vec<(&'static str, &'static str, bool)>,
+    flags: Vec<Flag>,
     /// The fields not changed here that have a value: label, value.
     fixed: Vec<(&'static str, String)>,
     history: Vec<(String, String, String, String, String)>,
@@ -545,15 +549,24 @@ struct Input {
 }
 
 /// The edit form of an estate: every field a user may change, as the domain lists them.
+/// A yes/no field of the form: (key, label, ticked, unsurveyed — asked as 待核实/是/否 rather
+/// than ticked).
+type Flag = (&'static str, &'static str, bool, bool);
+
 fn form_of(
     e: &anju_domain::Estate,
     lang: anju_domain::Lang,
-) -> (Vec<Input>, Vec<(&'static str, &'static str, bool)>) {
+) -> (Vec<Input>, Vec<Flag>) {
     let (mut inputs, mut flags) = (Vec::new(), Vec::new());
     for f in EstateField::ALL.iter().copied().filter(|f| f.editable()) {
         let v = f.get(e);
         match f.kind() {
-            FieldKind::YesNo => flags.push((f.key(), f.label(lang), v == FieldValue::Flag(true))),
+            FieldKind::YesNo => flags.push((
+                f.key(),
+                f.label(lang),
+                v == FieldValue::Flag(true),
+                e.unsurveyed.contains(&f),
+            )),
             kind => inputs.push(Input {
                 key: f.key(),
                 label: f.label(lang),
@@ -705,7 +718,11 @@ fn patch_from_form(f: &HashMap<String, String>, c: &Chrome) -> (EstatePatch, Vec
         let key = field.key();
         let given = f.get(key).map(|v| v.trim());
         match (field.kind(), given) {
-            (FieldKind::YesNo, v) => patch.push(field, v.is_some()),
+            // A ticked box sends 是, an unticked one nothing; an unsurveyed field is a choice of
+            // 待核实 (blank: left as it is), 是 or 否.
+            (FieldKind::YesNo, None) => patch.push(field, false),
+            (FieldKind::YesNo, Some("")) => {}
+            (FieldKind::YesNo, Some(v)) => patch.push(field, v != "否"),
             (_, None) => {}
             (kind, Some(v)) if kind.is_number() => match anju_io::value::number_text(v) {
                 Ok(n) => patch.push(field, n),

@@ -27,6 +27,8 @@ struct ImportPage {
     errors: Vec<(u32, String, String, String, String)>,
     /// Findings that do not stop the import (a word not understood, a number that looks odd).
     warnings: Vec<(u32, String, String, String, String)>,
+    /// The yes/no rule columns the sheet lacks (its estates are 待核实 for those rules).
+    unsurveyed: Vec<String>,
     confirm_id: Option<i64>,
     rows: usize,
 }
@@ -39,6 +41,7 @@ impl ImportPage {
             failure: None,
             errors: Vec::new(),
             warnings: Vec::new(),
+            unsurveyed: Vec::new(),
             confirm_id: None,
             rows: 0,
         }
@@ -170,6 +173,11 @@ async fn import_upload(
                 page.confirm_id = Some(id);
                 page.rows = parsed.rows.len();
                 page.warnings = finding_rows(&parsed.warnings, lang);
+                page.unsurveyed = parsed
+                    .unsurveyed
+                    .iter()
+                    .map(|f| f.label(lang).to_string())
+                    .collect();
                 render(&page, StatusCode::OK)
             }
             Err(e) => Err(e.into()),
