@@ -96,8 +96,11 @@ pub enum Command {
         #[arg(long)]
         xlsx: Option<PathBuf>,
     },
-    /// 按当前政策重新判定改造范围 / apply the policy's eligibility rules again to every estate
+    /// 按当前政策重新判定改造范围与建议模式 / apply the policies again to every estate (eligibility and mode)
     Reassess,
+    /// 政策：按省、市和年份 / policies by province, city and year
+    #[command(subcommand)]
+    Policy(PolicyCmd),
     /// 查看一个小区：楼栋、判定理由、变更记录 / show one estate: buildings, eligibility reasons, history
     Estate {
         /// 小区ID / estate id
@@ -145,6 +148,31 @@ pub struct ImportArgs {
     /// 只检查，不写入 / check only, write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PolicyCmd {
+    /// 以TOML打印某区划某年施行的政策 / print the policy in force as TOML
+    Show {
+        /// 区划代码（默认全国）/ division code (the national policy when omitted)
+        #[arg(long)]
+        division: Option<String>,
+        /// 评估年份（默认当年）/ year of assessment (this year by default)
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// 保存省或市的政策（只存与上级不同的数值）并重新判定其小区 / store a province's or city's policy (only what differs from the one above) and reassess its estates
+    Set {
+        /// 省或市的区划代码 / the province's or city's code
+        #[arg(long)]
+        division: String,
+        /// TOML文件，键同 policy/national.toml（可只写要改的）/ TOML with the keys of policy/national.toml (those to change suffice)
+        #[arg(long = "from")]
+        from: PathBuf,
+        /// 自哪一年起施行（默认文件中的 effective_year，否则当年）/ first year it applies to (default: the file's effective_year, else this year)
+        #[arg(long)]
+        from_year: Option<i32>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -150,6 +150,16 @@ pub fn may_set_county_seats(role: Role, scope: &Scope) -> bool {
     }
 }
 
+/// Who may change the policy of a province or city (its own numbers, DOMAIN §3): a system
+/// administrator, or an administrator whose jurisdiction holds that division.
+pub fn may_set_policy(role: Role, scope: &Scope, division: &DivisionCode) -> bool {
+    match role {
+        Role::Admin => true,
+        Role::DivisionAdmin => scope.contains(division),
+        _ => false,
+    }
+}
+
 /// The roles `granter` may give at all (the choices of the account form).
 pub fn grantable_roles(granter: Role) -> Vec<Role> {
     Role::ALL

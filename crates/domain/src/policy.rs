@@ -74,6 +74,46 @@ impl ModePolicy {
 pub struct PolicyError(String);
 
 impl Policy {
+    /// The policy as TOML, with the same keys as `policy/national.toml`.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a policy is plain data")
+    }
+
+    /// A short fingerprint of every number of the policy (64-bit FNV-1a of its TOML, name and
+    /// year aside): an assessment records it, and one made under other numbers is stale.
+    pub fn fingerprint(&self) -> String {
+        let rules = Policy {
+            name: String::new(),
+            effective_year: 0,
+            ..self.clone()
+        };
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in rules.to_toml().bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+
+    /// This policy with the keys of an override put in: `text` is TOML with any of the keys of
+    /// `policy/national.toml` (a partial file changes only what it names). The result is
+    /// checked like a whole policy file.
+    pub fn with_override(&self, text: &str) -> Result<Policy, PolicyError> {
+        let over: toml::Table = toml::from_str(text).map_err(|e| PolicyError(e.to_string()))?;
+        let mut merged = toml::Table::try_from(self).map_err(|e| PolicyError(e.to_string()))?;
+        merge(&mut merged, over);
+        Policy::from_toml(&merged.to_string())
+    }
+
+    /// The keys whose values differ in `other`, as TOML: what an override stores ("only the
+    /// numbers they change").
+    pub fn changes_to(&self, other: &Policy) -> String {
+        let (Ok(a), Ok(b)) = (toml::Table::try_from(self), toml::Table::try_from(other)) else {
+            return String::new();
+        };
+        diff(&a, &b).to_string()
+    }
+
     /// The national defaults.
     pub fn national() -> Policy {
         Policy::from_toml(NATIONAL_TOML).expect("the shipped national policy parses")
@@ -121,6 +161,44 @@ impl Policy {
     }
 }
 
+/// The `effective_year` a policy file (whole or partial) gives, if any.
+pub fn effective_year_of(text: &str) -> Option<i32> {
+    let t: toml::Table = toml::from_str(text).ok()?;
+    i32::try_from(t.get("effective_year")?.as_integer()?).ok()
+}
+
+/// Puts `over`'s keys into `base`, table by table.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+/// The keys of `b` whose values differ from `a`'s, table by table.
+fn diff(a: &toml::Table, b: &toml::Table) -> toml::Table {
+    let mut out = toml::Table::new();
+    for (k, v) in b {
+        match (a.get(k), v) {
+            (Some(toml::Value::Table(x)), toml::Value::Table(y)) => {
+                let d = diff(x, y);
+                if !d.is_empty() {
+                    out.insert(k.clone(), toml::Value::Table(d));
+                }
+            }
+            (Some(x), y) if x == y => {}
+            (_, y) => {
+                out.insert(k.clone(), y.clone());
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +209,33 @@ mod tests {
         assert_eq!(p.eligibility.cutoff_year, 2000);
         assert!(p.mode.is_dangerous(crate::SafetyGrade::D));
         assert!(!p.mode.is_dangerous(crate::SafetyGrade::C));
+    }
+
+    #[test]
+    fn an_override_changes_only_what_it_names() {
+        let base = Policy::national();
+        let anhui = base
+            .with_override("[eligibility]\nconditional_cutoff_year = 2005\n")
+            .unwrap();
+        assert_eq!(anhui.eligibility.conditional_cutoff_year, Some(2005));
+        assert_eq!(anhui.eligibility.cutoff_year, 2000);
+        assert_eq!(anhui.mode, base.mode);
+        assert_ne!(anhui.fingerprint(), base.fingerprint());
+        // What it stores is the change alone.
+        let stored = base.changes_to(&anhui);
+        assert_eq!(
+            stored.trim(),
+            "[eligibility]\nconditional_cutoff_year = 2005"
+        );
+        assert_eq!(base.with_override(&stored).unwrap(), anhui);
+        // A name alone changes no number.
+        let renamed = base.with_override("name = \"安徽省\"").unwrap();
+        assert_eq!(renamed.fingerprint(), base.fingerprint());
+        // Unknown keys and bad numbers are refused as in a whole file.
+        assert!(base.with_override("[eligibility]\nfoo = 1").is_err());
+        assert!(base
+            .with_override("[eligibility]\nconditional_cutoff_year = 1999")
+            .is_err());
     }
 
     #[test]

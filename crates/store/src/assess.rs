@@ -1,19 +1,74 @@
 //! Applies the policy's eligibility rules to stored estates: the one place where the derived
 //! columns (eligible, failed rules, suggested mode) are computed.
 
+use crate::policies::Policies;
 use anju_domain::{assess, Eligibility, Estate, Outcome, Policy, UrbanLocation};
 use anju_domain::{DivisionCode, Level};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-/// The policy, the year of assessment, and which towns are county seats.
+/// The policies, the year of assessment, and which towns are county seats.
 #[derive(Debug, Clone)]
 pub struct Assessor {
+    /// The base policy (national, or the file given with `--policy`).
     pub policy: Policy,
     pub reference_year: i32,
     pub county_seat_towns: HashSet<String>,
+    /// The policy in force, with its fingerprint, by the code prefix of each province (2 digits)
+    /// and city (4) that has an override in force this year; elsewhere the base.
+    in_force: HashMap<String, Arc<(Policy, String)>>,
+    base: Arc<(Policy, String)>,
 }
 
 impl Assessor {
+    /// An assessor for the year, with the policies in force in it.
+    pub fn new(
+        policies: &Policies,
+        reference_year: i32,
+        county_seat_towns: HashSet<String>,
+    ) -> crate::Result<Assessor> {
+        let with_hash = |p: Policy| {
+            let h = p.fingerprint();
+            Arc::new((p, h))
+        };
+        let mut in_force = HashMap::new();
+        // A province's override reaches its cities; a city's is on top of its province's.
+        let mut prefixes: Vec<String> = Vec::new();
+        for d in policies.divisions_with_overrides(reference_year) {
+            prefixes.push(d.prefix().to_string());
+        }
+        for prefix in prefixes {
+            let code = DivisionCode::parse_short(&prefix)
+                .map_err(|e| crate::StoreError::Invalid(format!("{prefix}: {e}")))?;
+            in_force.insert(prefix, with_hash(policies.in_force(&code, reference_year)?));
+        }
+        Ok(Assessor {
+            policy: policies.base.clone(),
+            reference_year,
+            county_seat_towns,
+            in_force,
+            base: with_hash(policies.base.clone()),
+        })
+    }
+
+    fn in_force(&self, code: &DivisionCode) -> &(Policy, String) {
+        let s = code.as_str();
+        self.in_force
+            .get(&s[..4])
+            .or_else(|| self.in_force.get(&s[..2]))
+            .unwrap_or(&self.base)
+    }
+
+    /// The policy in force for an estate of this division.
+    pub fn policy_for(&self, code: &DivisionCode) -> &Policy {
+        &self.in_force(code).0
+    }
+
+    /// The fingerprint of the policy in force for this division (what an assessment records).
+    pub fn fingerprint_for(&self, code: &DivisionCode) -> &str {
+        &self.in_force(code).1
+    }
+
     pub fn location(&self, e: &Estate) -> UrbanLocation {
         let code = &e.division_code;
         let seat = code
@@ -23,7 +78,12 @@ impl Assessor {
     }
 
     pub fn assess(&self, e: &Estate) -> Eligibility {
-        assess(e, self.location(e), &self.policy, self.reference_year)
+        assess(
+            e,
+            self.location(e),
+            self.policy_for(&e.division_code),
+            self.reference_year,
+        )
     }
 
     /// (outcome, keys of the rules that did not pass)
@@ -67,18 +127,20 @@ impl crate::Store {
                 county_seat_towns.insert(town.to_string());
             }
         }
-        Ok(Assessor {
-            policy,
+        Assessor::new(
+            &self.policies(policy).await?,
             reference_year,
             county_seat_towns,
-        })
+        )
     }
 
+    /// An assessor for every estate: the policies in force in the year, the county seats from
+    /// the division table.
     pub async fn assessor(&self, policy: Policy, reference_year: i32) -> crate::Result<Assessor> {
-        Ok(Assessor {
-            policy,
+        Assessor::new(
+            &self.policies(policy).await?,
             reference_year,
-            county_seat_towns: self.county_seat_towns().await?,
-        })
+            self.county_seat_towns().await?,
+        )
     }
 }

@@ -51,6 +51,8 @@ pub(crate) fn estate_active(
         eligible: Set(d.eligible),
         failed_rules: Set(d.failed_rules.clone()),
         outcome: Set(d.outcome.key().to_string()),
+        assessed_year: Set(Some(d.assessed_year)),
+        policy_hash: Set(d.policy_hash.clone()),
         suggested_mode: Set(mode.key().to_string()),
         search_terms: Set(d.search_terms.clone()),
         created_at: Set(now),

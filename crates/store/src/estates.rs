@@ -5,7 +5,7 @@ use crate::audit::{AuditBatch, WriteCtx};
 use crate::convert::{building_from_model, estate_active, estate_from_model, json};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
-use anju_domain::{suggest_mode, Building, Estate, Mode, Outcome};
+use anju_domain::{suggest_mode, Building, DivisionCode, Estate, Mode, Outcome};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
@@ -122,6 +122,9 @@ pub struct Derived {
     pub eligible: bool,
     pub outcome: Outcome,
     pub failed_rules: String,
+    /// The year of assessment and the fingerprint of the policy used.
+    pub assessed_year: i32,
+    pub policy_hash: String,
     pub search_terms: String,
 }
 
@@ -131,6 +134,8 @@ impl Derived {
         Derived {
             eligible: outcome == Outcome::Eligible,
             outcome,
+            assessed_year: a.reference_year,
+            policy_hash: a.fingerprint_for(&e.division_code).to_string(),
             failed_rules,
             search_terms: search_terms(e),
         }
@@ -528,42 +533,51 @@ impl Store {
         Ok(())
     }
 
-    /// Applies the policy again to every estate (after the policy or the divisions changed).
-    /// Returns how many estates changed their eligibility.
+    /// Applies the policies again to every estate (after a policy, the divisions or the year
+    /// changed): eligibility and the suggested mode together, recording the year and the policy
+    /// used. Returns how many estates changed their outcome.
     pub async fn recompute_eligibility(&self, a: &Assessor) -> Result<usize> {
+        self.reassess(a, None).await
+    }
+
+    /// [`Self::recompute_eligibility`] for the estates of one division (all when `None`), in one
+    /// transaction.
+    pub async fn reassess(&self, a: &Assessor, within: Option<&DivisionCode>) -> Result<usize> {
         let txn = self.begin_write().await?;
-        let mut changed = 0;
-        let mut last = 0i64;
-        loop {
-            let page = estate::Entity::find()
-                .filter(estate::Column::Id.gt(last))
-                .order_by_asc(estate::Column::Id)
-                .limit(5000)
-                .all(&txn)
-                .await?;
-            let Some(end) = page.last() else { break };
-            last = end.id;
-            for m in page {
-                let (outcome, failed) = a.derived(&estate_from_model(&m));
-                if outcome.key() != m.outcome || failed != m.failed_rules {
-                    estate::Entity::update(estate::ActiveModel {
-                        id: Unchanged(m.id),
-                        eligible: Set(outcome == Outcome::Eligible),
-                        outcome: Set(outcome.key().to_string()),
-                        failed_rules: Set(failed),
-                        ..Default::default()
-                    })
-                    .exec(&txn)
-                    .await?;
-                    changed += 1;
-                }
-            }
-        }
-        if changed > 0 {
-            crate::totals::refresh_all(&txn).await?;
-        }
+        let changed = reassess_in(&txn, a, within).await?;
         txn.commit().await?;
         Ok(changed)
+    }
+
+    /// How many estates were assessed in another year or under other numbers than the policy in
+    /// force for them now: their derived columns wait for a reassessment.
+    pub async fn stale_assessments(&self, a: &Assessor) -> Result<u64> {
+        let groups: Vec<(String, String, Option<i32>, i64)> = estate::Entity::find()
+            .select_only()
+            .column_as(
+                sea_orm::sea_query::Expr::cust("substr(division_code, 1, 4)"),
+                "city",
+            )
+            .column(estate::Column::PolicyHash)
+            .column(estate::Column::AssessedYear)
+            .column_as(estate::Column::Id.count(), "n")
+            .group_by(sea_orm::sea_query::Expr::cust(
+                "substr(division_code, 1, 4)",
+            ))
+            .group_by(estate::Column::PolicyHash)
+            .group_by(estate::Column::AssessedYear)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(groups
+            .into_iter()
+            .filter(|(city, hash, year, _)| {
+                let code = DivisionCode::parse_short(city).ok();
+                *year != Some(a.reference_year)
+                    || code.is_none_or(|c| a.fingerprint_for(&c) != hash)
+            })
+            .map(|(_, _, _, n)| n as u64)
+            .sum())
     }
 
     pub async fn estate_count(&self) -> Result<u64> {
@@ -627,21 +641,23 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
                 .or_default()
                 .push(building_from_model(&m));
         }
-        let stored: Vec<(i64, String)> = estate::Entity::find()
+        let stored: Vec<(i64, String, String)> = estate::Entity::find()
             .select_only()
             .column(estate::Column::Id)
             .column(estate::Column::SuggestedMode)
+            .column(estate::Column::DivisionCode)
             .filter(estate::Column::Id.is_in(chunk.to_vec()))
             .into_tuple()
             .all(txn)
             .await?;
         let mut to_demolition = Vec::new();
         let mut to_comprehensive = Vec::new();
-        for (id, mode) in stored {
-            let s = suggest_mode(
-                by_estate.get(&id).map_or(&[][..], |v| v.as_slice()),
-                &a.policy,
-            );
+        for (id, mode, division) in stored {
+            let policy = match DivisionCode::parse(&division) {
+                Ok(d) => a.policy_for(&d),
+                Err(_) => &a.policy,
+            };
+            let s = suggest_mode(by_estate.get(&id).map_or(&[][..], |v| v.as_slice()), policy);
             if s.mode.key() != mode {
                 match s.mode {
                     Mode::DemolitionCombined => to_demolition.push(id),
@@ -666,6 +682,61 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
         }
     }
     Ok(())
+}
+
+/// Reassesses the estates of a division (all when `None`) inside a transaction: outcome, failed
+/// rules, the year and policy recorded, and the suggested mode; the totals follow.
+pub(crate) async fn reassess_in(
+    txn: &DatabaseTransaction,
+    a: &Assessor,
+    within: Option<&DivisionCode>,
+) -> Result<usize> {
+    let mut changed = 0;
+    let mut last = 0i64;
+    let mut ids = Vec::new();
+    loop {
+        let mut q = estate::Entity::find().filter(estate::Column::Id.gt(last));
+        if let Some(d) = within {
+            let (lo, hi) = d.range();
+            q = q.filter(estate::Column::DivisionCode.between(lo, hi));
+        }
+        let page = q
+            .order_by_asc(estate::Column::Id)
+            .limit(5000)
+            .all(txn)
+            .await?;
+        let Some(end) = page.last() else { break };
+        last = end.id;
+        for m in page {
+            ids.push(m.id);
+            let e = estate_from_model(&m);
+            let (outcome, failed) = a.derived(&e);
+            let hash = a.fingerprint_for(&e.division_code);
+            let fresh = m.assessed_year == Some(a.reference_year) && m.policy_hash == hash;
+            if outcome.key() != m.outcome || failed != m.failed_rules || !fresh {
+                if outcome.key() != m.outcome {
+                    changed += 1;
+                }
+                estate::Entity::update(estate::ActiveModel {
+                    id: Unchanged(m.id),
+                    eligible: Set(outcome == Outcome::Eligible),
+                    outcome: Set(outcome.key().to_string()),
+                    failed_rules: Set(failed),
+                    assessed_year: Set(Some(a.reference_year)),
+                    policy_hash: Set(hash.to_string()),
+                    ..Default::default()
+                })
+                .exec(txn)
+                .await?;
+            }
+        }
+    }
+    // The mode follows the policy too (its dangerous grades).
+    refresh_modes(txn, &ids, a).await?;
+    if changed > 0 {
+        crate::totals::refresh_all(txn).await?;
+    }
+    Ok(changed)
 }
 
 /// A transaction the caller holds (so a long import can report progress while it writes).

@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0008Outcomes),
             Box::new(M0009StructureAsTyped),
             Box::new(M0010Unsurveyed),
+            Box::new(M0011Policies),
         ]
     }
 }
@@ -704,5 +705,62 @@ impl MigrationTrait for M0010Unsurveyed {
                 .to_owned(),
         )
         .await
+    }
+}
+
+struct M0011Policies;
+
+impl MigrationName for M0011Policies {
+    fn name(&self) -> &str {
+        "m0011_policies"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0011Policies {
+    /// Policies by division and year (a province's or city's override of the national numbers
+    /// from a given year), and on each estate the year and the policy its assessment used.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(a("policy_overrides"))
+                .col(id("id"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(int("from_year"))
+                .col(ColumnDef::new(a("body")).text().not_null())
+                .col(time("updated_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("policy_overrides_division_year")
+                .table(a("policy_overrides"))
+                .col(a("division_code"))
+                .col(a("from_year"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        for col in [
+            ColumnDef::new(a("assessed_year"))
+                .integer()
+                .null()
+                .to_owned(),
+            ColumnDef::new(a("policy_hash"))
+                .string()
+                .not_null()
+                .default("")
+                .to_owned(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(a("estates"))
+                    .add_column(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

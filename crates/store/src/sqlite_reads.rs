@@ -340,6 +340,8 @@ from_sqlite!(estate::Model {
     failed_rules,
     outcome,
     suggested_mode,
+    assessed_year,
+    policy_hash,
     search_terms,
     created_at,
     updated_at,

@@ -18,7 +18,7 @@ pub(super) async fn export_estates(
     let mut w = EstateWriter::create(&path, csv, s.lang)?;
     let pb = spinner(s.lang.pick("导出…", "exporting…"));
     let all = store.scoped(anju_domain::Scope::All);
-    let mut pages = all.export(&assessor, &s.policy, division, outcome);
+    let mut pages = all.export(&assessor, division, outcome);
     let mut n = 0u64;
     while let Some(rows) = pages.next().await? {
         for (name, r) in &rows {

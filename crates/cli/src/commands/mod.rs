@@ -4,8 +4,8 @@
 use crate::config::{self, Settings, DEFAULT_DATABASE_URL};
 use crate::UserCmd;
 use crate::{
-    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, ScaleArg,
-    TemplateArg,
+    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, PolicyCmd,
+    ScaleArg, TemplateArg,
 };
 use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
 use anju_io::write::{
@@ -23,6 +23,7 @@ mod divisions;
 mod estate;
 mod export;
 mod import;
+mod policy;
 mod reassess;
 mod serve;
 mod summary;
@@ -64,6 +65,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             xlsx,
         } => summary::summary(&s, division, json, xlsx).await,
         Command::Reassess => reassess::reassess(&s).await,
+        Command::Policy(PolicyCmd::Show { division, year }) => {
+            policy::show(&s, division, year).await
+        }
+        Command::Policy(PolicyCmd::Set {
+            division,
+            from,
+            from_year,
+        }) => policy::set(&s, division, from, from_year).await,
         Command::Estate { id } => estate::show_estate(&s, id).await,
         Command::Demo {
             no_serve,

@@ -1075,3 +1075,140 @@ db_test!(
         assert_eq!(db.store.estate_count().await.unwrap(), 1);
     }
 );
+
+// A city's override applies only inside the city and only from its year; a province's reaches
+// its cities; the mode is reassessed with the eligibility; a new year makes every assessment
+// stale until reassessed (the year is fixed: assessors for 2026 and 2027).
+db_test!(policies_by_division_and_year, |db| {
+    use anju_domain::{Building, SafetyGrade, Scope};
+    let base = Policy::national();
+    let a = db.store.assessor(base.clone(), 2026).await.unwrap();
+    let ctx = WriteCtx::new("tester", None);
+    let hefei = estate("合肥〇三小区", "340104001001", 2003, 100, 10_000);
+    let wuhu = estate("芜湖〇三小区", "340202013001", 2003, 100, 10_000);
+    let b = |g| Building {
+        number: "1".into(),
+        safety_grade: Some(g),
+        ..Default::default()
+    };
+    db.store
+        .insert_estates_with_buildings(
+            &ctx,
+            &[
+                (hefei, vec![b(SafetyGrade::C)]),
+                (wuhu, vec![b(SafetyGrade::C)]),
+            ],
+            &a,
+        )
+        .await
+        .unwrap();
+    let outcome = |division: &'static str, name: &'static str| {
+        let store = db.store.clone();
+        async move {
+            let m = store.estate_by_key(division, name).await.unwrap().unwrap();
+            (m.outcome, m.suggested_mode)
+        }
+    };
+    let all = db.store.scoped(Scope::All);
+    assert_eq!(db.store.stale_assessments(&a).await.unwrap(), 0);
+    // 合肥 from 2027: nothing changes in 2026.
+    let city = DivisionCode::parse_short("3401").unwrap();
+    let text = "[eligibility]\nconditional_cutoff_year = 2005\n[mode]\ndangerous_grades = [\"C\", \"D\"]\n";
+    let change = all
+        .set_policy(&ctx, &city, 2027, text, base.clone(), 2026)
+        .await
+        .unwrap();
+    assert_eq!(change.changed, 0);
+    assert_eq!(
+        change.policy.eligibility.conditional_cutoff_year,
+        Some(2005)
+    );
+    assert_eq!(
+        outcome("340104001001", "合肥〇三小区").await,
+        ("out".to_string(), "comprehensive".to_string())
+    );
+    // 2027 comes: every assessment is stale; reassessed, 合肥's estate is conditional and its C
+    // building makes it demolition-combined, 芜湖's is as it was.
+    let a27 = db.store.assessor(base.clone(), 2027).await.unwrap();
+    assert_eq!(db.store.stale_assessments(&a27).await.unwrap(), 2);
+    assert_eq!(db.store.recompute_eligibility(&a27).await.unwrap(), 1);
+    assert_eq!(db.store.stale_assessments(&a27).await.unwrap(), 0);
+    assert_eq!(
+        outcome("340104001001", "合肥〇三小区").await,
+        ("conditional".to_string(), "demolition_combined".to_string())
+    );
+    assert_eq!(
+        outcome("340202013001", "芜湖〇三小区").await,
+        ("out".to_string(), "comprehensive".to_string())
+    );
+    // The policy in force: 合肥 in 2027 has it, in 2026 not; 芜湖 never.
+    let hood = DivisionCode::parse("340104001001").unwrap();
+    let p26 = all
+        .policy_in_force(base.clone(), &hood, 2026)
+        .await
+        .unwrap();
+    let p27 = all
+        .policy_in_force(base.clone(), &hood, 2027)
+        .await
+        .unwrap();
+    assert_eq!(p26.eligibility.conditional_cutoff_year, None);
+    assert_eq!(p27.eligibility.conditional_cutoff_year, Some(2005));
+    assert_eq!(p27.effective_year, 2027);
+    // A province's override reaches 芜湖 (reassessed at once: its year has come).
+    let province = DivisionCode::parse_short("34").unwrap();
+    let change = all
+        .set_policy(
+            &ctx,
+            &province,
+            2020,
+            "[eligibility]\nconditional_cutoff_year = 2005\n",
+            base.clone(),
+            2027,
+        )
+        .await
+        .unwrap();
+    assert_eq!(change.changed, 1);
+    assert_eq!(
+        change.body.trim(),
+        "[eligibility]\nconditional_cutoff_year = 2005"
+    );
+    assert_eq!(
+        outcome("340202013001", "芜湖〇三小区").await.0,
+        "conditional"
+    );
+    // Only what differs from the policy above is stored: the city's override keeps its mode.
+    let again = all
+        .set_policy(&ctx, &city, 2027, text, base.clone(), 2027)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.body.trim(),
+        "[mode]\ndangerous_grades = [\"C\", \"D\"]"
+    );
+    // A county is not a level policies are set at; audited changes only.
+    let county = DivisionCode::parse_short("340104").unwrap();
+    assert!(matches!(
+        all.set_policy(&ctx, &county, 2027, text, base.clone(), 2027)
+            .await,
+        Err(anju_store::StoreError::Invalid(_))
+    ));
+    let trail = db
+        .store
+        .history("policy", "340100000000@2027")
+        .await
+        .unwrap();
+    assert_eq!(
+        trail.iter().map(|t| t.action.as_str()).collect::<Vec<_>>(),
+        vec!["create", "update"]
+    );
+    // A scope that does not hold the division does not see it.
+    let other = db
+        .store
+        .scoped(Scope::Division(DivisionCode::parse_short("3402").unwrap()));
+    assert!(matches!(
+        other
+            .set_policy(&ctx, &city, 2027, text, base.clone(), 2027)
+            .await,
+        Err(anju_store::StoreError::NotFound(_))
+    ));
+});

@@ -41,6 +41,10 @@ pub struct Model {
     pub outcome: String,
     /// comprehensive | demolition_combined
     pub suggested_mode: String,
+    /// The year of assessment and the fingerprint of the policy (`Policy::fingerprint`) the
+    /// derived columns were computed with: another year or other numbers make them stale.
+    pub assessed_year: Option<i32>,
+    pub policy_hash: String,
     /// What the text search finds the estate by: the bigrams of its name, address and code and
     /// the terms of its division (`anju_domain::search`), kept with every write of the row.
     pub search_terms: String,

@@ -6,6 +6,7 @@ pub mod building;
 pub mod division;
 pub mod estate;
 pub mod login_attempt;
+pub mod policy_override;
 pub mod session;
 pub mod upload;
 pub mod user;

@@ -59,6 +59,16 @@ impl Scoped {
             county_seat: seat,
             ..before.clone()
         };
+        // The town's estates, judged with the town's new standing.
+        let mut a = self
+            .store
+            .assessor_for(policy, reference_year, &[code.as_str()])
+            .await?;
+        if seat {
+            a.county_seat_towns.insert(code.to_string());
+        } else {
+            a.county_seat_towns.remove(code.as_str());
+        }
         let txn = self.store.begin_write().await?;
         division::Entity::update(division::ActiveModel {
             code: Unchanged(code.to_string()),
@@ -77,16 +87,6 @@ impl Scoped {
             Some(json(&after)),
         );
         audit.flush(&txn).await?;
-        // The town's estates, judged with the town's new standing.
-        let a = Assessor {
-            policy,
-            reference_year,
-            county_seat_towns: if seat {
-                [code.to_string()].into()
-            } else {
-                Default::default()
-            },
-        };
         let (lo, hi) = code.range();
         let estates = estate::Entity::find()
             .filter(estate::Column::DivisionCode.between(lo, hi))
@@ -95,13 +95,16 @@ impl Scoped {
         let mut changed = 0;
         let mut touched = BTreeSet::new();
         for m in estates {
-            let (outcome, failed) = a.derived(&estate_from_model(&m));
+            let e = estate_from_model(&m);
+            let (outcome, failed) = a.derived(&e);
             if outcome.key() != m.outcome || failed != m.failed_rules {
                 estate::Entity::update(estate::ActiveModel {
                     id: Unchanged(m.id),
                     eligible: Set(outcome == Outcome::Eligible),
                     outcome: Set(outcome.key().to_string()),
                     failed_rules: Set(failed),
+                    assessed_year: Set(Some(a.reference_year)),
+                    policy_hash: Set(a.fingerprint_for(&e.division_code).to_string()),
                     ..Default::default()
                 })
                 .exec(&txn)

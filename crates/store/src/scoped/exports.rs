@@ -15,7 +15,6 @@ const PAGE: u64 = 5_000;
 pub struct ExportPages<'a> {
     data: &'a Scoped,
     assessor: &'a Assessor,
-    policy: &'a Policy,
     division: Option<DivisionCode>,
     outcome: Option<Outcome>,
     after: i64,
@@ -28,14 +27,12 @@ impl Scoped {
     pub fn export<'a>(
         &'a self,
         assessor: &'a Assessor,
-        policy: &'a Policy,
         division: Option<DivisionCode>,
         outcome: Option<Outcome>,
     ) -> ExportPages<'a> {
         ExportPages {
             data: self,
             assessor,
-            policy,
             division,
             outcome,
             after: 0,
@@ -74,10 +71,7 @@ impl ExportPages<'_> {
                 .map(|m| {
                     let name = self.names.get(&m.division_code).cloned();
                     let bs = buildings.get(&m.id).map_or(&[][..], |b| b.as_slice());
-                    (
-                        name.unwrap_or_default(),
-                        assessed(m, bs, self.assessor, self.policy),
-                    )
+                    (name.unwrap_or_default(), assessed(m, bs, self.assessor))
                 })
                 .collect(),
         ))
@@ -89,9 +83,9 @@ fn assessed(
     m: &crate::entity::estate::Model,
     buildings: &[anju_domain::Building],
     assessor: &Assessor,
-    policy: &Policy,
 ) -> AssessedEstate {
     let estate = crate::convert::estate_from_model(m);
+    let policy = assessor.policy_for(&estate.division_code);
     AssessedEstate {
         eligible: m.eligible,
         outcome: Outcome::from_key(&m.outcome).unwrap_or_default(),
@@ -108,16 +102,16 @@ impl Scoped {
         &self,
         m: &crate::entity::estate::Model,
         buildings: &[crate::entity::building::Model],
-        policy: &Policy,
+        base: &Policy,
         reference_year: i32,
     ) -> Result<AssessedEstate> {
         let assessor = self
-            .assessor_for(policy.clone(), reference_year, &[m.division_code.as_str()])
+            .assessor_for(base.clone(), reference_year, &[m.division_code.as_str()])
             .await?;
         let buildings: Vec<anju_domain::Building> = buildings
             .iter()
             .map(crate::convert::building_from_model)
             .collect();
-        Ok(assessed(m, &buildings, &assessor, policy))
+        Ok(assessed(m, &buildings, &assessor))
     }
 }

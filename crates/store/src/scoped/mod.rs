@@ -23,6 +23,8 @@ mod accounts;
 mod divisions;
 mod exports;
 mod imports;
+mod policies;
+pub use policies::PolicyChange;
 
 pub use crate::search::CANDIDATES as SEARCH_CANDIDATES;
 pub use accounts::NewAccount;

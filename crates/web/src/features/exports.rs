@@ -34,10 +34,7 @@ async fn export_xlsx(
     let outcome = crate::features::estates::outcome_param(q.outcome.as_deref())?;
     let assessor = state.assessor(&p.caller.data).await?;
     let lang = p.chrome.lang();
-    let mut pages = p
-        .caller
-        .data
-        .export(&assessor, &state.web.policy, division, outcome);
+    let mut pages = p.caller.data.export(&assessor, division, outcome);
     let bytes = write_export(&mut pages, lang).await?;
     let mut headers = HeaderMap::new();
     headers.insert(
