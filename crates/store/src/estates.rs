@@ -551,8 +551,17 @@ impl Store {
 
     /// How many estates were assessed in another year or under other numbers than the policy in
     /// force for them now: their derived columns wait for a reassessment.
-    pub async fn stale_assessments(&self, a: &Assessor) -> Result<u64> {
-        let groups: Vec<(String, String, Option<i32>, i64)> = estate::Entity::find()
+    pub async fn stale_assessments(
+        &self,
+        a: &Assessor,
+        within: Option<&DivisionCode>,
+    ) -> Result<u64> {
+        let mut q = estate::Entity::find();
+        if let Some(d) = within {
+            let (lo, hi) = d.range();
+            q = q.filter(estate::Column::DivisionCode.between(lo, hi));
+        }
+        let groups: Vec<(String, String, Option<i32>, i64)> = q
             .select_only()
             .column_as(
                 sea_orm::sea_query::Expr::cust("substr(division_code, 1, 4)"),

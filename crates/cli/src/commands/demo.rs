@@ -76,6 +76,10 @@ pub(super) async fn demo_accounts(store: &Store, lang: Lang) -> anyhow::Result<(
     Ok(())
 }
 
+/// The demo province's own policy: the national numbers with a second cut-off at 2005.
+const DEMO_PROVINCE_POLICY: &str =
+    "name = \"安徽省（演示）\"\n[eligibility]\nconditional_cutoff_year = 2005\n";
+
 pub(super) async fn demo(
     s: &Settings,
     no_serve: bool,
@@ -97,6 +101,19 @@ pub(super) async fn demo(
             ScaleArg::Province => anju_io::demo::Scale::Province,
             ScaleArg::National => anju_io::demo::Scale::National,
         };
+        // 安徽's second tier (seeds 方案1, 方案2): estates of 2001–2005 are conditional, so the
+        // demo shows that outcome too.
+        store
+            .scoped(anju_domain::Scope::All)
+            .set_policy(
+                &ctx,
+                &DivisionCode::parse_short("34")?,
+                2021,
+                DEMO_PROVINCE_POLICY,
+                s.policy.clone(),
+                s.reference_year,
+            )
+            .await?;
         let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
         let gen = anju_io::demo::DemoGenerator::new(&divisions, scale, seed);
         let expected = match scale {

@@ -16,7 +16,7 @@ pub(super) async fn show(
         None => s.policy.clone(),
     };
     let a = store.assessor(s.policy.clone(), s.reference_year).await?;
-    let stale = store.stale_assessments(&a).await?;
+    let stale = store.stale_assessments(&a, None).await?;
     println!("{}", policy.to_toml().trim_end());
     if stale > 0 {
         eprintln!(

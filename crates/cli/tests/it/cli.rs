@@ -568,3 +568,87 @@ db_test!(
         assert_eq!(outcome().await, "eligible");
     }
 );
+
+db_test!(policy_show_and_set_on_the_command_line, |db| {
+    let sheet = db.path("survey.xlsx");
+    write_xlsx(
+        &sheet,
+        &[
+            estate_header(),
+            estate_row("〇三小区", 2003.0, 3.0, 100.0, 7000.0),
+        ],
+        &[],
+    );
+    db.anju(&["import", "estates", sheet.to_str().unwrap()]);
+    let out = db.anju(&["policy", "show"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let national = stdout(&out);
+    assert!(national.contains("cutoff_year = 2000"), "{national}");
+    assert!(!national.contains("conditional_cutoff_year"), "{national}");
+    // A whole file with one number changed stores that number alone, from its year.
+    let file = db.path("anhui.toml");
+    std::fs::write(
+        &file,
+        anju_domain::policy::NATIONAL_TOML
+            .replace(
+                "name = \"全国默认（国办发〔2020〕23号）\"",
+                "name = \"安徽省\"",
+            )
+            .replace(
+                "cutoff_year = 2000\n",
+                "cutoff_year = 2000\nconditional_cutoff_year = 2005\n",
+            ),
+    )
+    .unwrap();
+    let out = db.anju(&[
+        "policy",
+        "set",
+        "--division",
+        "34",
+        "--from",
+        file.to_str().unwrap(),
+        "--from-year",
+        "2021",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(said.contains("1个小区的判定结果有变化"), "{said}");
+    assert!(said.contains("conditional_cutoff_year = 2005"), "{said}");
+    assert!(
+        !said.contains("recent_renovation_years"),
+        "only the change: {said}"
+    );
+    let show = |args: &[&str]| stdout(&db.anju(&[&["policy", "show"], args].concat()));
+    let in_force = show(&["--division", "340104", "--year", "2026"]);
+    assert!(
+        in_force.contains("conditional_cutoff_year = 2005"),
+        "{in_force}"
+    );
+    assert!(in_force.contains("name = \"安徽省\""), "{in_force}");
+    assert!(in_force.contains("effective_year = 2021"), "{in_force}");
+    let before = show(&["--division", "340104", "--year", "2020"]);
+    assert!(!before.contains("conditional_cutoff_year"), "{before}");
+    let m = db
+        .store
+        .estate_by_key("340104001001", "〇三小区")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.outcome, "conditional");
+    // A bad number is refused by name, and nothing is stored.
+    std::fs::write(&file, "[eligibility]\nconditional_cutoff_year = 1990\n").unwrap();
+    let out = db.anju(&[
+        "policy",
+        "set",
+        "--division",
+        "3401",
+        "--from",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stderr(&out).contains("conditional_cutoff_year"),
+        "{}",
+        stderr(&out)
+    );
+});

@@ -160,6 +160,7 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         ("GET", "/api/v1/divisions/340124101".to_string()),
         ("PATCH", "/api/v1/divisions/340124101".to_string()),
         ("GET", "/api/v1/map".to_string()),
+        ("GET", "/api/v1/policy".to_string()),
         ("GET", "/api/v1/audit".to_string()),
         ("GET", "/api/v1/users".to_string()),
         ("POST", "/api/v1/users".to_string()),
@@ -839,6 +840,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/divisions?parent={outside_div}"),
                 format!("/api/v1/divisions/{outside_div}"),
                 format!("/api/v1/map?division={outside_div}"),
+                format!("/api/v1/policy?division={outside_div}"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
                     .send()
@@ -911,12 +913,26 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             );
         }
         // The pages, with the session.
-        let (page, _) = crate::pages::page_login(&app, user).await;
+        let (page, page_csrf) = crate::pages::page_login(&app, user).await;
+        // Setting the policy of a division outside: not found, whoever asks.
+        let r = page
+            .post(format!("{}/policies", app.base))
+            .form(&[
+                ("csrf", page_csrf.as_str()),
+                ("division", outside_div),
+                ("from_year", "2026"),
+                ("body", "[eligibility]\nconditional_cutoff_year = 2005\n"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST /policies");
         for path in [
             format!("/estates/{outside}"),
             format!("/?division={outside_div}"),
             format!("/export.xlsx?division={outside_div}"),
             format!("/divisions/{outside_div}"),
+            format!("/policies?division={outside_div}"),
         ] {
             let r = page
                 .get(format!("{}{path}", app.base))
@@ -1133,4 +1149,77 @@ db_test!(an_unsurveyed_rule_is_answered_by_an_edit, |db| {
     let d: Value = r.json().await.unwrap();
     assert_eq!(d["outcome"], "eligible");
     assert_eq!(d["unsurveyed"], json!([]));
+});
+
+// A province's administrator sets 安徽's second cut-off on the policy page: the 2003 estate
+// becomes conditional; a county's staff sees the policy in force but no form, and may not post.
+db_test!(the_policy_page_sets_a_province_policy, |db| {
+    let app = spawn_app(&db).await;
+    let a = db.store.assessor(Policy::national(), 2026).await.unwrap();
+    let ctx = WriteCtx::new("test", None);
+    db.store
+        .upsert_estates(&ctx, &[estate("〇三小区", "340104001002", 2003)], &a)
+        .await
+        .unwrap();
+    let (staff, staff_csrf) = crate::pages::page_login(&app, "county-340104").await;
+    let html = staff
+        .get(format!("{}/policies", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("cutoff_year = 2000"), "{html}");
+    assert!(!html.contains("name=\"body\""), "no form for staff");
+    let post = |client: &reqwest::Client, csrf: &str, division: &str| {
+        client
+            .post(format!("{}/policies", app.base))
+            .form(&[
+                ("csrf", csrf),
+                ("division", division),
+                ("from_year", "2021"),
+                ("body", "[eligibility]\nconditional_cutoff_year = 2005\n"),
+            ])
+            .send()
+    };
+    let r = post(&staff, &staff_csrf, "340104").await.unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (admin, csrf) = crate::pages::page_login(&app, "province-34").await;
+    let r = post(&admin, &csrf, "340104").await.unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "a county");
+    let r = post(&admin, &csrf, "34").await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let html = admin
+        .get(format!("{}{to}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("1个小区的判定结果有变化"), "{html}");
+    assert!(html.contains("conditional_cutoff_year = 2005"), "{html}");
+    let m = db
+        .store
+        .estate_by_key("340104001002", "〇三小区")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(m.outcome, "conditional");
+    let (c, _) = login(&app, "county-340104").await;
+    let v: Value = c
+        .get(format!("{}/api/v1/policy?year=2026", app.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["division_code"], "340104000000");
+    assert!(v["toml"]
+        .as_str()
+        .unwrap()
+        .contains("conditional_cutoff_year = 2005"));
 });

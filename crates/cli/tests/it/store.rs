@@ -1110,7 +1110,7 @@ db_test!(policies_by_division_and_year, |db| {
         }
     };
     let all = db.store.scoped(Scope::All);
-    assert_eq!(db.store.stale_assessments(&a).await.unwrap(), 0);
+    assert_eq!(db.store.stale_assessments(&a, None).await.unwrap(), 0);
     // 合肥 from 2027: nothing changes in 2026.
     let city = DivisionCode::parse_short("3401").unwrap();
     let text = "[eligibility]\nconditional_cutoff_year = 2005\n[mode]\ndangerous_grades = [\"C\", \"D\"]\n";
@@ -1130,9 +1130,9 @@ db_test!(policies_by_division_and_year, |db| {
     // 2027 comes: every assessment is stale; reassessed, 合肥's estate is conditional and its C
     // building makes it demolition-combined, 芜湖's is as it was.
     let a27 = db.store.assessor(base.clone(), 2027).await.unwrap();
-    assert_eq!(db.store.stale_assessments(&a27).await.unwrap(), 2);
+    assert_eq!(db.store.stale_assessments(&a27, None).await.unwrap(), 2);
     assert_eq!(db.store.recompute_eligibility(&a27).await.unwrap(), 1);
-    assert_eq!(db.store.stale_assessments(&a27).await.unwrap(), 0);
+    assert_eq!(db.store.stale_assessments(&a27, None).await.unwrap(), 0);
     assert_eq!(
         outcome("340104001001", "合肥〇三小区").await,
         ("conditional".to_string(), "demolition_combined".to_string())

@@ -54,6 +54,17 @@ impl Scoped {
             .collect())
     }
 
+    /// Reassesses every estate of the scope (after a new year began, say): eligibility and mode.
+    /// Returns how many changed their outcome.
+    pub async fn reassess(&self, a: &crate::Assessor) -> Result<usize> {
+        self.store.reassess(a, self.home().as_ref()).await
+    }
+
+    /// How many estates of the scope were assessed in another year or under other numbers.
+    pub async fn stale_assessments(&self, a: &crate::Assessor) -> Result<u64> {
+        self.store.stale_assessments(a, self.home().as_ref()).await
+    }
+
     /// Stores a province's or city's override from `from_year` (`text`: TOML with any of the
     /// keys of `policy/national.toml`; only what differs from the policy above it is kept),
     /// audited, and reassesses its estates in the same transaction. Who may do this is the

@@ -13,6 +13,7 @@ pub mod divisions;
 pub mod estates;
 pub mod exports;
 pub mod imports;
+pub mod policies;
 pub mod session;
 
 /// Every feature's API routes.
@@ -23,6 +24,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(divisions::api())
         .merge(estates::api())
         .merge(accounts::api())
+        .merge(policies::api())
 }
 
 /// Every feature's pages.
@@ -35,5 +37,6 @@ pub fn pages() -> Router<AppState> {
         .merge(exports::pages())
         .merge(imports::pages())
         .merge(accounts::pages())
+        .merge(policies::pages())
         .merge(assets::pages())
 }
