@@ -270,6 +270,21 @@ pub fn assess(
             ),
         ),
     ] {
+        if rule == Rule::NotExpropriationOrRebuild && estate.demolition.all {
+            results.push(result(
+                rule,
+                false,
+                format!(
+                    "全部{}栋楼拟拆除，属拆除新建，不纳入改造范围",
+                    estate.demolition.buildings
+                ),
+                format!(
+                    "all {} buildings are to be demolished: demolish-and-rebuild, out of the programme",
+                    estate.demolition.buildings
+                ),
+            ));
+            continue;
+        }
         results.push(if estate.unsurveyed.contains(&field) && p.requires(field) {
             ruled(
                 rule,
@@ -573,6 +588,22 @@ mod tests {
             .unwrap();
         assert!(e.unsurveyed.is_empty());
         assert!(check(&e, UrbanLocation::Street).eligible());
+    }
+
+    #[test]
+    fn every_building_to_be_demolished_is_rebuilding_and_out() {
+        let mut e = estate();
+        e.demolition = crate::estate::Demolition {
+            buildings: 2,
+            households: 40,
+            floor_area_centi_m2: crate::Area::from_centi_m2(300_000),
+            all: false,
+        };
+        assert!(check(&e, UrbanLocation::Street).eligible(), "a part: in");
+        e.demolition.all = true;
+        let el = check(&e, UrbanLocation::Street);
+        assert_eq!(failed(&el), vec![Rule::NotExpropriationOrRebuild]);
+        assert!(el.failed_reasons(Lang::Zh).contains("拆除新建"));
     }
 
     #[test]

@@ -18,8 +18,8 @@ pub use account::{Role, Scope};
 pub use division::{Division, DivisionCode, DivisionError, Level, TownKind};
 pub use eligibility::{assess, Eligibility, Outcome, Rule, RuleResult};
 pub use estate::{
-    Building, CoordinateSystem, Estate, ManagementMode, PropertyType, SafetyGrade, StructureType,
-    UrbanLocation,
+    Building, CoordinateSystem, Demolition, Estate, ManagementMode, PropertyType, SafetyGrade,
+    StructureType, UrbanLocation,
 };
 pub use i18n::{Lang, Text};
 pub use mode::{suggest_mode, AssessedEstate, Mode, ModeSuggestion};

@@ -13,6 +13,11 @@ pub enum Mode {
     Comprehensive,
     /// 拆改结合型: part of the buildings are dangerous; the demolished part is outside the scope.
     DemolitionCombined,
+    /// 拆除新建: every building is to be demolished — out of the programme.
+    Rebuild,
+    /// 需论证: a single-building estate dangerous as a whole — rebuild or strengthen is a
+    /// decision to make, not to guess.
+    Review,
 }
 
 impl Mode {
@@ -20,6 +25,8 @@ impl Mode {
         match self {
             Mode::Comprehensive => "comprehensive",
             Mode::DemolitionCombined => "demolition_combined",
+            Mode::Rebuild => "rebuild",
+            Mode::Review => "review",
         }
     }
 
@@ -27,6 +34,8 @@ impl Mode {
         match s {
             "comprehensive" => Some(Mode::Comprehensive),
             "demolition_combined" => Some(Mode::DemolitionCombined),
+            "rebuild" => Some(Mode::Rebuild),
+            "review" => Some(Mode::Review),
             _ => None,
         }
     }
@@ -35,6 +44,8 @@ impl Mode {
         match self {
             Mode::Comprehensive => Text::new("综合改造型", "comprehensive"),
             Mode::DemolitionCombined => Text::new("拆改结合型", "demolition-combined"),
+            Mode::Rebuild => Text::new("拆除新建（不纳入）", "demolish and rebuild (out)"),
+            Mode::Review => Text::new("需论证", "to be decided"),
         }
     }
 }
@@ -48,6 +59,64 @@ pub struct ModeSuggestion {
 /// Suggests the mode: demolition-combined when any building has a grade the policy counts as
 /// dangerous (by default D, dangerous as a whole), otherwise comprehensive.
 pub fn suggest_mode(buildings: &[Building], policy: &Policy) -> ModeSuggestion {
+    let numbers = |bs: &[&Building], sep: &str| {
+        bs.iter()
+            .map(|b| b.number.as_str())
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let gone: Vec<&Building> = buildings.iter().filter(|b| b.to_be_demolished).collect();
+    if !gone.is_empty() && gone.len() == buildings.len() {
+        return ModeSuggestion {
+            mode: Mode::Rebuild,
+            reason: Text::new(
+                format!("全部{}栋楼拟拆除：属拆除新建，不纳入老旧小区改造", gone.len()),
+                format!(
+                    "all {} buildings are to be demolished: demolish-and-rebuild, which the programme does not cover",
+                    gone.len()
+                ),
+            ),
+        };
+    }
+    if let [only] = buildings {
+        if only
+            .safety_grade
+            .is_some_and(|g| policy.mode.is_dangerous(g))
+        {
+            return ModeSuggestion {
+                mode: Mode::Review,
+                reason: Text::new(
+                    format!(
+                        "单栋住宅楼{}为{}级危房：拆除新建还是加固改造，需论证后确认",
+                        only.number,
+                        only.safety_grade.map_or("", |g| g.label_zh())
+                    ),
+                    format!(
+                        "a single building ({}) graded {}: rebuild or strengthen is to be decided and confirmed",
+                        only.number,
+                        only.safety_grade.map_or("", |g| g.label_en())
+                    ),
+                ),
+            };
+        }
+    }
+    if !gone.is_empty() {
+        return ModeSuggestion {
+            mode: Mode::DemolitionCombined,
+            reason: Text::new(
+                format!(
+                    "{}拟拆除（{}栋）：拆改结合，拆除部分的户数、面积不计入改造范围",
+                    numbers(&gone, "、"),
+                    gone.len()
+                ),
+                format!(
+                    "{} to be demolished ({}): demolition-combined; their households and area are outside the scope",
+                    numbers(&gone, ", "),
+                    gone.len()
+                ),
+            ),
+        };
+    }
     let dangerous: Vec<&Building> = buildings
         .iter()
         .filter(|b| b.safety_grade.is_some_and(|g| policy.mode.is_dangerous(g)))
@@ -154,10 +223,28 @@ mod tests {
         );
         assert_eq!(s.mode, Mode::DemolitionCombined);
         assert!(s.reason.zh.contains("3号楼（D级）"), "{}", s.reason.zh);
+        // One building, dangerous as a whole: a decision, not a guess.
+        let s = suggest_mode(&[b("1号楼", Some(SafetyGrade::D))], &p);
+        assert_eq!(s.mode, Mode::Review);
+        assert!(s.reason.zh.contains("需论证"), "{}", s.reason.zh);
+        // Buildings to be demolished: part → demolition-combined, all → rebuild.
+        let gone = |n: &str| Building {
+            to_be_demolished: true,
+            ..b(n, Some(SafetyGrade::C))
+        };
+        let s = suggest_mode(&[b("1号楼", Some(SafetyGrade::B)), gone("2号楼")], &p);
+        assert_eq!(s.mode, Mode::DemolitionCombined);
+        assert!(s.reason.zh.contains("2号楼拟拆除"), "{}", s.reason.zh);
+        let s = suggest_mode(&[gone("1号楼"), gone("2号楼")], &p);
+        assert_eq!(s.mode, Mode::Rebuild);
         let mut strict = p.clone();
         strict.mode.dangerous_grades = vec!["C".into(), "D".into()];
         assert_eq!(
-            suggest_mode(&[b("1", Some(SafetyGrade::C))], &strict).mode,
+            suggest_mode(
+                &[b("1", Some(SafetyGrade::A)), b("2", Some(SafetyGrade::C))],
+                &strict
+            )
+            .mode,
             Mode::DemolitionCombined
         );
     }

@@ -400,6 +400,15 @@ pub const BUILDING_FIELDS: &[Field] = &[
         Kind::YesNo,
         true
     ),
+    field!(
+        "to_be_demolished",
+        "是否拟拆除",
+        "To be demolished",
+        ["拟拆除", "是否拆除", "是否计划拆除", "是否拆除楼栋"],
+        false,
+        Kind::YesNo,
+        true
+    ),
 ];
 
 /// Finds fields by header key.

@@ -387,6 +387,7 @@ impl DemoGenerator {
                 year_completed: Some(year),
                 safety_grade: Some(grade),
                 has_lift: r.chance(0.02),
+                to_be_demolished: false,
             });
         }
         let illegal = if r.chance(0.3) {

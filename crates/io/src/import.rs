@@ -923,6 +923,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
                 value::choice(c, SafetyGrade::from_label, SafetyGrade::LABELS_ZH)
             }),
             has_lift: rr.flag("has_lift"),
+            to_be_demolished: rr.flag("to_be_demolished"),
         };
         let mut b = b;
         read_structure(&mut rr, &mut b);

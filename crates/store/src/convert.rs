@@ -53,6 +53,14 @@ pub(crate) fn estate_active(
         outcome: Set(d.outcome.key().to_string()),
         assessed_year: Set(Some(d.assessed_year)),
         policy_hash: Set(d.policy_hash.clone()),
+        demolished_buildings: Set(e.demolition.buildings),
+        demolished_households: Set(e.demolition.households),
+        demolished_floor_area_centi_m2: Set(e.demolition.floor_area_centi_m2.centi_m2()),
+        all_demolished: Set(e.demolition.all),
+        // An official's confirmation is written by its own use case only.
+        confirmed_mode: NotSet,
+        mode_confirmed_by: NotSet,
+        mode_confirmed_at: NotSet,
         suggested_mode: Set(mode.key().to_string()),
         search_terms: Set(d.search_terms.clone()),
         created_at: Set(now),
@@ -80,6 +88,12 @@ pub fn estate_from_model(m: &estate::Model) -> Estate {
             .and_then(ManagementMode::from_key),
         property_type_as_typed: m.property_type_as_typed.clone(),
         management_mode_as_typed: m.management_mode_as_typed.clone(),
+        demolition: anju_domain::Demolition {
+            buildings: m.demolished_buildings,
+            households: m.demolished_households,
+            floor_area_centi_m2: anju_domain::Area::from_centi_m2(m.demolished_floor_area_centi_m2),
+            all: m.all_demolished,
+        },
         unsurveyed: m
             .unsurveyed
             .split(',')
@@ -121,6 +135,7 @@ pub fn building_from_model(m: &building::Model) -> Building {
         year_completed: m.year_completed,
         safety_grade: m.safety_grade.as_deref().and_then(SafetyGrade::from_label),
         has_lift: m.has_lift,
+        to_be_demolished: m.to_be_demolished,
     }
 }
 

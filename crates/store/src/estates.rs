@@ -5,7 +5,7 @@ use crate::audit::{AuditBatch, WriteCtx};
 use crate::convert::{building_from_model, estate_active, estate_from_model, json};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
-use anju_domain::{suggest_mode, Building, DivisionCode, Estate, Mode, Outcome};
+use anju_domain::{suggest_mode, Building, Demolition, DivisionCode, Estate, Mode, Outcome};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
@@ -70,6 +70,7 @@ fn building_active(
         year_completed: Set(b.year_completed),
         safety_grade: Set(b.safety_grade.map(|g| g.label_zh().to_string())),
         has_lift: Set(b.has_lift),
+        to_be_demolished: Set(b.to_be_demolished),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -301,8 +302,9 @@ impl<'a> EstateImport<'a> {
             };
             ids[i] = m.id;
             let before = estate_from_model(m);
-            // A column this sheet lacks leaves what an earlier survey answered as it was.
-            let kept = keep_answers(e, &before).map(|e| PreparedEstate::new(e, self.a));
+            // A column this sheet lacks leaves what an earlier survey answered as it was; what
+            // the buildings decide stays too.
+            let kept = keep_stored_parts(e, &before).map(|e| PreparedEstate::new(e, self.a));
             let p = kept.as_ref().unwrap_or(&prepared[i]);
             let e = &p.estate;
             if before == *e {
@@ -362,19 +364,21 @@ impl<'a> EstateImport<'a> {
     }
 }
 
-/// The estate as a sheet without some rule columns brings it, with the answers an earlier survey
-/// gave for those columns kept (None when there is nothing to keep).
-fn keep_answers(from_sheet: &Estate, stored: &Estate) -> Option<Estate> {
+/// The estate as a sheet brings it, with what the sheet cannot say kept from the stored one: the
+/// answers an earlier survey gave for rule columns this sheet lacks, and the part to be
+/// demolished (from the buildings). None when there is nothing to keep.
+fn keep_stored_parts(from_sheet: &Estate, stored: &Estate) -> Option<Estate> {
     let answered: Vec<_> = from_sheet
         .unsurveyed
         .iter()
         .filter(|f| !stored.unsurveyed.contains(f))
         .copied()
         .collect();
-    if answered.is_empty() {
+    if answered.is_empty() && from_sheet.demolition == stored.demolition {
         return None;
     }
     let mut e = from_sheet.clone();
+    e.demolition = stored.demolition;
     for f in answered {
         // The stored value passed the same checks when it was written.
         f.set(&mut e, f.get(stored)).ok()?;
@@ -635,9 +639,12 @@ fn distinct_ids(ids: &[i64]) -> Vec<i64> {
     v
 }
 
-/// Suggests the mode of each estate again from its buildings, writing only those that changed.
+/// What an estate's buildings decide of it, again, writing only what changed: the suggested mode
+/// and the part to be demolished — which leaves the renovation scope and its totals, and, when it
+/// is every building, the programme (so the estate's outcome is derived again too).
 async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assessor) -> Result<()> {
     let ids = distinct_ids(estate_ids);
+    let mut touched = BTreeSet::new();
     for chunk in ids.chunks(500) {
         let mut by_estate: HashMap<i64, Vec<Building>> = HashMap::new();
         for m in building::Entity::find()
@@ -650,45 +657,54 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
                 .or_default()
                 .push(building_from_model(&m));
         }
-        let stored: Vec<(i64, String, String)> = estate::Entity::find()
-            .select_only()
-            .column(estate::Column::Id)
-            .column(estate::Column::SuggestedMode)
-            .column(estate::Column::DivisionCode)
+        let stored = estate::Entity::find()
             .filter(estate::Column::Id.is_in(chunk.to_vec()))
-            .into_tuple()
             .all(txn)
             .await?;
-        let mut to_demolition = Vec::new();
-        let mut to_comprehensive = Vec::new();
-        for (id, mode, division) in stored {
-            let policy = match DivisionCode::parse(&division) {
-                Ok(d) => a.policy_for(&d),
-                Err(_) => &a.policy,
-            };
-            let s = suggest_mode(by_estate.get(&id).map_or(&[][..], |v| v.as_slice()), policy);
-            if s.mode.key() != mode {
-                match s.mode {
-                    Mode::DemolitionCombined => to_demolition.push(id),
-                    Mode::Comprehensive => to_comprehensive.push(id),
-                }
+        // Mode changes alone are written a mode at a time.
+        let mut by_mode: HashMap<&'static str, Vec<i64>> = HashMap::new();
+        for m in stored {
+            let bs = by_estate.get(&m.id).map_or(&[][..], |v| v.as_slice());
+            let mut e = estate_from_model(&m);
+            let s = suggest_mode(bs, a.policy_for(&e.division_code));
+            let demolition = Demolition::of(bs);
+            if demolition != e.demolition {
+                e.demolition = demolition;
+                let (outcome, failed) = a.derived(&e);
+                estate::Entity::update(estate::ActiveModel {
+                    id: Unchanged(m.id),
+                    suggested_mode: Set(s.mode.key().to_string()),
+                    demolished_buildings: Set(demolition.buildings),
+                    demolished_households: Set(demolition.households),
+                    demolished_floor_area_centi_m2: Set(demolition.floor_area_centi_m2.centi_m2()),
+                    all_demolished: Set(demolition.all),
+                    eligible: Set(outcome == Outcome::Eligible),
+                    outcome: Set(outcome.key().to_string()),
+                    failed_rules: Set(failed),
+                    assessed_year: Set(Some(a.reference_year)),
+                    policy_hash: Set(a.fingerprint_for(&e.division_code).to_string()),
+                    ..Default::default()
+                })
+                .exec(txn)
+                .await?;
+                touched.insert(m.division_code.clone());
+            } else if s.mode.key() != m.suggested_mode {
+                by_mode.entry(s.mode.key()).or_default().push(m.id);
             }
         }
-        for (mode, ids) in [
-            (Mode::DemolitionCombined, to_demolition),
-            (Mode::Comprehensive, to_comprehensive),
-        ] {
-            if !ids.is_empty() {
-                estate::Entity::update_many()
-                    .col_expr(
-                        estate::Column::SuggestedMode,
-                        sea_orm::sea_query::Expr::value(mode.key()),
-                    )
-                    .filter(estate::Column::Id.is_in(ids))
-                    .exec(txn)
-                    .await?;
-            }
+        for (mode, ids) in by_mode {
+            estate::Entity::update_many()
+                .col_expr(
+                    estate::Column::SuggestedMode,
+                    sea_orm::sea_query::Expr::value(mode),
+                )
+                .filter(estate::Column::Id.is_in(ids))
+                .exec(txn)
+                .await?;
         }
+    }
+    if !touched.is_empty() {
+        crate::totals::refresh(txn, &touched).await?;
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0009StructureAsTyped),
             Box::new(M0010Unsurveyed),
             Box::new(M0011Policies),
+            Box::new(M0012Demolition),
         ]
     }
 }
@@ -453,7 +454,7 @@ impl MigrationTrait for M0005DivisionTotals {
                 .to_owned(),
         )
         .await?;
-        // Filled by migration 8, which adds the later sums (the totals code writes them all).
+        // Filled by migration 12, after the later sums exist (the totals code writes them all).
         Ok(())
     }
 
@@ -652,9 +653,8 @@ impl MigrationTrait for M0008Outcomes {
             )
             .await?;
         }
-        crate::totals::refresh_all(db)
-            .await
-            .map_err(|e| DbErr::Custom(e.to_string()))
+        // Filled by migration 12, the last to change what the totals sum.
+        Ok(())
     }
 }
 
@@ -762,5 +762,65 @@ impl MigrationTrait for M0011Policies {
             .await?;
         }
         Ok(())
+    }
+}
+
+struct M0012Demolition;
+
+impl MigrationName for M0012Demolition {
+    fn name(&self) -> &str {
+        "m0012_demolition"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0012Demolition {
+    /// Buildings to be demolished (拆改结合), the part of each estate they make (outside the
+    /// renovation scope and its totals), and the mode an official confirmed (who, when).
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.alter_table(
+            Table::alter()
+                .table(a("buildings"))
+                .add_column(flag("to_be_demolished"))
+                .to_owned(),
+        )
+        .await?;
+        for col in [
+            ColumnDef::new(a("demolished_buildings"))
+                .integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+            ColumnDef::new(a("demolished_households"))
+                .integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+            ColumnDef::new(a("demolished_floor_area_centi_m2"))
+                .big_integer()
+                .not_null()
+                .default(0)
+                .to_owned(),
+            flag("all_demolished"),
+            text_null("confirmed_mode"),
+            text_null("mode_confirmed_by"),
+            ColumnDef::new(a("mode_confirmed_at"))
+                .timestamp_with_time_zone()
+                .null()
+                .to_owned(),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table(a("estates"))
+                    .add_column(col)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        // The totals as the code now sums them (the outcomes of migration 8, the scope without
+        // the buildings to be demolished).
+        crate::totals::refresh_all(m.get_connection())
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))
     }
 }

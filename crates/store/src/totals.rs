@@ -110,13 +110,19 @@ async fn refresh_range(conn: &impl ConnectionTrait, lo: &str, hi: &str) -> Resul
     let c = "CASE WHEN outcome = 'conditional' THEN 1 ELSE 0 END";
     let u = "CASE WHEN outcome = 'undetermined' THEN 1 ELSE 0 END";
     // SUM over integers is numeric in PostgreSQL: cast back to bigint.
+    // The renovation scope leaves out the buildings to be demolished (拆改结合).
+    let (bs, h, f) = (
+        "(building_count - demolished_buildings)",
+        "(households - demolished_households)",
+        "(floor_area_centi_m2 - demolished_floor_area_centi_m2)",
+    );
     let from_estates = format!(
         "CAST(COUNT(*) AS BIGINT), CAST(SUM(building_count) AS BIGINT), \
          CAST(SUM(households) AS BIGINT), CAST(SUM(floor_area_centi_m2) AS BIGINT), \
-         CAST(SUM({e}) AS BIGINT), CAST(SUM({e} * building_count) AS BIGINT), \
-         CAST(SUM({e} * households) AS BIGINT), CAST(SUM({e} * floor_area_centi_m2) AS BIGINT), \
-         CAST(SUM({c}) AS BIGINT), CAST(SUM({c} * building_count) AS BIGINT), \
-         CAST(SUM({c} * households) AS BIGINT), CAST(SUM({c} * floor_area_centi_m2) AS BIGINT), \
+         CAST(SUM({e}) AS BIGINT), CAST(SUM({e} * {bs}) AS BIGINT), \
+         CAST(SUM({e} * {h}) AS BIGINT), CAST(SUM({e} * {f}) AS BIGINT), \
+         CAST(SUM({c}) AS BIGINT), CAST(SUM({c} * {bs}) AS BIGINT), \
+         CAST(SUM({c} * {h}) AS BIGINT), CAST(SUM({c} * {f}) AS BIGINT), \
          CAST(SUM({u}) AS BIGINT)"
     );
     let from_rows = SUMS

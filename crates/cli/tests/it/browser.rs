@@ -285,7 +285,7 @@ db_test!(a_county_official_works_in_the_browser, |db| {
     // Open an estate and edit it.
     b.goto(&format!("{}/estates/{}", app.base, app.hefei_estate))
         .await;
-    b.eval("document.querySelector('#households').value='150'; document.querySelector('form[action^=\"/estates/\"] button[type=submit]').click(); true").await;
+    b.eval("document.querySelector('#households').value='150'; document.querySelector('#edit button[type=submit]').click(); true").await;
     b.wait_for("document.readyState === 'complete' && location.search.includes('saved=1')")
         .await;
     let body = b.eval("document.body.innerText").await;

@@ -155,6 +155,7 @@ db_test!(healthz_openapi_and_401_without_login, |db| {
         ("GET", format!("/api/v1/estates/{id}")),
         ("PATCH", format!("/api/v1/estates/{id}")),
         ("GET", format!("/api/v1/estates/{id}/history")),
+        ("PUT", format!("/api/v1/estates/{id}/mode")),
         ("GET", "/api/v1/summary".to_string()),
         ("GET", "/api/v1/divisions".to_string()),
         ("GET", "/api/v1/divisions/340124101".to_string()),
@@ -854,6 +855,15 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 .await
                 .unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", what("PATCH"));
+            let r = send(
+                reqwest::Method::PUT,
+                format!("/api/v1/estates/{outside}/mode"),
+            )
+            .json(&json!({"mode": "comprehensive"}))
+            .send()
+            .await
+            .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", what("PUT mode"));
             // Not found comes before "not allowed": an outsider learns nothing of the division.
             let r = send(
                 reqwest::Method::PATCH,
@@ -1222,4 +1232,48 @@ db_test!(the_policy_page_sets_a_province_policy, |db| {
         .as_str()
         .unwrap()
         .contains("conditional_cutoff_year = 2005"));
+});
+
+// An official confirms the suggested mode on the page and through the API; a bad key is refused.
+db_test!(a_mode_is_confirmed_with_who_and_when, |db| {
+    let app = spawn_app(&db).await;
+    let (c, csrf) = login(&app, "county-340104").await;
+    let url = format!("{}/api/v1/estates/{}/mode", app.base, app.hefei_estate);
+    let r = c
+        .put(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"mode": "rebuilt"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = c
+        .put(&url)
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"mode": "comprehensive"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let d: Value = r.json().await.unwrap();
+    assert_eq!(d["confirmed_mode"], "comprehensive");
+    assert_eq!(d["mode_confirmed_by"], "user:county-340104");
+    assert!(d["mode_confirmed_at"].is_string());
+    let (page, pcsrf) = crate::pages::page_login(&app, "county-340104").await;
+    let r = page
+        .post(format!("{}/estates/{}/mode", app.base, app.hefei_estate))
+        .form(&[("csrf", pcsrf.as_str()), ("mode", "demolition_combined")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let html = page
+        .get(format!("{}/estates/{}", app.base, app.hefei_estate))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("确认的改造模式：拆改结合型"), "{html}");
 });

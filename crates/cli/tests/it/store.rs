@@ -391,19 +391,23 @@ async fn totals_agree(store: &Store, step: &str) {
                 .or_default();
             let e = i64::from(m.eligible);
             let c = i64::from(m.outcome == "conditional");
+            // The renovation scope leaves out the buildings to be demolished.
+            let b = i64::from(m.building_count - m.demolished_buildings);
+            let h = i64::from(m.households - m.demolished_households);
+            let f = m.floor_area_centi_m2 - m.demolished_floor_area_centi_m2;
             t.add(&Totals {
                 estates: 1,
                 buildings: m.building_count.into(),
                 households: m.households.into(),
                 floor_area_centi_m2: m.floor_area_centi_m2,
                 eligible_estates: e,
-                eligible_buildings: e * i64::from(m.building_count),
-                eligible_households: e * i64::from(m.households),
-                eligible_floor_area_centi_m2: e * m.floor_area_centi_m2,
+                eligible_buildings: e * b,
+                eligible_households: e * h,
+                eligible_floor_area_centi_m2: e * f,
                 conditional_estates: c,
-                conditional_buildings: c * i64::from(m.building_count),
-                conditional_households: c * i64::from(m.households),
-                conditional_floor_area_centi_m2: c * m.floor_area_centi_m2,
+                conditional_buildings: c * b,
+                conditional_households: c * h,
+                conditional_floor_area_centi_m2: c * f,
                 undetermined_estates: i64::from(m.outcome == "undetermined"),
             });
         }
@@ -1086,20 +1090,15 @@ db_test!(policies_by_division_and_year, |db| {
     let ctx = WriteCtx::new("tester", None);
     let hefei = estate("合肥〇三小区", "340104001001", 2003, 100, 10_000);
     let wuhu = estate("芜湖〇三小区", "340202013001", 2003, 100, 10_000);
-    let b = |g| Building {
-        number: "1".into(),
+    let b = |n: &str, g| Building {
+        number: n.into(),
         safety_grade: Some(g),
         ..Default::default()
     };
+    // Two buildings, one graded C (a single dangerous building would be for review).
+    let two = || vec![b("1", SafetyGrade::B), b("2", SafetyGrade::C)];
     db.store
-        .insert_estates_with_buildings(
-            &ctx,
-            &[
-                (hefei, vec![b(SafetyGrade::C)]),
-                (wuhu, vec![b(SafetyGrade::C)]),
-            ],
-            &a,
-        )
+        .insert_estates_with_buildings(&ctx, &[(hefei, two()), (wuhu, two())], &a)
         .await
         .unwrap();
     let outcome = |division: &'static str, name: &'static str| {
@@ -1212,3 +1211,141 @@ db_test!(policies_by_division_and_year, |db| {
         Err(anju_store::StoreError::NotFound(_))
     ));
 });
+
+// 拆改结合: buildings to be demolished leave the renovation scope and its totals; every building
+// to be demolished is demolish-and-rebuild, out of the programme; one building graded D is for
+// review; an estate sheet imported again keeps what the buildings decided; a confirmed mode is
+// kept with who confirmed it, and audited.
+db_test!(
+    the_part_to_be_demolished_leaves_the_scope_and_its_totals,
+    |db| {
+        use anju_domain::{Mode, SafetyGrade, Scope};
+        let a = assessor(&db.store).await;
+        let ctx = WriteCtx::new("tester", None);
+        let e = estate("拆改小区", "340104001001", 1990, 100, 1_000_000);
+        db.store
+            .upsert_estates(&ctx, std::slice::from_ref(&e), &a)
+            .await
+            .unwrap();
+        let b = |n: &str, hh: i32, area: i64, gone: bool| BuildingUpsert {
+            estate_code: None,
+            division_code: Some("340104001001".into()),
+            estate_name: Some("拆改小区".into()),
+            building: Building {
+                number: n.into(),
+                households: Some(hh),
+                floor_area_centi_m2: Some(anju_domain::Area::from_centi_m2(area)),
+                safety_grade: Some(SafetyGrade::B),
+                to_be_demolished: gone,
+                ..Default::default()
+            },
+        };
+        let put = |rows: Vec<BuildingUpsert>| {
+            let store = db.store.clone();
+            let a = a.clone();
+            let ctx = ctx.clone();
+            async move {
+                store
+                    .upsert_buildings(&ctx, &rows, &a)
+                    .await
+                    .unwrap()
+                    .unwrap()
+            }
+        };
+        put(vec![
+            b("1号楼", 40, 400_000, false),
+            b("2号楼", 20, 150_000, true),
+            b("3号楼", 40, 450_000, false),
+        ])
+        .await;
+        let m = stored(&db.store, "340104001001", "拆改小区").await;
+        assert_eq!((m.demolished_buildings, m.demolished_households), (1, 20));
+        assert_eq!(m.demolished_floor_area_centi_m2, 150_000);
+        assert_eq!(m.suggested_mode, "demolition_combined");
+        assert!(m.eligible);
+        let t = db.store.summary(None).await.unwrap().totals;
+        assert_eq!((t.households, t.eligible_households), (100, 80));
+        assert_eq!(t.eligible_floor_area_centi_m2, 850_000);
+        assert_eq!(t.eligible_buildings, 2);
+        totals_agree(&db.store, "demolition").await;
+        // The estate sheet again: what the buildings decided stays.
+        let r = db
+            .store
+            .upsert_estates(&ctx, std::slice::from_ref(&e), &a)
+            .await
+            .unwrap();
+        assert_eq!(r.unchanged, 1);
+        assert_eq!(
+            stored(&db.store, "340104001001", "拆改小区")
+                .await
+                .demolished_households,
+            20
+        );
+        // Every building to be demolished: 拆除新建, out.
+        put(vec![
+            b("1号楼", 40, 400_000, true),
+            b("3号楼", 40, 450_000, true),
+        ])
+        .await;
+        let m = stored(&db.store, "340104001001", "拆改小区").await;
+        assert_eq!(
+            (m.outcome.as_str(), m.suggested_mode.as_str()),
+            ("out", "rebuild")
+        );
+        assert_eq!(m.failed_rules, "not_expropriation_or_rebuild");
+        assert_eq!(
+            db.store
+                .summary(None)
+                .await
+                .unwrap()
+                .totals
+                .eligible_estates,
+            0
+        );
+        totals_agree(&db.store, "all demolished").await;
+        // A single building graded D: for review.
+        db.store
+            .upsert_estates(
+                &ctx,
+                &[estate("单栋楼", "340104001002", 1985, 24, 200_000)],
+                &a,
+            )
+            .await
+            .unwrap();
+        let mut single = b("1号楼", 24, 200_000, false);
+        single.division_code = Some("340104001002".into());
+        single.estate_name = Some("单栋楼".into());
+        single.building.safety_grade = Some(SafetyGrade::D);
+        put(vec![single]).await;
+        let m = stored(&db.store, "340104001002", "单栋楼").await;
+        assert_eq!(m.suggested_mode, "review");
+        // Confirmed by an official: kept with who and when, in the history.
+        let all = db.store.scoped(Scope::All);
+        let m = all
+            .confirm_mode(
+                &WriteCtx::new("user:city-3401", None),
+                m.id,
+                Some(Mode::Rebuild),
+            )
+            .await
+            .unwrap();
+        assert_eq!(m.confirmed_mode.as_deref(), Some("rebuild"));
+        assert_eq!(m.mode_confirmed_by.as_deref(), Some("user:city-3401"));
+        assert!(m.mode_confirmed_at.is_some());
+        let trail = db.store.history("estate", &m.id.to_string()).await.unwrap();
+        assert!(trail
+            .last()
+            .unwrap()
+            .after
+            .as_deref()
+            .unwrap()
+            .contains("\"confirmed_mode\":\"rebuild\""));
+        let outside = db
+            .store
+            .scoped(Scope::Division(DivisionCode::parse_short("3402").unwrap()));
+        assert!(matches!(
+            outside.confirm_mode(&ctx, m.id, None).await,
+            Err(anju_store::StoreError::NotFound(_))
+        ));
+    }
+);

@@ -676,6 +676,8 @@ fn every_field_is_listed(e: Estate) {
         location: _,
         // Which columns a sheet lacked: set by the sheet reader, cleared by `set`.
         unsurveyed: _,
+        // Derived from the buildings by the store.
+        demolition: _,
     } = e;
 }
 

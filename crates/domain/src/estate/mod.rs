@@ -248,6 +248,10 @@ pub struct Estate {
     /// brought the estate had no such column. The rule is then 待核实 (undetermined), not 否.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub unsurveyed: BTreeSet<EstateField>,
+    /// The buildings to be demolished (derived from the building sheet, not a field of the
+    /// estate sheet).
+    #[serde(default, skip_serializing_if = "Demolition::is_none")]
+    pub demolition: Demolition,
 }
 
 impl Estate {
@@ -279,6 +283,7 @@ impl Estate {
             in_city_or_county_seat: None,
             location: None,
             unsurveyed: BTreeSet::new(),
+            demolition: Demolition::default(),
         }
     }
 
@@ -313,6 +318,43 @@ pub struct Building {
     pub safety_grade: Option<SafetyGrade>,
     /// 是否有电梯
     pub has_lift: bool,
+    /// 是否拟拆除: to be demolished (拆改结合); outside the renovation scope and its totals.
+    #[serde(default)]
+    pub to_be_demolished: bool,
+}
+
+/// The part of an estate to be demolished, from its buildings (DOMAIN §3, seed 方案1): outside
+/// the renovation scope and its totals. Kept on the estate by the store whenever its buildings
+/// change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Demolition {
+    /// Buildings to be demolished, their households and floor area.
+    pub buildings: i32,
+    pub households: i32,
+    pub floor_area_centi_m2: crate::Area,
+    /// Every building of the estate is to be demolished: 拆除新建, out of the programme.
+    pub all: bool,
+}
+
+impl Demolition {
+    pub fn of(buildings: &[Building]) -> Demolition {
+        let gone: Vec<&Building> = buildings.iter().filter(|b| b.to_be_demolished).collect();
+        Demolition {
+            buildings: gone.len() as i32,
+            households: gone.iter().filter_map(|b| b.households).sum(),
+            floor_area_centi_m2: crate::Area::from_centi_m2(
+                gone.iter()
+                    .filter_map(|b| b.floor_area_centi_m2)
+                    .map(crate::Area::centi_m2)
+                    .sum(),
+            ),
+            all: !gone.is_empty() && gone.len() == buildings.len(),
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        *self == Demolition::default()
+    }
 }
 
 /// The years a year field of an estate may hold (completion, renovation, planned demolition): one

@@ -16,6 +16,8 @@ pub struct Model {
     /// existed may hold free text, read as 其他 with that text as typed.
     pub structure: Option<String>,
     pub structure_as_typed: Option<String>,
+    /// 是否拟拆除
+    pub to_be_demolished: bool,
     pub year_completed: Option<i32>,
     pub safety_grade: Option<String>,
     pub has_lift: bool,

@@ -45,6 +45,16 @@ pub struct Model {
     /// derived columns were computed with: another year or other numbers make them stale.
     pub assessed_year: Option<i32>,
     pub policy_hash: String,
+    /// The buildings to be demolished and their households and area (`anju_domain::Demolition`),
+    /// kept from the buildings: outside the renovation scope and its totals.
+    pub demolished_buildings: i32,
+    pub demolished_households: i32,
+    pub demolished_floor_area_centi_m2: i64,
+    pub all_demolished: bool,
+    /// The mode an official confirmed (a `Mode` key), by whom and when; None until confirmed.
+    pub confirmed_mode: Option<String>,
+    pub mode_confirmed_by: Option<String>,
+    pub mode_confirmed_at: Option<DateTimeUtc>,
     /// What the text search finds the estate by: the bigrams of its name, address and code and
     /// the terms of its division (`anju_domain::search`), kept with every write of the row.
     pub search_terms: String,

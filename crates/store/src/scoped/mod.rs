@@ -462,6 +462,54 @@ impl Scoped {
         Ok(updated)
     }
 
+    /// Confirms an estate's mode (or withdraws the confirmation with `None`): who and when are
+    /// kept with it, and the change is audited in the estate's history.
+    pub async fn confirm_mode(
+        &self,
+        ctx: &WriteCtx,
+        id: i64,
+        mode: Option<anju_domain::Mode>,
+    ) -> Result<estate::Model> {
+        let txn = self.store.begin_write().await?;
+        let Some(m) = estate::Entity::find_by_id(id)
+            .filter(within(&self.scope, estate::Column::DivisionCode))
+            .one(&txn)
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("estate {id}")));
+        };
+        let key = mode.map(|m| m.key().to_string());
+        if key == m.confirmed_mode {
+            return Ok(m);
+        }
+        let now = chrono::Utc::now();
+        let confirmed = |mode: &Option<String>, by: &Option<String>| {
+            serde_json::json!({ "confirmed_mode": mode, "mode_confirmed_by": by }).to_string()
+        };
+        let by = mode.map(|_| ctx.actor.clone());
+        let updated = estate::Entity::update(estate::ActiveModel {
+            id: Unchanged(m.id),
+            confirmed_mode: sea_orm::ActiveValue::Set(key.clone()),
+            mode_confirmed_by: sea_orm::ActiveValue::Set(by.clone()),
+            mode_confirmed_at: sea_orm::ActiveValue::Set(mode.map(|_| now)),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        let mut audit = AuditBatch::new(ctx);
+        audit.push(
+            "update",
+            "estate",
+            m.id,
+            Some(m.division_code.as_str()),
+            Some(confirmed(&m.confirmed_mode, &m.mode_confirmed_by)),
+            Some(confirmed(&key, &by)),
+        );
+        audit.flush(&txn).await?;
+        txn.commit().await?;
+        Ok(updated)
+    }
+
     /// An estate inside the scope with its buildings and its change history (the estate page).
     pub async fn estate_with_history(
         &self,

@@ -29,12 +29,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(list_estates))
         .routes(routes!(get_estate, patch_estate))
         .routes(routes!(estate_history))
+        .routes(routes!(confirm_mode))
 }
 
 pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/estates", get(estates))
         .route("/estates/{id}", get(estate_page).post(estate_submit))
+        .route("/estates/{id}/mode", axum::routing::post(mode_submit))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -179,6 +181,8 @@ pub struct BuildingItem {
     pub year_completed: Option<i32>,
     pub safety_grade: Option<String>,
     pub has_lift: bool,
+    /// 是否拟拆除
+    pub to_be_demolished: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -204,6 +208,17 @@ pub struct EstateDetail {
     /// is 待核实 until a sheet or an edit gives it).
     pub unsurveyed: Vec<&'static str>,
     pub mode_reason: String,
+    /// The mode an official confirmed (a mode key), by whom and when; null until confirmed.
+    pub confirmed_mode: Option<String>,
+    pub mode_confirmed_by: Option<String>,
+    pub mode_confirmed_at: Option<String>,
+    /// The buildings to be demolished (拆改结合): outside the renovation scope.
+    pub demolished_buildings: i32,
+    pub demolished_households: i32,
+    pub demolished_floor_area_m2: f64,
+    /// The households and floor area of the renovation scope (without those to demolish).
+    pub scope_households: i32,
+    pub scope_floor_area_m2: f64,
     pub buildings: Vec<BuildingItem>,
 }
 
@@ -264,6 +279,16 @@ pub async fn detail(
             .collect(),
         unsurveyed: a.estate.unsurveyed.iter().map(|f| f.key()).collect(),
         mode_reason: mode.reason.get(lang).to_string(),
+        confirmed_mode: m.confirmed_mode.clone(),
+        mode_confirmed_by: m.mode_confirmed_by.clone(),
+        mode_confirmed_at: m
+            .mode_confirmed_at
+            .map(|t| t.format("%Y-%m-%d %H:%M").to_string()),
+        demolished_buildings: m.demolished_buildings,
+        demolished_households: m.demolished_households,
+        demolished_floor_area_m2: m2(m.demolished_floor_area_centi_m2),
+        scope_households: m.households - m.demolished_households,
+        scope_floor_area_m2: m2(m.floor_area_centi_m2 - m.demolished_floor_area_centi_m2),
         buildings: bs
             .iter()
             .map(|b| BuildingItem {
@@ -278,6 +303,7 @@ pub async fn detail(
                 year_completed: b.year_completed,
                 safety_grade: b.safety_grade.clone(),
                 has_lift: b.has_lift,
+                to_be_demolished: b.to_be_demolished,
             })
             .collect(),
     };
@@ -370,6 +396,57 @@ async fn patch_estate(
     Ok(Json(
         detail(&state, &c, anju_domain::Lang::Zh, &m, &bs).await?.0,
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ModeConfirmation {
+    /// comprehensive, demolition_combined, rebuild or review; null withdraws the confirmation.
+    pub mode: Option<String>,
+}
+
+/// Confirms the estate's mode (who and when are kept; audited), or withdraws it with null.
+#[utoipa::path(put, path = "/api/v1/estates/{id}/mode", request_body = ModeConfirmation, params(("id" = i64, Path)),
+    responses((status = 200, body = EstateDetail), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn confirm_mode(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<ModeConfirmation>,
+) -> Result<Json<EstateDetail>, ApiError> {
+    set_mode(&c, id, body.mode.as_deref(), "api").await?;
+    let (m, bs) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    Ok(Json(
+        detail(&state, &c, anju_domain::Lang::Zh, &m, &bs).await?.0,
+    ))
+}
+
+/// The one confirmation of the page and the API.
+async fn set_mode(c: &Caller, id: i64, mode: Option<&str>, source: &str) -> Result<(), ApiError> {
+    let mode = match mode.map(str::trim).filter(|m| !m.is_empty()) {
+        None => None,
+        Some(k) => Some(anju_domain::Mode::from_key(k).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "mode: 应为 comprehensive、demolition_combined、rebuild 或 review / expected comprehensive, demolition_combined, rebuild or review, got {k:?}"
+            ))
+        })?),
+    };
+    let ctx = WriteCtx::new(
+        format!("user:{}", c.account.username),
+        Some(source.to_string()),
+    );
+    c.data.confirm_mode(&ctx, id, mode).await?;
+    Ok(())
+}
+
+async fn mode_submit(
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    set_mode(&p.caller, id, f.get("mode").map(String::as_str), "page").await?;
+    Ok(Redirect::to(&format!("/estates/{id}?saved=1")).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -526,6 +603,9 @@ struct EstateView {
     c: Chrome,
     d: EstateDetail,
     mode_label: String,
+    /// (key, label, the one confirmed)
+    modes: Vec<(&'static str, String, bool)>,
+    confirmed_label: Option<String>,
     /// The form's fields other than yes/no ones, in the order of the survey.
     inputs: Vec<Input>,
     /// The yes/no fields: key, label, checked.
@@ -628,8 +708,31 @@ async fn estate_view(
         .label()
         .get(p.chrome.lang())
         .to_string();
+    let lang = p.chrome.lang();
+    let modes = [
+        anju_domain::Mode::Comprehensive,
+        anju_domain::Mode::DemolitionCombined,
+        anju_domain::Mode::Rebuild,
+        anju_domain::Mode::Review,
+    ]
+    .into_iter()
+    .map(|md| {
+        (
+            md.key(),
+            md.label().get(lang).to_string(),
+            m.confirmed_mode.as_deref() == Some(md.key()),
+        )
+    })
+    .collect();
+    let confirmed_label = m
+        .confirmed_mode
+        .as_deref()
+        .and_then(anju_domain::Mode::from_key)
+        .map(|md| md.label().get(lang).to_string());
     let page = EstateView {
         mode_label,
+        modes,
+        confirmed_label,
         inputs,
         flags,
         fixed,
