@@ -67,8 +67,7 @@ pub enum Outcome {
     /// 有条件的可纳入: completed after the cut-off but by the province's second cut-off (seeds
     /// 方案1, 方案2); in where conditions allow, e.g. renovated with eligible neighbours.
     Conditional,
-    /// 待核实: a rule could not be decided from the data (reserved for rules whose column a
-    /// sheet lacks).
+    /// 待核实: a rule could not be decided from the data (its yes/no column was not surveyed).
     Undetermined,
     /// 不纳入
     #[default]

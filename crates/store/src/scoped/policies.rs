@@ -4,7 +4,7 @@
 use super::Scoped;
 use crate::audit::{AuditBatch, WriteCtx};
 use crate::entity::policy_override;
-use crate::policies::{Override, Policies};
+use crate::policies::Override;
 use crate::{Result, StoreError};
 use anju_domain::{DivisionCode, Level, Policy};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
@@ -22,12 +22,6 @@ pub struct PolicyChange {
 }
 
 impl Scoped {
-    /// The policies (base and overrides) as far as the scope reaches: overrides of divisions
-    /// outside it are left out of the list, but those above it (its province's) still apply.
-    pub async fn policies(&self, base: Policy) -> Result<Policies> {
-        self.store.policies(base).await
-    }
-
     /// The policy in force in a division of the scope for a year.
     pub async fn policy_in_force(
         &self,
