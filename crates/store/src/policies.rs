@@ -79,10 +79,13 @@ impl Policies {
 impl Store {
     /// The base policy with every stored override.
     pub async fn policies(&self, base: Policy) -> Result<Policies> {
-        let rows = policy_override::Entity::find()
-            .order_by_asc(policy_override::Column::DivisionCode)
-            .order_by_asc(policy_override::Column::FromYear)
-            .all(&self.db)
+        // A small read on every assessment (an estate page): the store's read path.
+        let rows = self
+            .read_select(
+                policy_override::Entity::find()
+                    .order_by_asc(policy_override::Column::DivisionCode)
+                    .order_by_asc(policy_override::Column::FromYear),
+            )
             .await?;
         let overrides = rows
             .into_iter()

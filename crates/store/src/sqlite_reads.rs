@@ -307,7 +307,7 @@ fn params(stmt: &Statement) -> Result<Vec<Sql>, DbErr> {
         .collect()
 }
 
-use crate::entity::{audit_log, building, division, estate};
+use crate::entity::{audit_log, building, division, estate, policy_override};
 
 from_sqlite!(estate::Model {
     id,
@@ -409,6 +409,14 @@ from_sqlite!(division::Model {
     level,
     parent_code,
     county_seat,
+});
+
+from_sqlite!(policy_override::Model {
+    id,
+    division_code,
+    from_year,
+    body,
+    updated_at,
 });
 
 #[cfg(test)]
