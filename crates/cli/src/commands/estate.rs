@@ -30,16 +30,17 @@ pub(super) async fn show_estate(s: &Settings, id: i64) -> anyhow::Result<u8> {
     println!(
         "{}{}",
         lang.pick("改造范围：", "eligibility: "),
-        if el.eligible() {
-            lang.pick("符合", "eligible")
-        } else {
-            lang.pick("不符合", "not eligible")
-        }
+        el.outcome().label().get(lang)
     );
     for r in &el.results {
         println!(
             "  [{}] {}：{}",
-            if r.passed { "✓" } else { "✗" },
+            match r.outcome {
+                anju_domain::Outcome::Eligible => "✓",
+                anju_domain::Outcome::Conditional => "◐",
+                anju_domain::Outcome::Undetermined => "?",
+                anju_domain::Outcome::Out => "✗",
+            },
             r.rule.title().get(lang),
             r.reason.get(lang)
         );
@@ -50,6 +51,18 @@ pub(super) async fn show_estate(s: &Settings, id: i64) -> anyhow::Result<u8> {
         mode.mode.label().get(lang),
         mode.reason.get(lang)
     );
+    if let Some(confirmed) = m
+        .confirmed_mode
+        .as_deref()
+        .and_then(anju_domain::Mode::from_key)
+    {
+        println!(
+            "{}{}（{}）",
+            lang.pick("确认的改造模式：", "confirmed mode: "),
+            confirmed.label().get(lang),
+            m.mode_confirmed_by.as_deref().unwrap_or("")
+        );
+    }
     for b in &buildings {
         println!(
             "  {} {}层 {}户 {}",

@@ -1132,6 +1132,19 @@ db_test!(policies_by_division_and_year, |db| {
     assert_eq!(db.store.stale_assessments(&a27, None).await.unwrap(), 2);
     assert_eq!(db.store.recompute_eligibility(&a27).await.unwrap(), 1);
     assert_eq!(db.store.stale_assessments(&a27, None).await.unwrap(), 0);
+    // Other base numbers (a new `--policy` file) make them stale again; another name does not.
+    let mut other = base.clone();
+    other.eligibility.recent_renovation_years = 3;
+    let a_other = db.store.assessor(other, 2027).await.unwrap();
+    assert_eq!(db.store.stale_assessments(&a_other, None).await.unwrap(), 2);
+    let mut renamed = base.clone();
+    renamed.name = "另一名称".into();
+    let a_renamed = db.store.assessor(renamed, 2027).await.unwrap();
+    assert_eq!(
+        db.store.stale_assessments(&a_renamed, None).await.unwrap(),
+        0,
+        "a name is not a number"
+    );
     assert_eq!(
         outcome("340104001001", "合肥〇三小区").await,
         ("conditional".to_string(), "demolition_combined".to_string())
