@@ -670,20 +670,13 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
             let demolition = Demolition::of(bs);
             if demolition != e.demolition {
                 e.demolition = demolition;
-                let (outcome, failed) = a.derived(&e);
                 estate::Entity::update(estate::ActiveModel {
-                    id: Unchanged(m.id),
                     suggested_mode: Set(s.mode.key().to_string()),
                     demolished_buildings: Set(demolition.buildings),
                     demolished_households: Set(demolition.households),
                     demolished_floor_area_centi_m2: Set(demolition.floor_area_centi_m2.centi_m2()),
                     all_demolished: Set(demolition.all),
-                    eligible: Set(outcome == Outcome::Eligible),
-                    outcome: Set(outcome.key().to_string()),
-                    failed_rules: Set(failed),
-                    assessed_year: Set(Some(a.reference_year)),
-                    policy_hash: Set(a.fingerprint_for(&e.division_code).to_string()),
-                    ..Default::default()
+                    ..assessment(m.id, &e, a)
                 })
                 .exec(txn)
                 .await?;
@@ -707,6 +700,21 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
         crate::totals::refresh(txn, &touched).await?;
     }
     Ok(())
+}
+
+/// The columns an assessment writes for an estate: its outcome and failed rules, and the year and
+/// policy they were derived with.
+fn assessment(id: i64, e: &Estate, a: &Assessor) -> estate::ActiveModel {
+    let (outcome, failed) = a.derived(e);
+    estate::ActiveModel {
+        id: Unchanged(id),
+        eligible: Set(outcome == Outcome::Eligible),
+        outcome: Set(outcome.key().to_string()),
+        failed_rules: Set(failed),
+        assessed_year: Set(Some(a.reference_year)),
+        policy_hash: Set(a.fingerprint_for(&e.division_code).to_string()),
+        ..Default::default()
+    }
 }
 
 /// Reassesses the estates of a division (all when `None`) inside a transaction: outcome, failed
@@ -735,24 +743,16 @@ pub(crate) async fn reassess_in(
         for m in page {
             ids.push(m.id);
             let e = estate_from_model(&m);
-            let (outcome, failed) = a.derived(&e);
-            let hash = a.fingerprint_for(&e.division_code);
-            let fresh = m.assessed_year == Some(a.reference_year) && m.policy_hash == hash;
-            if outcome.key() != m.outcome || failed != m.failed_rules || !fresh {
-                if outcome.key() != m.outcome {
+            let am = assessment(m.id, &e, a);
+            let fresh = m.assessed_year == Some(a.reference_year)
+                && m.policy_hash == a.fingerprint_for(&e.division_code);
+            let same =
+                am.outcome.as_ref() == &m.outcome && am.failed_rules.as_ref() == &m.failed_rules;
+            if !same || !fresh {
+                if am.outcome.as_ref() != &m.outcome {
                     changed += 1;
                 }
-                estate::Entity::update(estate::ActiveModel {
-                    id: Unchanged(m.id),
-                    eligible: Set(outcome == Outcome::Eligible),
-                    outcome: Set(outcome.key().to_string()),
-                    failed_rules: Set(failed),
-                    assessed_year: Set(Some(a.reference_year)),
-                    policy_hash: Set(hash.to_string()),
-                    ..Default::default()
-                })
-                .exec(txn)
-                .await?;
+                estate::Entity::update(am).exec(txn).await?;
             }
         }
     }

@@ -3,13 +3,13 @@
 use super::Scoped;
 use crate::assess::Assessor;
 use crate::audit::{AuditBatch, WriteCtx};
-use crate::convert::{estate_from_model, json};
-use crate::entity::{division, estate};
+use crate::convert::json;
+use crate::entity::division;
 use crate::{Result, StoreError};
-use anju_domain::{Division, DivisionCode, Outcome, Policy, TownKind};
+use anju_domain::{Division, DivisionCode, Policy, TownKind};
 use sea_orm::ActiveValue::{Set, Unchanged};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use std::collections::{BTreeSet, HashMap};
+use sea_orm::EntityTrait;
+use std::collections::HashMap;
 
 impl Scoped {
     /// The divisions under `parent` (the scope's own division when `None`), if it lies inside
@@ -87,33 +87,7 @@ impl Scoped {
             Some(json(&after)),
         );
         audit.flush(&txn).await?;
-        let (lo, hi) = code.range();
-        let estates = estate::Entity::find()
-            .filter(estate::Column::DivisionCode.between(lo, hi))
-            .all(&txn)
-            .await?;
-        let mut changed = 0;
-        let mut touched = BTreeSet::new();
-        for m in estates {
-            let e = estate_from_model(&m);
-            let (outcome, failed) = a.derived(&e);
-            if outcome.key() != m.outcome || failed != m.failed_rules {
-                estate::Entity::update(estate::ActiveModel {
-                    id: Unchanged(m.id),
-                    eligible: Set(outcome == Outcome::Eligible),
-                    outcome: Set(outcome.key().to_string()),
-                    failed_rules: Set(failed),
-                    assessed_year: Set(Some(a.reference_year)),
-                    policy_hash: Set(a.fingerprint_for(&e.division_code).to_string()),
-                    ..Default::default()
-                })
-                .exec(&txn)
-                .await?;
-                touched.insert(m.division_code.clone());
-                changed += 1;
-            }
-        }
-        crate::totals::refresh(&txn, &touched).await?;
+        let changed = crate::estates::reassess_in(&txn, &a, Some(code)).await?;
         txn.commit().await?;
         Ok(changed)
     }
