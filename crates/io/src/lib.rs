@@ -3,6 +3,7 @@
 
 pub mod columns;
 pub mod coords;
+pub mod counties;
 pub mod demo;
 pub mod divisions;
 pub mod import;

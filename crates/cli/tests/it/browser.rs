@@ -255,11 +255,13 @@ db_test!(a_county_official_works_in_the_browser, |db| {
     // The charts drew: ECharts puts a canvas in each chart box.
     b.wait_for("document.querySelectorAll('#chart-parts canvas, #chart-map canvas').length >= 2")
         .await;
-    // And the map drew the city's one located estate (its points come from /api/v1/map).
+    // And the map drew the city's one located estate (its points come from /api/v1/map) over the
+    // county outlines (no tile server configured).
     b.wait_for(
         "(function(){var m = echarts.getInstanceByDom(document.getElementById('chart-map')); \
-         return !!m && m.getOption().series[0].data.length === 1 \
-         && m.getOption().series[0].data[0][2] === '梅山小区'})()",
+         return !!m && !!m.getOption().series && m.getOption().series[0].data.length === 1 \
+         && m.getOption().series[0].data[0][2] === '梅山小区' \
+         && m.getOption().geo[0].map === 'counties'})()",
     )
     .await;
     let shot = b.screenshot().await;

