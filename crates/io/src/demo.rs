@@ -35,11 +35,11 @@ impl Scale {
     }
 
     /// Flats per floor and stairway unit: two in 安徽's old walk-ups (about 25 households per
-    /// building); nationally 50 million households in 3 million buildings is about 17.
+    /// building); nationally 50 million households in 3 million buildings is about 16.5.
     fn flats_per_floor(self) -> f64 {
         match self {
             Scale::Province => 2.0,
-            Scale::National => 1.35,
+            Scale::National => 1.42,
         }
     }
 }
