@@ -101,6 +101,9 @@ pub enum Command {
     /// 政策：按省、市和年份 / policies by province, city and year
     #[command(subcommand)]
     Policy(PolicyCmd),
+    /// 年度计划 / the annual plan
+    #[command(subcommand)]
+    Plan(PlanCmd),
     /// 查看一个小区：楼栋、判定理由、变更记录 / show one estate: buildings, eligibility reasons, history
     Estate {
         /// 小区ID / estate id
@@ -148,6 +151,25 @@ pub struct ImportArgs {
     /// 只检查，不写入 / check only, write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PlanCmd {
+    /// 独立求解：从CSV读候选小区，求预算内优先级最高的计划（附上界与差距）/ the standalone solver: the plan of highest priority within the budget, with its bound and gap
+    Solve {
+        /// candidates.csv：id,county,cost,priority,bundle,mandatory（费用为整元）/ cost in whole yuan
+        #[arg(long)]
+        input: PathBuf,
+        /// 预算（整元）/ the budget in whole yuan
+        #[arg(long)]
+        budget: i64,
+        /// caps.csv：county,max_cost,min_cost（可留空）/ either may be empty
+        #[arg(long)]
+        county_caps: Option<PathBuf>,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

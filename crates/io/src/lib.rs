@@ -8,6 +8,7 @@ pub mod demo;
 pub mod divisions;
 pub mod import;
 pub mod normalize;
+pub mod plan;
 pub mod sheet;
 pub mod stream;
 pub mod value;
@@ -32,4 +33,10 @@ pub enum IoError {
     Sheet(#[from] SheetError),
     #[error("行政区划文件第{line}行：{message} / division list line {line}: {message}")]
     Division { line: usize, message: String },
+    #[error("{file} 第{line}行：{message} / {file} line {line}: {message}")]
+    Plan {
+        file: String,
+        line: usize,
+        message: String,
+    },
 }

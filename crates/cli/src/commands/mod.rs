@@ -4,8 +4,8 @@
 use crate::config::{self, Settings, DEFAULT_DATABASE_URL};
 use crate::UserCmd;
 use crate::{
-    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, PolicyCmd,
-    ScaleArg, TemplateArg,
+    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, PlanCmd,
+    PolicyCmd, ScaleArg, TemplateArg,
 };
 use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
 use anju_io::write::{
@@ -23,6 +23,7 @@ mod divisions;
 mod estate;
 mod export;
 mod import;
+mod plan;
 mod policy;
 mod reassess;
 mod serve;
@@ -65,6 +66,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             xlsx,
         } => summary::summary(&s, division, json, xlsx).await,
         Command::Reassess => reassess::reassess(&s).await,
+        Command::Plan(PlanCmd::Solve {
+            input,
+            budget,
+            county_caps,
+            json,
+        }) => plan::solve(&s, &input, budget, county_caps.as_deref(), json),
         Command::Policy(PolicyCmd::Show { division, year }) => {
             policy::show(&s, division, year).await
         }

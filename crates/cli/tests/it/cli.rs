@@ -652,3 +652,80 @@ db_test!(policy_show_and_set_on_the_command_line, |db| {
         stderr(&out)
     );
 });
+
+#[test]
+fn plan_solve_reads_csv_and_answers_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("candidates.csv");
+    let caps = dir.path().join("caps.csv");
+    // a (mandatory), b and c together (a bundle), d; the county cap of k2 keeps d out.
+    std::fs::write(
+        &input,
+        "id,county,cost,priority,bundle,mandatory\n\
+         a,k1,100,5,,1\n\
+         b,k1,200,9,p1,0\n\
+         c,k2,100,3,p1,0\n\
+         d,k2,150,10,,0\n",
+    )
+    .unwrap();
+    std::fs::write(&caps, "county,max_cost,min_cost\nk2,200,\n").unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let run = |args: &[&str]| crate::support::anju_with_env(&url, args, &[]);
+    let (i, c) = (input.to_str().unwrap(), caps.to_str().unwrap());
+    let out = run(&[
+        "plan",
+        "solve",
+        "--input",
+        i,
+        "--budget",
+        "400",
+        "--county-caps",
+        c,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // Budget 400: a (100) + bundle b,c (300) = 17; a + d = 15 (and b, c cannot go alone).
+    assert_eq!(v["selected"], serde_json::json!(["a", "b", "c"]));
+    assert_eq!(v["objective"], 17.0);
+    assert_eq!(v["cost"], 400);
+    for k in ["bound", "gap"] {
+        assert!(v[k].is_number(), "{k}: {v}");
+    }
+    assert!(v["bound"].as_f64().unwrap() >= 17.0);
+    let d = v["why"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["id"] == "d")
+        .unwrap();
+    assert_eq!(d["selected"], false);
+    // Mandatory over the budget: a clear error naming it, exit 3.
+    let out = run(&["plan", "solve", "--input", i, "--budget", "50"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("超过预算50元"), "{}", stderr(&out));
+    // A bundle over a county's cap is an error naming the bundle.
+    std::fs::write(&caps, "county,max_cost,min_cost\nk2,50,\n").unwrap();
+    let out = run(&[
+        "plan",
+        "solve",
+        "--input",
+        i,
+        "--budget",
+        "400",
+        "--county-caps",
+        c,
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("片区p1"), "{}", stderr(&out));
+    // A bad line names its file, line and column.
+    std::fs::write(
+        &input,
+        "id,county,cost,priority,bundle,mandatory\na,k1,十万,5,,0\n",
+    )
+    .unwrap();
+    let out = run(&["plan", "solve", "--input", i, "--budget", "400"]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(err.contains("第2行") && err.contains("cost"), "{err}");
+}
