@@ -60,6 +60,8 @@ pub enum Why {
     CountyCap { county: String, short: i64 },
     /// Out: the exact search found a better plan without it.
     NotInOptimum,
+    /// Out: it adds no priority for its cost.
+    NoPriority,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -420,7 +422,7 @@ impl Model {
             }
             let u = &self.units[i];
             if u.value <= 0.0 && u.cost > 0 {
-                why[i] = Some(Why::Budget { short: 0 });
+                why[i] = Some(Why::NoPriority);
                 continue;
             }
             match self.fits(u, &s) {

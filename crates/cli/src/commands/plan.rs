@@ -116,5 +116,7 @@ fn reason(w: &Why, lang: Lang) -> String {
         ),
         (Why::NotInOptimum, Lang::Zh) => "未入选：最优计划不含".into(),
         (Why::NotInOptimum, Lang::En) => "out: not in the optimal plan".into(),
+        (Why::NoPriority, Lang::Zh) => "未入选：优先级为零".into(),
+        (Why::NoPriority, Lang::En) => "out: no priority for its cost".into(),
     }
 }
