@@ -170,6 +170,18 @@ pub enum PlanCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 因素法分配：把一级的补助资金按下级区划的符合条件面积、户数、楼栋、小区分配 / the factor method: split a level's subsidy among the divisions below it
+    Allocate {
+        /// 分配资金的区划（默认全省/全国）/ the division whose subsidy is split
+        #[arg(long)]
+        division: Option<String>,
+        /// 资金总额（元，可带两位小数）/ the amount in yuan (two decimals at most)
+        #[arg(long)]
+        amount: String,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

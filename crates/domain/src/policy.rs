@@ -15,6 +15,34 @@ pub struct Policy {
     pub effective_year: i32,
     pub eligibility: EligibilityPolicy,
     pub mode: ModePolicy,
+    /// 因素法: how a level's subsidy is split among the divisions below it.
+    #[serde(default)]
+    pub allocation: AllocationPolicy,
+}
+
+/// The weights of the factor method (因素法), in percent; they sum to 100.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationPolicy {
+    /// The eligible floor area.
+    pub area_pct: f64,
+    /// The eligible households.
+    pub households_pct: f64,
+    /// The eligible buildings.
+    pub buildings_pct: f64,
+    /// The eligible estates.
+    pub estates_pct: f64,
+}
+
+impl Default for AllocationPolicy {
+    fn default() -> Self {
+        AllocationPolicy {
+            area_pct: 40.0,
+            households_pct: 40.0,
+            buildings_pct: 10.0,
+            estates_pct: 10.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,12 +107,14 @@ impl Policy {
         toml::to_string(self).expect("a policy is plain data")
     }
 
-    /// A short fingerprint of every number of the policy (64-bit FNV-1a of its TOML, name and
-    /// year aside): an assessment records it, and one made under other numbers is stale.
+    /// A short fingerprint of the numbers an assessment uses (64-bit FNV-1a of the TOML of the
+    /// eligibility and mode sections): an assessment records it, and one made under other numbers
+    /// is stale. The name, the year and the allocation weights do not change an assessment.
     pub fn fingerprint(&self) -> String {
         let rules = Policy {
             name: String::new(),
             effective_year: 0,
+            allocation: AllocationPolicy::default(),
             ..self.clone()
         };
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -150,6 +180,13 @@ impl Policy {
                 )));
             }
         }
+        let a = &p.allocation;
+        let weights = [a.area_pct, a.households_pct, a.buildings_pct, a.estates_pct];
+        if weights.iter().any(|w| *w < 0.0) || (weights.iter().sum::<f64>() - 100.0).abs() > 1e-9 {
+            return Err(PolicyError(format!(
+                "allocation 的四个权重应为非负数且合计100，实为 {weights:?} / the four allocation weights must be 0 or more and sum to 100"
+            )));
+        }
         for g in &p.mode.dangerous_grades {
             if crate::SafetyGrade::from_label(g).is_none() {
                 return Err(PolicyError(format!(
@@ -209,6 +246,14 @@ mod tests {
         assert_eq!(p.eligibility.cutoff_year, 2000);
         assert!(p.mode.is_dangerous(crate::SafetyGrade::D));
         assert!(!p.mode.is_dangerous(crate::SafetyGrade::C));
+        assert_eq!(p.allocation, AllocationPolicy::default());
+        assert!(
+            Policy::from_toml(&format!("{NATIONAL_TOML}"))
+                .unwrap()
+                .with_override("[allocation]\narea_pct = 50.0")
+                .is_err(),
+            "weights that do not sum to 100"
+        );
     }
 
     #[test]

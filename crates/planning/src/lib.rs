@@ -5,4 +5,5 @@
 
 pub use anju_domain as domain;
 
+pub mod allocation;
 pub mod optimiser;

@@ -72,6 +72,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             county_caps,
             json,
         }) => plan::solve(&s, &input, budget, county_caps.as_deref(), json),
+        Command::Plan(PlanCmd::Allocate {
+            division,
+            amount,
+            json,
+        }) => plan::allocate(&s, division, &amount, json).await,
         Command::Policy(PolicyCmd::Show { division, year }) => {
             policy::show(&s, division, year).await
         }

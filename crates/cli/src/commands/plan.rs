@@ -120,3 +120,89 @@ fn reason(w: &Why, lang: Lang) -> String {
         (Why::NoPriority, Lang::En) => "out: no priority for its cost".into(),
     }
 }
+
+/// `anju plan allocate`: the factor method on the eligible totals of the divisions below, with
+/// the weights of the policy in force there; every step of the arithmetic printed.
+pub(super) async fn allocate(
+    s: &Settings,
+    division: Option<String>,
+    amount: &str,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let Some(total_fen) = anju_domain::Money::parse_yuan(amount).filter(|m| m.fen() >= 0) else {
+        eprintln!("--amount: 应为元（最多两位小数，也可写万元），如 12000000.50 或 1200万 / yuan (two decimals at most, or 万), e.g. 12000000.50 or 1200万; got {amount:?}");
+        return Ok(exit::USAGE);
+    };
+    let store = open(s).await?;
+    let division = division.as_deref().map(parse_division).transpose()?;
+    let all = store.scoped(anju_domain::Scope::All);
+    let policy = match &division {
+        Some(d) => {
+            all.policy_in_force(s.policy.clone(), d, s.reference_year)
+                .await?
+        }
+        None => s.policy.clone(),
+    };
+    let sum = store.summary(division.as_ref()).await?;
+    let factors: Vec<anju_planning::allocation::Factors> = sum
+        .parts
+        .iter()
+        .map(|p| anju_planning::allocation::Factors {
+            code: p.division_code.clone(),
+            name: p.division_name.clone(),
+            floor_area_centi_m2: p.totals.eligible_floor_area_centi_m2,
+            households: p.totals.eligible_households,
+            buildings: p.totals.eligible_buildings,
+            estates: p.totals.eligible_estates,
+            score: None,
+        })
+        .collect();
+    let shares = anju_planning::allocation::allocate(total_fen.fen(), &factors, &policy.allocation);
+    let w = &policy.allocation;
+    if json {
+        let v = serde_json::json!({
+            "division_code": sum.division_code,
+            "amount_fen": total_fen.fen(),
+            "weights_pct": {"area": w.area_pct, "households": w.households_pct, "buildings": w.buildings_pct, "estates": w.estates_pct},
+            "parts": shares.iter().map(|x| serde_json::json!({
+                "division_code": x.code, "division_name": x.name,
+                "area_part": x.parts[0], "households_part": x.parts[1],
+                "buildings_part": x.parts[2], "estates_part": x.parts[3],
+                "index": x.index, "adjusted": x.adjusted, "amount_fen": x.amount_fen,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(exit::OK);
+    }
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!(
+                "{}：{}元按因素法分配（面积{}%、户数{}%、楼栋{}%、小区{}%，按符合改造条件的数量）",
+                sum.division_name,
+                total_fen.yuan_text(),
+                w.area_pct, w.households_pct, w.buildings_pct, w.estates_pct
+            ),
+            Lang::En => format!(
+                "{}: {} yuan by the factor method (area {} %, households {} %, buildings {} %, estates {} %, of what is eligible)",
+                sum.division_name,
+                total_fen.yuan_text(),
+                w.area_pct, w.households_pct, w.buildings_pct, w.estates_pct
+            ),
+        }
+    );
+    for x in &shares {
+        println!(
+            "  {}\t{}\t{:.4}\t{:.4}\t{:.4}\t{:.4}\t= {:.6}\t{}",
+            x.code,
+            x.name,
+            x.parts[0],
+            x.parts[1],
+            x.parts[2],
+            x.parts[3],
+            x.index,
+            anju_domain::Money::from_fen(x.amount_fen).yuan_text()
+        );
+    }
+    Ok(exit::OK)
+}

@@ -729,3 +729,50 @@ fn plan_solve_reads_csv_and_answers_json() {
     let err = stderr(&out);
     assert!(err.contains("第2行") && err.contains("cost"), "{err}");
 }
+
+db_test!(plan_allocate_splits_a_subsidy_by_the_factor_method, |db| {
+    let sheet = db.path("survey.xlsx");
+    let mut other = estate_row("庐阳小区", 1990.0, 1.0, 100.0, 7000.0);
+    other[1] = S("340103001001");
+    write_xlsx(
+        &sheet,
+        &[
+            estate_header(),
+            estate_row("甲小区", 1990.0, 3.0, 300.0, 21000.0),
+            other,
+        ],
+        &[],
+    );
+    let out = db.anju(&["import", "estates", sheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = db.anju(&[
+        "plan",
+        "allocate",
+        "--division",
+        "3401",
+        "--amount",
+        "1000000.01",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let parts = v["parts"].as_array().unwrap();
+    let fen: i64 = parts
+        .iter()
+        .map(|p| p["amount_fen"].as_i64().unwrap())
+        .sum();
+    assert_eq!(fen, 100_000_001, "to the fen");
+    // 蜀山区 has three quarters of the area, households and buildings and half the estates:
+    // 0.4·0.75 + 0.4·0.75 + 0.1·0.75 + 0.1·0.5 = 0.725.
+    let shushan = parts
+        .iter()
+        .find(|p| p["division_code"] == "340104000000")
+        .unwrap();
+    assert!(
+        (shushan["index"].as_f64().unwrap() - 0.725).abs() < 1e-9,
+        "{shushan}"
+    );
+    assert_eq!(v["weights_pct"]["area"], 40.0);
+    let out = db.anju(&["plan", "allocate", "--division", "3401", "--amount", "十万"]);
+    assert_eq!(out.status.code(), Some(2));
+});
