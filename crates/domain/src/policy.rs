@@ -248,10 +248,7 @@ mod tests {
         assert!(!p.mode.is_dangerous(crate::SafetyGrade::C));
         assert_eq!(p.allocation, AllocationPolicy::default());
         assert!(
-            Policy::from_toml(&format!("{NATIONAL_TOML}"))
-                .unwrap()
-                .with_override("[allocation]\narea_pct = 50.0")
-                .is_err(),
+            p.with_override("[allocation]\narea_pct = 50.0").is_err(),
             "weights that do not sum to 100"
         );
     }
