@@ -391,18 +391,23 @@ impl Model {
                 .total_cmp(&self.units[a].ratio())
                 .then(a.cmp(&b))
         });
-        // Each county's minimum, from its own best units.
+        // Each county's minimum, from its own best units (each county's units in that order).
+        let mut in_county: Vec<Vec<usize>> = vec![Vec::new(); self.counties.len()];
+        for &i in &order {
+            for &(k, _) in &self.units[i].by_county {
+                in_county[k].push(i);
+            }
+        }
         for k in 0..self.counties.len() {
             if s.county[k] >= self.min[k] {
                 continue;
             }
-            for &i in &order {
+            for &i in &in_county[k] {
                 if s.county[k] >= self.min[k] {
                     break;
                 }
                 let u = &self.units[i];
-                let here = u.by_county.iter().any(|&(kk, _)| kk == k);
-                if !taken[i] && here && self.fits(u, &s).is_ok() {
+                if !taken[i] && self.fits(u, &s).is_ok() {
                     self.take(u, &mut s);
                     taken[i] = true;
                     why[i] = Some(Why::CountyMinimum);
