@@ -398,11 +398,11 @@ impl Model {
                 in_county[k].push(i);
             }
         }
-        for k in 0..self.counties.len() {
+        for (k, units) in in_county.iter().enumerate() {
             if s.county[k] >= self.min[k] {
                 continue;
             }
-            for &i in &in_county[k] {
+            for &i in units {
                 if s.county[k] >= self.min[k] {
                     break;
                 }
