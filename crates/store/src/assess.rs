@@ -86,8 +86,8 @@ impl Assessor {
         )
     }
 
-    /// (outcome, keys of the rules that did not pass)
-    pub fn derived(&self, e: &Estate) -> (Outcome, String) {
+    /// What an assessment of the estate writes to its row.
+    pub fn assessment(&self, e: &Estate) -> Assessment {
         let el = self.assess(e);
         let failed = el
             .results
@@ -101,8 +101,23 @@ impl Assessor {
             })
             .collect::<Vec<_>>()
             .join(",");
-        (el.outcome(), failed)
+        Assessment {
+            outcome: el.outcome(),
+            failed_rules: failed,
+            assessed_year: self.reference_year,
+            policy_hash: self.fingerprint_for(&e.division_code).to_string(),
+        }
     }
+}
+
+/// The columns of an estate's row that its assessment decides: the outcome, the keys of the
+/// rules that did not pass, and the year and policy (fingerprint) it was made with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assessment {
+    pub outcome: Outcome,
+    pub failed_rules: String,
+    pub assessed_year: i32,
+    pub policy_hash: String,
 }
 
 impl crate::Store {

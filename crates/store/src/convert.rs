@@ -1,22 +1,55 @@
 //! Between stored rows and domain types: each record's mapping, both ways, in one place.
 
+use crate::assess::Assessment;
 use crate::entity::{building, estate};
 use crate::estates::Derived;
 use anju_domain::estate::Wgs84;
-use anju_domain::Mode;
 use anju_domain::{Building, Estate, ManagementMode, PropertyType, SafetyGrade};
+use anju_domain::{Demolition, Mode, Outcome};
 use chrono::Utc;
 use sea_orm::ActiveValue::{NotSet, Set};
 
+/// The columns an assessment decides (the rest not set): for a whole row, and for reassessing
+/// one.
+pub(crate) fn assessment_columns(a: &Assessment) -> estate::ActiveModel {
+    estate::ActiveModel {
+        eligible: Set(a.outcome == Outcome::Eligible),
+        outcome: Set(a.outcome.key().to_string()),
+        failed_rules: Set(a.failed_rules.clone()),
+        assessed_year: Set(Some(a.assessed_year)),
+        policy_hash: Set(a.policy_hash.clone()),
+        ..Default::default()
+    }
+}
+
+/// The assessment a row holds (None for a row never assessed with a year, or of an unknown
+/// outcome).
+pub(crate) fn assessment_of(m: &estate::Model) -> Option<Assessment> {
+    Some(Assessment {
+        outcome: Outcome::from_key(&m.outcome)?,
+        failed_rules: m.failed_rules.clone(),
+        assessed_year: m.assessed_year?,
+        policy_hash: m.policy_hash.clone(),
+    })
+}
+
+/// The columns of the part to be demolished (derived from the buildings).
+pub(crate) fn set_demolition(am: &mut estate::ActiveModel, d: &Demolition) {
+    am.demolished_buildings = Set(d.buildings);
+    am.demolished_households = Set(d.households);
+    am.demolished_floor_area_centi_m2 = Set(d.floor_area_centi_m2.centi_m2());
+    am.all_demolished = Set(d.all);
+}
+
 /// The one mapping of an estate to its row (inserts, bulk or not, and updates alike); the derived
-/// columns — eligibility and its failed rules, the suggested mode — are given.
+/// columns — the assessment, the search terms, the suggested mode — are given.
 pub(crate) fn estate_active(
     e: &Estate,
     d: &Derived,
     mode: Mode,
     now: chrono::DateTime<Utc>,
 ) -> estate::ActiveModel {
-    estate::ActiveModel {
+    let mut am = estate::ActiveModel {
         id: NotSet,
         code: Set(e.code.clone()),
         name: Set(e.name.clone()),
@@ -48,15 +81,6 @@ pub(crate) fn estate_active(
             .map(|f| f.key())
             .collect::<Vec<_>>()
             .join(",")),
-        eligible: Set(d.eligible),
-        failed_rules: Set(d.failed_rules.clone()),
-        outcome: Set(d.outcome.key().to_string()),
-        assessed_year: Set(Some(d.assessed_year)),
-        policy_hash: Set(d.policy_hash.clone()),
-        demolished_buildings: Set(e.demolition.buildings),
-        demolished_households: Set(e.demolition.households),
-        demolished_floor_area_centi_m2: Set(e.demolition.floor_area_centi_m2.centi_m2()),
-        all_demolished: Set(e.demolition.all),
         // An official's confirmation is written by its own use case only.
         confirmed_mode: NotSet,
         mode_confirmed_by: NotSet,
@@ -65,7 +89,10 @@ pub(crate) fn estate_active(
         search_terms: Set(d.search_terms.clone()),
         created_at: Set(now),
         updated_at: Set(now),
-    }
+        ..assessment_columns(&d.assessment)
+    };
+    set_demolition(&mut am, &e.demolition);
+    am
 }
 
 /// The mapping back: an estate from its row.

@@ -1,11 +1,15 @@
 //! Estates and buildings: upserts from imports (one transaction each, audited), and reads.
 
+use crate::assess::Assessment;
 use crate::assess::Assessor;
 use crate::audit::{AuditBatch, WriteCtx};
-use crate::convert::{building_from_model, estate_active, estate_from_model, json};
+use crate::convert::{
+    assessment_columns, assessment_of, building_from_model, estate_active, estate_from_model, json,
+    set_demolition,
+};
 use crate::entity::{building, estate};
 use crate::{Result, Store};
-use anju_domain::{suggest_mode, Building, Demolition, DivisionCode, Estate, Mode, Outcome};
+use anju_domain::{suggest_mode, Building, Demolition, DivisionCode, Estate, Mode};
 use chrono::Utc;
 use sea_orm::{
     ActiveValue::{NotSet, Set, Unchanged},
@@ -116,28 +120,18 @@ async fn insert_buildings(
     Ok(())
 }
 
-/// The columns of an estate's row that follow from the estate: its eligibility under the policy
+/// The columns of an estate's row that follow from the estate: its assessment under the policy
 /// and the terms the search finds it by.
 #[derive(Debug, Clone)]
 pub struct Derived {
-    pub eligible: bool,
-    pub outcome: Outcome,
-    pub failed_rules: String,
-    /// The year of assessment and the fingerprint of the policy used.
-    pub assessed_year: i32,
-    pub policy_hash: String,
+    pub assessment: Assessment,
     pub search_terms: String,
 }
 
 impl Derived {
     pub fn of(e: &Estate, a: &Assessor) -> Derived {
-        let (outcome, failed_rules) = a.derived(e);
         Derived {
-            eligible: outcome == Outcome::Eligible,
-            outcome,
-            assessed_year: a.reference_year,
-            policy_hash: a.fingerprint_for(&e.division_code).to_string(),
-            failed_rules,
+            assessment: a.assessment(e),
             search_terms: search_terms(e),
         }
     }
@@ -670,16 +664,13 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
             let demolition = Demolition::of(bs);
             if demolition != e.demolition {
                 e.demolition = demolition;
-                estate::Entity::update(estate::ActiveModel {
+                let mut am = estate::ActiveModel {
+                    id: Unchanged(m.id),
                     suggested_mode: Set(s.mode.key().to_string()),
-                    demolished_buildings: Set(demolition.buildings),
-                    demolished_households: Set(demolition.households),
-                    demolished_floor_area_centi_m2: Set(demolition.floor_area_centi_m2.centi_m2()),
-                    all_demolished: Set(demolition.all),
-                    ..assessment(m.id, &e, a)
-                })
-                .exec(txn)
-                .await?;
+                    ..assessment_columns(&a.assessment(&e))
+                };
+                set_demolition(&mut am, &demolition);
+                estate::Entity::update(am).exec(txn).await?;
                 touched.insert(m.division_code.clone());
             } else if s.mode.key() != m.suggested_mode {
                 by_mode.entry(s.mode.key()).or_default().push(m.id);
@@ -700,21 +691,6 @@ async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assess
         crate::totals::refresh(txn, &touched).await?;
     }
     Ok(())
-}
-
-/// The columns an assessment writes for an estate: its outcome and failed rules, and the year and
-/// policy they were derived with.
-fn assessment(id: i64, e: &Estate, a: &Assessor) -> estate::ActiveModel {
-    let (outcome, failed) = a.derived(e);
-    estate::ActiveModel {
-        id: Unchanged(id),
-        eligible: Set(outcome == Outcome::Eligible),
-        outcome: Set(outcome.key().to_string()),
-        failed_rules: Set(failed),
-        assessed_year: Set(Some(a.reference_year)),
-        policy_hash: Set(a.fingerprint_for(&e.division_code).to_string()),
-        ..Default::default()
-    }
 }
 
 /// Reassesses the estates of a division (all when `None`) inside a transaction: outcome, failed
@@ -742,17 +718,17 @@ pub(crate) async fn reassess_in(
         last = end.id;
         for m in page {
             ids.push(m.id);
-            let e = estate_from_model(&m);
-            let am = assessment(m.id, &e, a);
-            let fresh = m.assessed_year == Some(a.reference_year)
-                && m.policy_hash == a.fingerprint_for(&e.division_code);
-            let same =
-                am.outcome.as_ref() == &m.outcome && am.failed_rules.as_ref() == &m.failed_rules;
-            if !same || !fresh {
-                if am.outcome.as_ref() != &m.outcome {
-                    changed += 1;
-                }
-                estate::Entity::update(am).exec(txn).await?;
+            let now = a.assessment(&estate_from_model(&m));
+            if now.outcome.key() != m.outcome {
+                changed += 1;
+            }
+            if assessment_of(&m).as_ref() != Some(&now) {
+                estate::Entity::update(estate::ActiveModel {
+                    id: Unchanged(m.id),
+                    ..assessment_columns(&now)
+                })
+                .exec(txn)
+                .await?;
             }
         }
     }
