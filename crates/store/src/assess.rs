@@ -31,16 +31,13 @@ impl Assessor {
             let h = p.fingerprint();
             Arc::new((p, h))
         };
-        let mut in_force = HashMap::new();
         // A province's override reaches its cities; a city's is on top of its province's.
-        let mut prefixes: Vec<String> = Vec::new();
+        let mut in_force = HashMap::new();
         for d in policies.divisions_with_overrides(reference_year) {
-            prefixes.push(d.prefix().to_string());
-        }
-        for prefix in prefixes {
-            let code = DivisionCode::parse_short(&prefix)
-                .map_err(|e| crate::StoreError::Invalid(format!("{prefix}: {e}")))?;
-            in_force.insert(prefix, with_hash(policies.in_force(&code, reference_year)?));
+            in_force.insert(
+                d.prefix().to_string(),
+                with_hash(policies.in_force(&d, reference_year)?),
+            );
         }
         Ok(Assessor {
             policy: policies.base.clone(),

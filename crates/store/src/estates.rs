@@ -559,18 +559,15 @@ impl Store {
             let (lo, hi) = d.range();
             q = q.filter(estate::Column::DivisionCode.between(lo, hi));
         }
+        // Grouped by city: the policy in force is the same within one.
+        let city = sea_orm::sea_query::Expr::cust("substr(division_code, 1, 4)");
         let groups: Vec<(String, String, Option<i32>, i64)> = q
             .select_only()
-            .column_as(
-                sea_orm::sea_query::Expr::cust("substr(division_code, 1, 4)"),
-                "city",
-            )
+            .column_as(city.clone(), "city")
             .column(estate::Column::PolicyHash)
             .column(estate::Column::AssessedYear)
             .column_as(estate::Column::Id.count(), "n")
-            .group_by(sea_orm::sea_query::Expr::cust(
-                "substr(division_code, 1, 4)",
-            ))
+            .group_by(city)
             .group_by(estate::Column::PolicyHash)
             .group_by(estate::Column::AssessedYear)
             .into_tuple()
