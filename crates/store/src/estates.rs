@@ -499,7 +499,7 @@ impl Store {
         }
         insert_buildings(&txn, new, &mut audit, now).await?;
         audit.flush(&txn).await?;
-        refresh_modes(&txn, &touched, a).await?;
+        refresh_from_buildings(&txn, &touched, a).await?;
         txn.commit().await?;
         Ok(Ok(report))
     }
@@ -526,7 +526,7 @@ impl Store {
             .collect();
         insert_buildings(&txn, rows, &mut audit, now).await?;
         audit.flush(&txn).await?;
-        refresh_modes(&txn, &ids, a).await?;
+        refresh_from_buildings(&txn, &ids, a).await?;
         txn.commit().await?;
         Ok(())
     }
@@ -633,59 +633,78 @@ fn distinct_ids(ids: &[i64]) -> Vec<i64> {
 /// What an estate's buildings decide of it, again, writing only what changed: the suggested mode
 /// and the part to be demolished — which leaves the renovation scope and its totals, and, when it
 /// is every building, the programme (so the estate's outcome is derived again too).
-async fn refresh_modes(txn: &DatabaseTransaction, estate_ids: &[i64], a: &Assessor) -> Result<()> {
+async fn refresh_from_buildings(
+    txn: &DatabaseTransaction,
+    estate_ids: &[i64],
+    a: &Assessor,
+) -> Result<()> {
     let ids = distinct_ids(estate_ids);
     let mut touched = BTreeSet::new();
-    for chunk in ids.chunks(500) {
-        let mut by_estate: HashMap<i64, Vec<Building>> = HashMap::new();
-        for m in building::Entity::find()
-            .filter(building::Column::EstateId.is_in(chunk.to_vec()))
-            .all(txn)
-            .await?
-        {
-            by_estate
-                .entry(m.estate_id)
-                .or_default()
-                .push(building_from_model(&m));
-        }
+    for chunk in ids.chunks(BUILDINGS_CHUNK) {
         let stored = estate::Entity::find()
             .filter(estate::Column::Id.is_in(chunk.to_vec()))
             .all(txn)
             .await?;
-        // Mode changes alone are written a mode at a time.
-        let mut by_mode: HashMap<&'static str, Vec<i64>> = HashMap::new();
-        for m in stored {
-            let bs = by_estate.get(&m.id).map_or(&[][..], |v| v.as_slice());
-            let mut e = estate_from_model(&m);
-            let s = suggest_mode(bs, a.policy_for(&e.division_code));
-            let demolition = Demolition::of(bs);
-            if demolition != e.demolition {
-                e.demolition = demolition;
-                let mut am = estate::ActiveModel {
-                    id: Unchanged(m.id),
-                    suggested_mode: Set(s.mode.key().to_string()),
-                    ..assessment_columns(&a.assessment(&e))
-                };
-                set_demolition(&mut am, &demolition);
-                estate::Entity::update(am).exec(txn).await?;
-                touched.insert(m.division_code.clone());
-            } else if s.mode.key() != m.suggested_mode {
-                by_mode.entry(s.mode.key()).or_default().push(m.id);
-            }
-        }
-        for (mode, ids) in by_mode {
-            estate::Entity::update_many()
-                .col_expr(
-                    estate::Column::SuggestedMode,
-                    sea_orm::sea_query::Expr::value(mode),
-                )
-                .filter(estate::Column::Id.is_in(ids))
-                .exec(txn)
-                .await?;
-        }
+        refresh_from_buildings_of(txn, &stored, a, &mut touched).await?;
     }
     if !touched.is_empty() {
         crate::totals::refresh(txn, &touched).await?;
+    }
+    Ok(())
+}
+
+/// Estates whose buildings are read in one query.
+const BUILDINGS_CHUNK: usize = 500;
+
+/// [`refresh_from_buildings`] for estates already read (at most [`BUILDINGS_CHUNK`]); adds the
+/// divisions whose totals change to `touched`.
+async fn refresh_from_buildings_of(
+    txn: &DatabaseTransaction,
+    stored: &[estate::Model],
+    a: &Assessor,
+    touched: &mut BTreeSet<String>,
+) -> Result<()> {
+    let mut by_estate: HashMap<i64, Vec<Building>> = HashMap::new();
+    for m in building::Entity::find()
+        .filter(building::Column::EstateId.is_in(stored.iter().map(|m| m.id)))
+        .all(txn)
+        .await?
+    {
+        by_estate
+            .entry(m.estate_id)
+            .or_default()
+            .push(building_from_model(&m));
+    }
+    // Mode changes alone are written a mode at a time.
+    let mut by_mode: HashMap<&'static str, Vec<i64>> = HashMap::new();
+    for m in stored {
+        let bs = by_estate.get(&m.id).map_or(&[][..], |v| v.as_slice());
+        let mut e = estate_from_model(m);
+        let s = suggest_mode(bs, a.policy_for(&e.division_code));
+        let demolition = Demolition::of(bs);
+        if demolition != e.demolition {
+            e.demolition = demolition;
+            let mut am = estate::ActiveModel {
+                id: Unchanged(m.id),
+                suggested_mode: Set(s.mode.key().to_string()),
+                ..assessment_columns(&a.assessment(&e))
+            };
+            set_demolition(&mut am, &demolition);
+            estate::Entity::update(am).exec(txn).await?;
+            touched.insert(m.division_code.clone());
+        } else if s.mode.key() != m.suggested_mode {
+            by_mode.entry(s.mode.key()).or_default().push(m.id);
+        }
+    }
+    for (mode, ids) in by_mode {
+        estate::Entity::update_many()
+            .col_expr(
+                estate::Column::SuggestedMode,
+                sea_orm::sea_query::Expr::value(mode),
+            )
+            .filter(estate::Column::Id.is_in(ids))
+            .exec(txn)
+            .await?;
     }
     Ok(())
 }
@@ -699,7 +718,7 @@ pub(crate) async fn reassess_in(
 ) -> Result<usize> {
     let mut changed = 0;
     let mut last = 0i64;
-    let mut ids = Vec::new();
+    let mut touched = BTreeSet::new();
     loop {
         let mut q = estate::Entity::find().filter(estate::Column::Id.gt(last));
         if let Some(d) = within {
@@ -713,13 +732,12 @@ pub(crate) async fn reassess_in(
             .await?;
         let Some(end) = page.last() else { break };
         last = end.id;
-        for m in page {
-            ids.push(m.id);
-            let now = a.assessment(&estate_from_model(&m));
+        for m in &page {
+            let now = a.assessment(&estate_from_model(m));
             if now.outcome.key() != m.outcome {
                 changed += 1;
             }
-            if assessment_of(&m).as_ref() != Some(&now) {
+            if assessment_of(m).as_ref() != Some(&now) {
                 estate::Entity::update(estate::ActiveModel {
                     id: Unchanged(m.id),
                     ..assessment_columns(&now)
@@ -728,11 +746,15 @@ pub(crate) async fn reassess_in(
                 .await?;
             }
         }
+        // The mode follows the policy too (its dangerous grades): from the rows just read.
+        for chunk in page.chunks(BUILDINGS_CHUNK) {
+            refresh_from_buildings_of(txn, chunk, a, &mut touched).await?;
+        }
     }
-    // The mode follows the policy too (its dangerous grades).
-    refresh_modes(txn, &ids, a).await?;
     if changed > 0 {
         crate::totals::refresh_all(txn).await?;
+    } else if !touched.is_empty() {
+        crate::totals::refresh(txn, &touched).await?;
     }
     Ok(changed)
 }
