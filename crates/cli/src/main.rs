@@ -239,7 +239,7 @@ pub enum ExportCmd {
         eligible: bool,
         /// 只导出某一判定结果的：eligible、conditional（有条件纳入）、undetermined（待核实）、out /
         /// only the estates of one outcome
-        #[arg(long, value_parser = parse_outcome)]
+        #[arg(long, value_parser = anju_domain::Outcome::parse)]
         outcome: Option<anju_domain::Outcome>,
         #[arg(long, short)]
         output: Option<PathBuf>,
@@ -325,10 +325,4 @@ fn main() -> ExitCode {
             ExitCode::from(exit::ERROR)
         }
     }
-}
-
-fn parse_outcome(s: &str) -> Result<anju_domain::Outcome, String> {
-    anju_domain::Outcome::from_key(s).ok_or_else(|| {
-        format!("应为 eligible、conditional、undetermined 或 out / expected eligible, conditional, undetermined or out, got {s:?}")
-    })
 }

@@ -96,6 +96,14 @@ impl Outcome {
         Outcome::ALL.into_iter().find(|o| o.key() == s)
     }
 
+    /// [`Self::from_key`] for what a user typed (a flag, a query parameter): the error names the
+    /// keys.
+    pub fn parse(s: &str) -> Result<Outcome, String> {
+        Outcome::from_key(s).ok_or_else(|| {
+            format!("应为 eligible、conditional、undetermined 或 out / expected eligible, conditional, undetermined or out, got {s:?}")
+        })
+    }
+
     pub fn label(self) -> Text {
         match self {
             Outcome::Eligible => Text::new("符合", "eligible"),

@@ -21,6 +21,13 @@ pub enum Mode {
 }
 
 impl Mode {
+    pub const ALL: [Mode; 4] = [
+        Mode::Comprehensive,
+        Mode::DemolitionCombined,
+        Mode::Rebuild,
+        Mode::Review,
+    ];
+
     pub fn key(self) -> &'static str {
         match self {
             Mode::Comprehensive => "comprehensive",
@@ -31,13 +38,7 @@ impl Mode {
     }
 
     pub fn from_key(s: &str) -> Option<Mode> {
-        match s {
-            "comprehensive" => Some(Mode::Comprehensive),
-            "demolition_combined" => Some(Mode::DemolitionCombined),
-            "rebuild" => Some(Mode::Rebuild),
-            "review" => Some(Mode::Review),
-            _ => None,
-        }
+        Mode::ALL.into_iter().find(|m| m.key() == s)
     }
 
     pub fn label(self) -> Text {
@@ -66,7 +67,7 @@ pub fn suggest_mode(buildings: &[Building], policy: &Policy) -> ModeSuggestion {
             .join(sep)
     };
     let gone: Vec<&Building> = buildings.iter().filter(|b| b.to_be_demolished).collect();
-    if !gone.is_empty() && gone.len() == buildings.len() {
+    if crate::estate::Demolition::of(buildings).all {
         return ModeSuggestion {
             mode: Mode::Rebuild,
             reason: Text::new(

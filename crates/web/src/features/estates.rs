@@ -116,11 +116,9 @@ pub struct EstatePage {
 pub(crate) fn outcome_param(s: Option<&str>) -> Result<Option<Outcome>, ApiError> {
     match s.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(k) => Outcome::from_key(k).map(Some).ok_or_else(|| {
-            ApiError::invalid(format!(
-                "outcome: 应为 eligible、conditional、undetermined 或 out / expected eligible, conditional, undetermined or out, got {k:?}"
-            ))
-        }),
+        Some(k) => Outcome::parse(k)
+            .map(Some)
+            .map_err(|why| ApiError::invalid(format!("outcome: {why}"))),
     }
 }
 
@@ -709,21 +707,16 @@ async fn estate_view(
         .get(p.chrome.lang())
         .to_string();
     let lang = p.chrome.lang();
-    let modes = [
-        anju_domain::Mode::Comprehensive,
-        anju_domain::Mode::DemolitionCombined,
-        anju_domain::Mode::Rebuild,
-        anju_domain::Mode::Review,
-    ]
-    .into_iter()
-    .map(|md| {
-        (
-            md.key(),
-            md.label().get(lang).to_string(),
-            m.confirmed_mode.as_deref() == Some(md.key()),
-        )
-    })
-    .collect();
+    let modes = anju_domain::Mode::ALL
+        .into_iter()
+        .map(|md| {
+            (
+                md.key(),
+                md.label().get(lang).to_string(),
+                m.confirmed_mode.as_deref() == Some(md.key()),
+            )
+        })
+        .collect();
     let confirmed_label = m
         .confirmed_mode
         .as_deref()
