@@ -47,12 +47,7 @@ impl Policies {
             if Some(&d) == skip {
                 continue;
             }
-            let latest = self
-                .overrides
-                .iter()
-                .filter(|o| o.division == d && o.from_year <= year)
-                .max_by_key(|o| o.from_year);
-            if let Some(o) = latest {
+            if let Some(o) = self.latest(&d, year) {
                 p = p.with_override(&o.body).map_err(|e| {
                     StoreError::Invalid(format!("{} ({}, {}): {e}", d, o.division, o.from_year))
                 })?;
@@ -60,6 +55,14 @@ impl Policies {
             }
         }
         Ok(p)
+    }
+
+    /// A division's own override in force for `year`: its latest from a year not after it.
+    pub fn latest(&self, division: &DivisionCode, year: i32) -> Option<&Override> {
+        self.overrides
+            .iter()
+            .filter(|o| o.division == *division && o.from_year <= year)
+            .max_by_key(|o| o.from_year)
     }
 
     /// The provinces and cities that have an override in force for `year`.

@@ -4,7 +4,7 @@
 use super::Scoped;
 use crate::audit::{AuditBatch, WriteCtx};
 use crate::entity::policy_override;
-use crate::policies::Override;
+use crate::policies::{Override, Policies};
 use crate::{Result, StoreError};
 use anju_domain::{DivisionCode, Level, Policy};
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
@@ -35,17 +35,14 @@ impl Scoped {
         self.store.policies(base).await?.in_force(division, year)
     }
 
-    /// The overrides of the divisions inside the scope, and of those above it.
-    pub async fn overrides(&self, base: Policy) -> Result<Vec<Override>> {
+    /// The policies as the scope sees them: the base, and the overrides of the divisions inside
+    /// the scope and of those above it (which are all that apply inside it).
+    pub async fn policies_seen(&self, base: Policy) -> Result<Policies> {
         let home = self.home();
-        Ok(self
-            .store
-            .policies(base)
-            .await?
-            .overrides
-            .into_iter()
-            .filter(|o| self.covers(&o.division) || home.is_some_and(|h| o.division.contains(&h)))
-            .collect())
+        let mut p = self.store.policies(base).await?;
+        p.overrides
+            .retain(|o| self.covers(&o.division) || home.is_some_and(|h| o.division.contains(&h)));
+        Ok(p)
     }
 
     /// Reassesses every estate of the scope (after a new year began, say): eligibility and mode.

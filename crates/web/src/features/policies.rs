@@ -157,15 +157,18 @@ async fn view(
     let year = year.unwrap_or(state.web.reference_year);
     let PageCaller { caller, chrome } = p;
     let c = &caller;
-    let (division, policy) = in_force(state, c, division, year).await?;
-    let overrides = c.data.overrides(state.web.policy.clone()).await?;
+    // One read of the policies for the policy in force, the list and the form.
+    let division = division.or(c.data.home());
+    if division.is_some_and(|d| !c.data.covers(&d)) {
+        return Err(ApiError::not_found());
+    }
+    let policies = c.data.policies_seen(state.web.policy.clone()).await?;
+    let policy = match &division {
+        Some(d) => policies.in_force(d, year)?,
+        None => policies.base.clone(),
+    };
     let own = division
-        .and_then(|d| {
-            overrides
-                .iter()
-                .filter(|o| o.division == d && o.from_year <= year)
-                .max_by_key(|o| o.from_year)
-        })
+        .and_then(|d| policies.latest(&d, year))
         .map(|o| o.body.clone())
         .unwrap_or_default();
     let editable = division.is_some_and(|d| {
@@ -183,7 +186,8 @@ async fn view(
         division: division.map(|d| d.prefix().to_string()).unwrap_or_default(),
         year,
         toml: policy.to_toml(),
-        overrides: overrides
+        overrides: policies
+            .overrides
             .into_iter()
             .map(|o| (o.division.prefix().to_string(), o.from_year, o.body))
             .collect(),
