@@ -101,9 +101,8 @@ pub enum Command {
     /// 政策：按省、市和年份 / policies by province, city and year
     #[command(subcommand)]
     Policy(PolicyCmd),
-    /// 年度计划 / the annual plan
-    #[command(subcommand)]
-    Plan(PlanCmd),
+    /// 年度计划：从储备库按预算求最优计划 / the annual plan: the best plan for the budget from the reserve pool
+    Plan(PlanArgs),
     /// 查看一个小区：楼栋、判定理由、变更记录 / show one estate: buildings, eligibility reasons, history
     Estate {
         /// 小区ID / estate id
@@ -140,6 +139,8 @@ pub enum ImportCmd {
     Estates(ImportArgs),
     /// 导入楼栋摸底调查表 / import the building sheet
     Buildings(ImportArgs),
+    /// 导入改造需求表 / import the needs sheet (estate, item, quantity)
+    Needs(ImportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -153,8 +154,70 @@ pub struct ImportArgs {
     pub dry_run: bool,
 }
 
+/// `anju plan --year Y --budget YUAN … --out plan.xlsx`, or one of its subcommands.
+#[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct PlanArgs {
+    #[command(subcommand)]
+    pub cmd: Option<PlanCmd>,
+    #[command(flatten)]
+    pub run: PlanRun,
+}
+
+/// The annual plan on the database.
+#[derive(Args, Debug)]
+pub struct PlanRun {
+    /// 计划年度 / the year of the plan
+    #[arg(long, required = true)]
+    pub year: Option<i32>,
+    /// 年度预算（元，可写万元）/ the year's budget in yuan (or 万)
+    #[arg(long, required = true)]
+    pub budget: Option<String>,
+    /// 只在此区划内编制（默认全部辖区）/ plan this division only
+    #[arg(long)]
+    pub division: Option<String>,
+    /// caps.csv：county,max_cost,min_cost（县为12位或6位代码，整元）/ counties' limits
+    #[arg(long)]
+    pub county_caps: Option<PathBuf>,
+    /// 必须纳入的小区ID，逗号分隔 / estate ids that must be in, comma-separated
+    #[arg(long, value_delimiter = ',')]
+    pub commit: Vec<i64>,
+    /// 排除的小区ID，逗号分隔 / estate ids that must stay out
+    #[arg(long, value_delimiter = ',')]
+    pub exclude: Vec<i64>,
+    /// 分几年完成（每年同一预算），默认1年 / schedule over this many years, the budget each year
+    #[arg(long, default_value_t = 1)]
+    pub years: usize,
+    /// 计划表（.xlsx）/ write the plan as .xlsx
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// 把第一年入选的小区列入计划（谋划）/ put the first year's estates into the plan (planned)
+    #[arg(long)]
+    pub adopt: bool,
+    /// 输出JSON / print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum PlanCmd {
+    /// 储备库：可列入计划的小区及其概算、优先级 / the reserve pool with estimates and priorities
+    Pool {
+        /// 区划代码 / division code
+        #[arg(long)]
+        division: Option<String>,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 一个小区的需求、改造清单、概算和优先级 / one estate's needs, list, estimate and priority
+    Needs {
+        /// 小区ID / estate id
+        id: i64,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// 独立求解：从CSV读候选小区，求预算内优先级最高的计划（附上界与差距）/ the standalone solver: the plan of highest priority within the budget, with its bound and gap
     Solve {
         /// candidates.csv：id,county,cost,priority,bundle,mandatory（费用为整元）/ cost in whole yuan

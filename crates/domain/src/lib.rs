@@ -4,12 +4,15 @@
 //! rule uses comes from [`policy::Policy`], never from a literal.
 
 pub mod account;
+pub mod catalogue;
 pub mod division;
 pub mod eligibility;
 pub mod estate;
 pub mod i18n;
 pub mod mode;
+pub mod needs;
 pub mod policy;
+pub mod pool;
 pub mod quantity;
 pub mod search;
 pub mod summary;

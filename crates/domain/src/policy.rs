@@ -18,6 +18,124 @@ pub struct Policy {
     /// 因素法: how a level's subsidy is split among the divisions below it.
     #[serde(default)]
     pub allocation: AllocationPolicy,
+    /// The reserve pool and the plan: the consultation gate, lifts, the schedule's years.
+    #[serde(default = "national_planning")]
+    pub planning: PlanningPolicy,
+    /// The weights of the priority score.
+    #[serde(default = "national_priority")]
+    pub priority: PriorityPolicy,
+    /// The works catalogue (改造内容清单), items by code.
+    #[serde(default = "national_catalogue")]
+    pub catalogue: crate::catalogue::Catalogue,
+}
+
+/// The shipped national policy, parsed once for the defaults of the sections a province's own
+/// whole file may leave out.
+fn national_section<T>(pick: impl FnOnce(toml::Table) -> Option<toml::Value>) -> T
+where
+    T: serde::de::DeserializeOwned,
+{
+    let t: toml::Table = toml::from_str(NATIONAL_TOML).expect("the shipped national policy parses");
+    pick(t)
+        .expect("the shipped national policy has the section")
+        .try_into()
+        .expect("the shipped national section parses")
+}
+
+fn national_planning() -> PlanningPolicy {
+    national_section(|mut t| t.remove("planning"))
+}
+
+fn national_priority() -> PriorityPolicy {
+    national_section(|mut t| t.remove("priority"))
+}
+
+fn national_catalogue() -> crate::catalogue::Catalogue {
+    national_section(|mut t| t.remove("catalogue"))
+}
+
+/// The numbers of the reserve pool and the plan (DOMAIN §5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanningPolicy {
+    /// An estate enters a plan only when this share of its households has answered the
+    /// consultation (seed 方案3: 80 %), once consultations are held.
+    pub consultation_threshold_pct: f64,
+    /// A lift is derived as a need for stairway units of buildings with at least this many floors.
+    pub lift_min_floors: i32,
+    /// Residents pay at least this many yuan per m² of floor area (seed 方案3: 1).
+    pub min_contribution_yuan_per_m2: i64,
+    /// The years in which every eligible estate is to be done (seed 方案1: five).
+    pub schedule_years: i32,
+    /// What the annual plan maximises.
+    #[serde(default)]
+    pub objective: Objective,
+}
+
+/// What the annual plan maximises.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Objective {
+    /// Σ priority: every estate counts the same whatever its size (the issue's "total priority
+    /// of the chosen estates").
+    #[default]
+    Priority,
+    /// Σ priority × households / 100: the households helped, weighted by how urgent their
+    /// estate is (the programme counts its targets in households as well as estates).
+    PriorityHouseholds,
+}
+
+impl Objective {
+    /// The value an estate of this priority and size adds to the plan.
+    pub fn value(self, priority: f64, households: i32) -> f64 {
+        match self {
+            Objective::PriorityHouseholds => priority * f64::from(households.max(0)) / 100.0,
+            Objective::Priority => priority,
+        }
+    }
+
+    pub fn label(self) -> crate::Text {
+        match self {
+            Objective::PriorityHouseholds => {
+                crate::Text::new("优先级×户数/100", "priority × households / 100")
+            }
+            Objective::Priority => crate::Text::new("优先级", "priority"),
+        }
+    }
+}
+
+/// The weights of the priority factors (they sum to 100) and the values at which a factor is full.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityPolicy {
+    pub willingness: f64,
+    pub participation: f64,
+    pub illegal_removed: f64,
+    pub hazards: f64,
+    pub age: f64,
+    pub households: f64,
+    pub severity: f64,
+    pub age_full_years: i32,
+    pub households_full: i32,
+    pub severity_full_yuan_per_m2: i64,
+    /// The catalogue items whose recorded hazards (安全隐患) count.
+    pub hazard_items: Vec<String>,
+}
+
+impl PriorityPolicy {
+    /// The weights in a fixed order: willingness, participation, illegal structures removed,
+    /// hazards, age, households, severity.
+    pub fn weights(&self) -> [f64; 7] {
+        [
+            self.willingness,
+            self.participation,
+            self.illegal_removed,
+            self.hazards,
+            self.age,
+            self.households,
+            self.severity,
+        ]
+    }
 }
 
 /// The weights of the factor method (因素法), in percent; they sum to 100.
@@ -111,14 +229,26 @@ impl Policy {
     /// eligibility and mode sections): an assessment records it, and one made under other numbers
     /// is stale. The name, the year and the allocation weights do not change an assessment.
     pub fn fingerprint(&self) -> String {
-        let rules = Policy {
-            name: String::new(),
+        // The same TOML as the policy had before its planning sections came, so that the
+        // assessments stored then stay current.
+        #[derive(Serialize)]
+        struct Rules<'a> {
+            name: &'a str,
+            effective_year: i32,
+            eligibility: &'a EligibilityPolicy,
+            mode: &'a ModePolicy,
+            allocation: AllocationPolicy,
+        }
+        let rules = Rules {
+            name: "",
             effective_year: 0,
+            eligibility: &self.eligibility,
+            mode: &self.mode,
             allocation: AllocationPolicy::default(),
-            ..self.clone()
         };
+        let text = toml::to_string(&rules).expect("plain data");
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in rules.to_toml().bytes() {
+        for b in text.bytes() {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
@@ -187,6 +317,43 @@ impl Policy {
                 "allocation 的四个权重应为非负数且合计100，实为 {weights:?} / the four allocation weights must be 0 or more and sum to 100"
             )));
         }
+        let q = &p.priority;
+        let weights = q.weights();
+        if weights.iter().any(|w| *w < 0.0) || (weights.iter().sum::<f64>() - 100.0).abs() > 1e-9 {
+            return Err(PolicyError(format!(
+                "priority 的七个权重应为非负数且合计100，实为 {weights:?} / the seven priority weights must be 0 or more and sum to 100"
+            )));
+        }
+        if q.age_full_years <= 0 || q.households_full <= 0 || q.severity_full_yuan_per_m2 <= 0 {
+            return Err(PolicyError(
+                "priority 的 age_full_years、households_full、severity_full_yuan_per_m2 应为正数 / must be positive".into(),
+            ));
+        }
+        for k in &q.hazard_items {
+            if !p.catalogue.contains_key(k) {
+                return Err(PolicyError(format!(
+                    "priority.hazard_items 中的 {k:?} 不在改造内容清单中 / is not an item of the catalogue"
+                )));
+            }
+        }
+        let g = &p.planning;
+        if !(0.0..=100.0).contains(&g.consultation_threshold_pct) {
+            return Err(PolicyError(format!(
+                "planning.consultation_threshold_pct {} 应在0–100之间 / must be between 0 and 100",
+                g.consultation_threshold_pct
+            )));
+        }
+        if !(0..=10_000).contains(&g.min_contribution_yuan_per_m2) {
+            return Err(PolicyError(
+                "planning.min_contribution_yuan_per_m2 应在0–10000之间 / must be between 0 and 10000".into(),
+            ));
+        }
+        if !(1..=100).contains(&g.lift_min_floors) || !(1..=20).contains(&g.schedule_years) {
+            return Err(PolicyError(
+                "planning.lift_min_floors 应在1–100之间，schedule_years 应在1–20之间 / lift_min_floors must be 1–100 and schedule_years 1–20".into(),
+            ));
+        }
+        crate::catalogue::check(&p.catalogue).map_err(PolicyError)?;
         for g in &p.mode.dangerous_grades {
             if crate::SafetyGrade::from_label(g).is_none() {
                 return Err(PolicyError(format!(

@@ -290,6 +290,80 @@ pub static ESTATE_FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
     first.into_iter().chain(location).chain(rest).collect()
 });
 
+/// The needs sheet (改造需求表): one line per estate and catalogue item.
+pub const NEED_FIELDS: &[Field] = &[
+    field!(
+        "estate_code",
+        "小区编码",
+        "Estate code",
+        ["小区代码", "小区编号"],
+        false,
+        Kind::Text,
+        false
+    ),
+    field!(
+        "division_code",
+        "行政区划代码",
+        "Division code",
+        ["社区代码", "区划代码", "统计用区划代码", "所属社区代码"],
+        false,
+        Kind::DivisionCode,
+        true
+    ),
+    field!(
+        "estate_name",
+        "小区名称",
+        "Estate name",
+        ["小区名", "所属小区"],
+        false,
+        Kind::Text,
+        true
+    ),
+    field!(
+        "item",
+        "改造内容",
+        "Item",
+        [
+            "改造项目",
+            "改造内容名称",
+            "项目名称",
+            "改造内容代码",
+            "项目代码"
+        ],
+        true,
+        Kind::Text,
+        true
+    ),
+    field!(
+        "quantity",
+        "数量",
+        "Quantity",
+        ["工程量", "改造数量", "需求数量"],
+        true,
+        Kind::Area,
+        true
+    ),
+    field!(
+        "in_list",
+        "纳入改造清单",
+        "On the renovation list",
+        ["是否纳入改造清单", "是否实施", "纳入清单"],
+        false,
+        Kind::YesNo,
+        true
+    ),
+    field!(
+        "hazard",
+        "存在安全隐患",
+        "Safety hazard",
+        ["是否存在安全隐患", "安全隐患", "有无安全隐患"],
+        false,
+        Kind::YesNo,
+        true
+    ),
+    field!("note", "备注", "Note", ["说明"], false, Kind::Text, true),
+];
+
 /// The building sheet (楼栋摸底调查表).
 pub const BUILDING_FIELDS: &[Field] = &[
     field!(

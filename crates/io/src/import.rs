@@ -3,7 +3,7 @@
 //! its type. Every bad cell is reported with the row number Excel shows, the column header, the value
 //! and what was expected; a sheet with any error imports nothing (the caller's transaction).
 
-use crate::columns::{Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS};
+use crate::columns::{Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS, NEED_FIELDS};
 use crate::normalize::squeeze;
 use crate::sheet::Grid;
 use crate::value::{self, Expected};
@@ -830,24 +830,7 @@ fn read_structure(rr: &mut RowReader<'_>, b: &mut Building) {
     }
 }
 
-/// Which estate a building row belongs to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EstateRef {
-    Code(String),
-    NameInDivision { division_code: String, name: String },
-}
-
-impl EstateRef {
-    pub fn describe(&self) -> String {
-        match self {
-            EstateRef::Code(c) => c.clone(),
-            EstateRef::NameInDivision {
-                division_code,
-                name,
-            } => format!("{division_code} {name}"),
-        }
-    }
-}
+pub use anju_domain::estate::EstateRef;
 
 /// A building row read from a sheet.
 #[derive(Debug, Clone, PartialEq)]
@@ -942,6 +925,157 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
                 building: b,
             });
         }
+    }
+    Ok(Parsed {
+        sheet_name: grid.sheet_name.clone(),
+        header_row: grid.excel_row(layout.header_row),
+        skipped: total_below.saturating_sub(rows.len()),
+        rows,
+        errors,
+        warnings,
+        unsurveyed: Vec::new(),
+        ignored_headers: layout.ignored,
+    })
+}
+
+/// A line of the needs sheet (改造需求表).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NeedRow {
+    pub row: u32,
+    pub estate: EstateRef,
+    /// The catalogue item's code.
+    pub item: String,
+    /// Hundredths of the item's unit.
+    pub quantity_centi: i64,
+    /// Blank: on the list.
+    pub in_list: bool,
+    pub hazard: bool,
+    pub note: String,
+}
+
+/// Reads the needs sheet: each line names its estate (小区编码, or 行政区划代码 + 小区名称), a
+/// catalogue item (its code or its Chinese or English name) and the quantity in the item's
+/// unit; 纳入改造清单 blank is 是, 存在安全隐患 blank is 否.
+pub fn parse_needs(
+    grid: &Grid,
+    catalogue: &anju_domain::catalogue::Catalogue,
+) -> Result<Parsed<NeedRow>, SheetError> {
+    let layout = locate_header(grid, NEED_FIELDS)?;
+    let ids = field_ids(NEED_FIELDS);
+    let has = |k: &str| layout.column_of(ids[k]).is_some();
+    if !(has("estate_code") || has("division_code") && has("estate_name")) {
+        return Err(SheetError::MissingColumns {
+            row: grid.excel_row(layout.header_row),
+            missing:
+                "小区编码，或行政区划代码和小区名称 / estate code, or division code and estate name"
+                    .into(),
+        });
+    }
+    let item_of = |c: &Data| -> Result<Option<String>, Expected> {
+        let Some(t) = value::text(c) else {
+            return Ok(None);
+        };
+        catalogue
+            .iter()
+            .find(|(code, i)| {
+                code.as_str() == t || i.name_zh == t || i.name_en.eq_ignore_ascii_case(&t)
+            })
+            .map(|(code, _)| Some(code.clone()))
+            .ok_or_else(|| {
+                Text::new(
+                    "改造内容清单中的一项（代码或名称，如 roof 或 屋面防水及修缮）",
+                    "an item of the works catalogue (its code or name, e.g. roof)",
+                )
+            })
+    };
+    let quantity = |c: &Data| -> Result<Option<i64>, Expected> {
+        match value::number(c)? {
+            None => Ok(None),
+            Some(q) if (0.0..=1e8).contains(&q) => Ok(Some((q * 100.0).round() as i64)),
+            Some(_) => Err(Text::new(
+                "0–1亿之间的数量",
+                "a quantity from 0 to 100 million",
+            )),
+        }
+    };
+    let yes_no_or_blank = |c: &Data| -> Result<Option<bool>, Expected> {
+        if value::is_blank(c) {
+            Ok(None)
+        } else {
+            value::yes_no(c).map(Some)
+        }
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut rows = Vec::new();
+    let mut seen: HashMap<(EstateRef, String), u32> = HashMap::new();
+    let total_below = grid.height().saturating_sub(layout.header_row + 1);
+    for (r, row) in data_rows(grid, &layout) {
+        let excel_row = grid.excel_row(r);
+        let mut rr = RowReader {
+            col0: grid.abs_col(0),
+            layout: &layout,
+            fields: NEED_FIELDS,
+            field_ids: &ids,
+            row,
+            excel_row,
+            errors: &mut errors,
+            warnings: &mut warnings,
+        };
+        let code = rr.get("estate_code", text_opt);
+        let division = rr.get("division_code", value::division_code);
+        let name = rr.get("estate_name", text_opt);
+        let item = rr.get("item", item_of);
+        let quantity_centi = rr.get("quantity", quantity);
+        let in_list = rr.get("in_list", yes_no_or_blank).unwrap_or(true);
+        let hazard = rr.get("hazard", yes_no_or_blank).unwrap_or(false);
+        let note = rr.get("note", text_opt).unwrap_or_default();
+        let estate = match (code, division, name) {
+            (Some(c), _, _) => Some(EstateRef::Code(c)),
+            (None, Some(d), Some(n)) => Some(EstateRef::NameInDivision {
+                division_code: d.to_string(),
+                name: n,
+            }),
+            _ => {
+                row_error(
+                    rr.errors,
+                    excel_row,
+                    "小区编码 / 小区名称",
+                    "",
+                    Text::new(
+                        "小区编码，或行政区划代码和小区名称",
+                        "the estate code, or the division code and the estate name",
+                    ),
+                );
+                None
+            }
+        };
+        let (Some(estate), Some(item), Some(quantity_centi)) = (estate, item, quantity_centi)
+        else {
+            continue;
+        };
+        if let Some(first) = seen.insert((estate.clone(), item.clone()), excel_row) {
+            row_error(
+                &mut errors,
+                excel_row,
+                "改造内容",
+                &item,
+                Text::new(
+                    format!("不与第{first}行重复（同一小区每项改造内容一行）"),
+                    format!("not a repeat of row {first} (one line per estate and item)"),
+                ),
+            );
+            continue;
+        }
+        rows.push(NeedRow {
+            row: excel_row,
+            estate,
+            item,
+            quantity_centi,
+            in_list,
+            hazard,
+            note,
+        });
     }
     Ok(Parsed {
         sheet_name: grid.sheet_name.clone(),

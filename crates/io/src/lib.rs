@@ -9,14 +9,15 @@ pub mod divisions;
 pub mod import;
 pub mod normalize;
 pub mod plan;
+pub mod plan_sheet;
 pub mod sheet;
 pub mod stream;
 pub mod value;
 pub mod write;
 
 pub use import::{
-    parse_buildings, parse_estates, BuildingRow, CellError, EstateRef, EstateRow, Parsed,
-    SheetError,
+    parse_buildings, parse_estates, parse_needs, BuildingRow, CellError, EstateRef, EstateRow,
+    NeedRow, Parsed, SheetError,
 };
 pub use sheet::{read_grid, Grid};
 

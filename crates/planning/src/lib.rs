@@ -6,4 +6,8 @@
 pub use anju_domain as domain;
 
 pub mod allocation;
+pub mod appraisal;
 pub mod optimiser;
+pub mod priority;
+pub mod report;
+pub mod schedule;

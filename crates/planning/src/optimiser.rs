@@ -64,6 +64,43 @@ pub enum Why {
     NoPriority,
 }
 
+impl Why {
+    /// Why, in words ("out: county cap reached; would need 1.2 ×10k yuan more").
+    pub fn text(&self) -> anju_domain::Text {
+        use anju_domain::Text;
+        let wan = |n: i64| format!("{:.1}", n as f64 / 10_000.0);
+        match self {
+            Why::Mandatory => Text::new("必须纳入", "in: committed"),
+            Why::CountyMinimum => Text::new(
+                "入选：达到本县最低投入",
+                "in: for its county's minimum spend",
+            ),
+            Why::Chosen => Text::new("入选：单位投资优先级高", "in: high priority per yuan"),
+            Why::Budget { short } => Text::new(
+                format!("未入选：预算不足，还差{}万元", wan(*short)),
+                format!(
+                    "out: budget exhausted; would need {} ×10k yuan more",
+                    wan(*short)
+                ),
+            ),
+            Why::CountyCap { county, short } => Text::new(
+                format!("未入选：{county}已达投入上限，还差{}万元", wan(*short)),
+                format!(
+                    "out: the cap of {county} is reached; would need {} ×10k yuan more",
+                    wan(*short)
+                ),
+            ),
+            Why::NotInOptimum => Text::new("未入选：最优计划不含", "out: not in the optimal plan"),
+            Why::NoPriority => Text::new("未入选：优先级为零", "out: no priority for its cost"),
+        }
+    }
+
+    /// Whether the estate is in the plan.
+    pub fn is_in(&self) -> bool {
+        matches!(self, Why::Mandatory | Why::CountyMinimum | Why::Chosen)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plan {
     /// The ids chosen, in the order of the candidates.

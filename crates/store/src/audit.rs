@@ -59,6 +59,10 @@ impl<'a> AuditBatch<'a> {
         });
     }
 
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
     pub async fn flush(&mut self, db: &impl ConnectionTrait) -> crate::Result<()> {
         let (cols, rows) = crate::bulk::rows_of(std::mem::take(&mut self.rows));
         crate::bulk::insert(db, "audit_log", &cols, rows).await

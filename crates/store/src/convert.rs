@@ -170,3 +170,36 @@ pub fn building_from_model(m: &building::Model) -> Building {
 pub fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).expect("domain types serialize")
 }
+
+/// A stored need as the domain's record.
+pub fn need_from_model(m: &crate::entity::estate_need::Model) -> anju_domain::needs::Need {
+    anju_domain::needs::Need {
+        item: m.item.clone(),
+        quantity_centi: m.quantity_centi,
+        in_list: m.in_list,
+        hazard: m.hazard,
+        origin: anju_domain::needs::Origin::from_key(&m.origin)
+            .unwrap_or(anju_domain::needs::Origin::Entered),
+        note: m.note.clone(),
+    }
+}
+
+/// The row of an estate's need (a new one: the id is the database's).
+pub fn need_active(
+    estate_id: i64,
+    n: &anju_domain::needs::Need,
+    at: chrono::DateTime<chrono::Utc>,
+) -> crate::entity::estate_need::ActiveModel {
+    use sea_orm::ActiveValue::{NotSet, Set};
+    crate::entity::estate_need::ActiveModel {
+        id: NotSet,
+        estate_id: Set(estate_id),
+        item: Set(n.item.clone()),
+        quantity_centi: Set(n.quantity_centi),
+        in_list: Set(n.in_list),
+        hazard: Set(n.hazard),
+        origin: Set(n.origin.key().to_string()),
+        note: Set(n.note.clone()),
+        updated_at: Set(at),
+    }
+}

@@ -20,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0010Unsurveyed),
             Box::new(M0011Policies),
             Box::new(M0012Demolition),
+            Box::new(M0013Planning),
         ]
     }
 }
@@ -822,5 +823,72 @@ impl MigrationTrait for M0012Demolition {
         crate::totals::refresh_all(m.get_connection())
             .await
             .map_err(|e| DbErr::Custom(e.to_string()))
+    }
+}
+
+struct M0013Planning;
+
+impl MigrationName for M0013Planning {
+    fn name(&self) -> &str {
+        "m0013_planning"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0013Planning {
+    /// Planning: each estate's needs as a needs sheet or a user gave them (the derived ones are
+    /// computed, not stored), and its place in the reserve pool.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let estate_fk = |table: &str| {
+            ForeignKey::create()
+                .name(format!("{table}_estate"))
+                .from(a(table), a("estate_id"))
+                .to(a("estates"), a("id"))
+                .on_delete(ForeignKeyAction::Cascade)
+                .to_owned()
+        };
+        m.create_table(
+            Table::create()
+                .table(a("estate_needs"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("item"))
+                .col(big("quantity_centi"))
+                .col(flag("in_list"))
+                .col(flag("hazard"))
+                .col(text("origin"))
+                .col(ColumnDef::new(a("note")).text().not_null().default(""))
+                .col(time("updated_at"))
+                .foreign_key(&mut estate_fk("estate_needs"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("estate_needs_estate_item")
+                .table(a("estate_needs"))
+                .col(a("estate_id"))
+                .col(a("item"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("pool_entries"))
+                .col(
+                    ColumnDef::new(a("estate_id"))
+                        .big_integer()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(text("state"))
+                .col(int_null("plan_year"))
+                .col(time("updated_at"))
+                .foreign_key(&mut estate_fk("pool_entries"))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
     }
 }

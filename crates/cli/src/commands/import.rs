@@ -322,3 +322,89 @@ pub(super) async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Res
         }
     }
 }
+
+/// `anju import needs`: the needs sheet, checked whole, then stored in one transaction.
+pub(super) async fn import_needs(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    // Every item any policy in force knows, so that a city's own item is read by its name.
+    let policies = store.policies(s.policy.clone()).await?;
+    let mut catalogue = s.policy.catalogue.clone();
+    for d in policies.divisions_with_overrides(s.reference_year) {
+        catalogue.extend(policies.in_force(&d, s.reference_year)?.catalogue);
+    }
+    let grid = anju_io::read_grid(&a.file)?;
+    let parsed = match anju_io::parse_needs(&grid, &catalogue) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+    };
+    print_ignored(&parsed.ignored_headers, s.lang);
+    if !parsed.errors.is_empty() {
+        return report_errors(
+            Some(&grid),
+            &parsed.errors,
+            &parsed.warnings,
+            a.errors_out.as_deref(),
+            s.lang,
+        );
+    }
+    let lines: Vec<anju_store::scoped::NeedLine> = parsed
+        .rows
+        .iter()
+        .map(|r| anju_store::scoped::NeedLine {
+            line: r.row as usize,
+            estate: r.estate.clone(),
+            need: anju_store::scoped::NeedInput {
+                item: r.item.clone(),
+                quantity_centi: r.quantity_centi,
+                in_list: r.in_list,
+                hazard: r.hazard,
+                note: r.note.clone(),
+            },
+        })
+        .collect();
+    if a.dry_run {
+        println!(
+            "{}",
+            s.lang
+                .pick("检查通过（未写入）", "check passed (nothing written)")
+        );
+        return Ok(exit::OK);
+    }
+    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
+    let all = store.scoped(anju_domain::Scope::All);
+    match all.import_needs(&ctx, &assessor, &lines).await? {
+        Ok((lines, estates)) => {
+            println!(
+                "{}",
+                match s.lang {
+                    Lang::Zh => format!("导入完成：{estates}个小区的{lines}条需求"),
+                    Lang::En => format!("imported: {lines} needs of {estates} estates"),
+                }
+            );
+            Ok(exit::OK)
+        }
+        Err(bad) => {
+            let by_row: std::collections::HashMap<u32, &anju_io::NeedRow> =
+                parsed.rows.iter().map(|r| (r.row, r)).collect();
+            let errors: Vec<CellError> = bad
+                .into_iter()
+                .map(|(line, why)| CellError {
+                    row: line as u32,
+                    column: None,
+                    header: "小区 / 改造内容".into(),
+                    value: by_row
+                        .get(&(line as u32))
+                        .map(|r| format!("{} {}", r.estate.describe(), r.item))
+                        .unwrap_or_default(),
+                    expected: why,
+                    severity: anju_io::import::Severity::Error,
+                })
+                .collect();
+            report_errors(Some(&grid), &errors, &[], a.errors_out.as_deref(), s.lang)
+        }
+    }
+}

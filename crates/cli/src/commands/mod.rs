@@ -4,8 +4,8 @@
 use crate::config::{self, Settings, DEFAULT_DATABASE_URL};
 use crate::UserCmd;
 use crate::{
-    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, PlanCmd,
-    PolicyCmd, ScaleArg, TemplateArg,
+    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, PlanArgs,
+    PlanCmd, PolicyCmd, ScaleArg, TemplateArg,
 };
 use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
 use anju_io::write::{
@@ -44,6 +44,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Template { kind, output } => template::template(kind, output, s.lang),
         Command::Import(ImportCmd::Estates(a)) => import::import_estates(&s, a).await,
         Command::Import(ImportCmd::Buildings(a)) => import::import_buildings(&s, a).await,
+        Command::Import(ImportCmd::Needs(a)) => import::import_needs(&s, a).await,
         Command::Divisions(DivisionsCmd::Import { file, builtin }) => {
             divisions::import_divisions(&s, file, builtin).await
         }
@@ -66,17 +67,34 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             xlsx,
         } => summary::summary(&s, division, json, xlsx).await,
         Command::Reassess => reassess::reassess(&s).await,
-        Command::Plan(PlanCmd::Solve {
-            input,
-            budget,
-            county_caps,
-            json,
+        Command::Plan(PlanArgs { cmd: None, run }) => plan::run(&s, run).await,
+        Command::Plan(PlanArgs {
+            cmd:
+                Some(PlanCmd::Solve {
+                    input,
+                    budget,
+                    county_caps,
+                    json,
+                }),
+            ..
         }) => plan::solve(&s, &input, budget, county_caps.as_deref(), json),
-        Command::Plan(PlanCmd::Allocate {
-            division,
-            amount,
-            json,
+        Command::Plan(PlanArgs {
+            cmd:
+                Some(PlanCmd::Allocate {
+                    division,
+                    amount,
+                    json,
+                }),
+            ..
         }) => plan::allocate(&s, division, &amount, json).await,
+        Command::Plan(PlanArgs {
+            cmd: Some(PlanCmd::Pool { division, json }),
+            ..
+        }) => plan::pool(&s, division, json).await,
+        Command::Plan(PlanArgs {
+            cmd: Some(PlanCmd::Needs { id, json }),
+            ..
+        }) => plan::needs(&s, id, json).await,
         Command::Policy(PolicyCmd::Show { division, year }) => {
             policy::show(&s, division, year).await
         }

@@ -2,7 +2,7 @@
 //! against other solvers.
 
 use super::*;
-use anju_planning::optimiser::{solve as optimise, Problem, Why};
+use anju_planning::optimiser::{solve as optimise, Problem};
 
 pub(super) fn solve(
     s: &Settings,
@@ -52,7 +52,7 @@ pub(super) fn solve(
         let why: Vec<serde_json::Value> = plan
             .why
             .iter()
-            .map(|(id, inside, w)| serde_json::json!({"id": id, "selected": inside, "why": reason(w, s.lang)}))
+            .map(|(id, inside, w)| serde_json::json!({"id": id, "selected": inside, "why": w.text().get(s.lang)}))
             .collect();
         let v = serde_json::json!({
             "selected": plan.selected,
@@ -88,37 +88,6 @@ pub(super) fn solve(
         );
     }
     Ok(exit::OK)
-}
-
-/// Why an estate is in or out, in words.
-fn reason(w: &Why, lang: Lang) -> String {
-    let yuan = |n: i64| format!("{:.1}", n as f64 / 10_000.0);
-    match (w, lang) {
-        (Why::Mandatory, Lang::Zh) => "必须纳入".into(),
-        (Why::Mandatory, Lang::En) => "in: committed".into(),
-        (Why::CountyMinimum, Lang::Zh) => "入选：达到本县最低投入".into(),
-        (Why::CountyMinimum, Lang::En) => "in: for its county's minimum spend".into(),
-        (Why::Chosen, Lang::Zh) => "入选：单位投资优先级高".into(),
-        (Why::Chosen, Lang::En) => "in: high priority per yuan".into(),
-        (Why::Budget { short }, Lang::Zh) => format!("未入选：预算不足，还差{}万元", yuan(*short)),
-        (Why::Budget { short }, Lang::En) => {
-            format!(
-                "out: budget exhausted; would need {} ×10k yuan more",
-                yuan(*short)
-            )
-        }
-        (Why::CountyCap { county, short }, Lang::Zh) => {
-            format!("未入选：{county}已达投入上限，还差{}万元", yuan(*short))
-        }
-        (Why::CountyCap { county, short }, Lang::En) => format!(
-            "out: the cap of {county} is reached; would need {} ×10k yuan more",
-            yuan(*short)
-        ),
-        (Why::NotInOptimum, Lang::Zh) => "未入选：最优计划不含".into(),
-        (Why::NotInOptimum, Lang::En) => "out: not in the optimal plan".into(),
-        (Why::NoPriority, Lang::Zh) => "未入选：优先级为零".into(),
-        (Why::NoPriority, Lang::En) => "out: no priority for its cost".into(),
-    }
 }
 
 /// `anju plan allocate`: the factor method on the eligible totals of the divisions below, with
@@ -202,6 +171,322 @@ pub(super) async fn allocate(
             x.parts[3],
             x.index,
             anju_domain::Money::from_fen(x.amount_fen).yuan_text()
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// `anju plan --year Y --budget YUAN …`: the best plan for the year from the reserve pool of the
+/// database (and a schedule over more years when asked), printed, written as the province's
+/// .xlsx, and adopted (its estates planned for the year) when asked.
+pub(super) async fn run(s: &Settings, r: crate::PlanRun) -> anyhow::Result<u8> {
+    let (Some(year), Some(budget)) = (r.year, r.budget.as_deref()) else {
+        eprintln!("--year 和 --budget 必填 / --year and --budget are required");
+        return Ok(exit::USAGE);
+    };
+    let Some(budget) = anju_domain::Money::parse_yuan(budget).filter(|m| m.fen() >= 0) else {
+        eprintln!("--budget: 应为元（也可写万元），如 300000000 或 30000万 / yuan (or 万), e.g. 300000000 or 30000万; got {budget:?}");
+        return Ok(exit::USAGE);
+    };
+    if !(1..=20).contains(&r.years) {
+        eprintln!("--years: 应为1–20 / 1 to 20");
+        return Ok(exit::USAGE);
+    }
+    let caps = match &r.county_caps {
+        None => Default::default(),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("无法读取 / cannot read {}", p.display()))?;
+            match anju_io::plan::read_caps(&p.display().to_string(), &text)
+                .and_then(|c| county_keys(&p.display().to_string(), c))
+            {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(exit::INVALID_INPUT);
+                }
+            }
+        }
+    };
+    let store = open(s).await?;
+    let division = r.division.as_deref().map(parse_division).transpose()?;
+    let all = store.scoped(anju_domain::Scope::All);
+    let assessor = store.assessor(s.policy.clone(), year).await?;
+    let started = Instant::now();
+    let plan = match all
+        .annual_plan(
+            &assessor,
+            anju_store::scoped::PlanRequest {
+                year,
+                budget: budget.fen() / 100,
+                division,
+                caps,
+                commit: r.commit.clone(),
+                exclude: r.exclude.clone(),
+                years: r.years,
+            },
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(anju_store::StoreError::Invalid(e) | anju_store::StoreError::NotFound(e)) => {
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let secs = started.elapsed().as_secs_f64();
+    let name = match &division {
+        Some(d) => store
+            .division_names(&[d.to_string()])
+            .await?
+            .remove(d.as_str())
+            .unwrap_or_else(|| d.to_string()),
+        None => s.lang.pick("全部辖区", "all divisions").to_string(),
+    };
+    let report = plan.report(&assessor, &name, s.lang);
+    let first = &plan.schedule.years[0].1;
+    if let Some(out) = &r.out {
+        anju_io::plan_sheet::write_plan_xlsx(&report, out, s.lang)?;
+    }
+    if r.adopt {
+        let ids: Vec<i64> = first
+            .selected
+            .iter()
+            .filter_map(|i| i.parse().ok())
+            .collect();
+        let ctx = WriteCtx::new(actor(), Some("plan".into()));
+        all.move_in_pool(
+            &ctx,
+            &assessor,
+            &ids,
+            anju_domain::pool::PoolState::Planned,
+            Some(year),
+        )
+        .await?;
+    }
+    if r.json {
+        let years: Vec<serde_json::Value> = plan
+            .schedule
+            .years
+            .iter()
+            .map(|(y, p)| {
+                serde_json::json!({"year": y, "selected": p.selected, "objective": p.objective,
+                    "bound": p.bound, "gap": p.gap, "cost": p.cost})
+            })
+            .collect();
+        let v = serde_json::json!({
+            "year": year,
+            "candidates": plan.candidates.len(),
+            "selected": first.selected,
+            "objective": first.objective,
+            "bound": first.bound,
+            "gap": first.gap,
+            "cost": first.cost,
+            "seconds": secs,
+            "years": years,
+            "unscheduled": plan.schedule.unscheduled,
+            "unscheduled_cost": plan.schedule.unscheduled_cost,
+            "why": first.why.iter().map(|(id, inside, w)| serde_json::json!({
+                "id": id, "selected": inside, "why": w.text().get(s.lang)})).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string(&v)?);
+        return Ok(exit::OK);
+    }
+    for (y, p) in &plan.schedule.years {
+        let households: i64 = report
+            .projects
+            .iter()
+            .filter(|x| x.year == *y)
+            .map(|x| i64::from(x.households))
+            .sum();
+        println!(
+            "{}",
+            match s.lang {
+                Lang::Zh => format!(
+                    "{y}年：入选{}个小区（{households}户），概算{:.2}万元，目标值（{}）{:.2}，上界{:.2}，差距不超过{:.4}%",
+                    p.selected.len(),
+                    p.cost as f64 / 10_000.0,
+                    plan.objective.label().get(s.lang),
+                    p.objective,
+                    p.bound,
+                    p.gap * 100.0
+                ),
+                Lang::En => format!(
+                    "{y}: {} estates ({households} households), estimate {:.2} ×10k yuan, objective ({}) {:.2}, bound {:.2}, gap at most {:.4} %",
+                    p.selected.len(),
+                    p.cost as f64 / 10_000.0,
+                    plan.objective.label().get(s.lang),
+                    p.objective,
+                    p.bound,
+                    p.gap * 100.0
+                ),
+            }
+        );
+    }
+    if !plan.schedule.unscheduled.is_empty() {
+        println!(
+            "{}",
+            match s.lang {
+                Lang::Zh => format!(
+                    "{}年内无法完成的小区{}个，还需{:.2}万元",
+                    r.years,
+                    plan.schedule.unscheduled.len(),
+                    plan.schedule.unscheduled_cost as f64 / 10_000.0
+                ),
+                Lang::En => format!(
+                    "{} estates cannot be done within {} years: {:.2} ×10k yuan more needed",
+                    plan.schedule.unscheduled.len(),
+                    r.years,
+                    plan.schedule.unscheduled_cost as f64 / 10_000.0
+                ),
+            }
+        );
+    }
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!("候选{}个，用时{secs:.2}秒", plan.candidates.len()),
+            Lang::En => format!("{} candidates, {secs:.2} s", plan.candidates.len()),
+        }
+    );
+    if let Some(out) = &r.out {
+        println!("→ {}", out.display());
+    }
+    Ok(exit::OK)
+}
+
+/// The caps keyed by the county's 12-digit code (the file may give 6 digits).
+fn county_keys(
+    file: &str,
+    caps: std::collections::BTreeMap<String, anju_planning::optimiser::Cap>,
+) -> Result<std::collections::BTreeMap<String, anju_planning::optimiser::Cap>, anju_io::IoError> {
+    caps.into_iter()
+        .map(|(k, v)| {
+            let code = DivisionCode::parse_short(&k)
+                .ok()
+                .filter(|d| d.level() == anju_domain::Level::County)
+                .ok_or_else(|| anju_io::IoError::Plan {
+                    file: file.to_string(),
+                    line: 0,
+                    message: format!(
+                        "county：“{k}”不是县级区划代码（6位或12位）/ {k:?} is not a county code (6 or 12 digits)"
+                    ),
+                })?;
+            Ok((code.to_string(), v))
+        })
+        .collect()
+}
+
+/// `anju plan pool`: the reserve pool with each estate's estimate and priority.
+pub(super) async fn pool(s: &Settings, division: Option<String>, json: bool) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let division = division.as_deref().map(parse_division).transpose()?;
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let rows = store
+        .scoped(anju_domain::Scope::All)
+        .pool(&assessor, division.as_ref())
+        .await?;
+    if json {
+        println!("{}", serde_json::to_string(&rows)?);
+        return Ok(exit::OK);
+    }
+    println!(
+        "{}",
+        s.lang.pick(
+            "ID\t小区\t区划\t状态\t户数\t概算(万元)\t优先级",
+            "id\testate\tdivision\tstate\thouseholds\testimate (10k yuan)\tpriority"
+        )
+    );
+    for r in &rows {
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{:.2}\t{:.2}",
+            r.id,
+            r.name,
+            r.division_code,
+            r.state.label().get(s.lang),
+            r.households,
+            r.estimate.fen() as f64 / 1_000_000.0,
+            r.priority
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// `anju plan needs ID`: an estate's needs, renovation list, estimate and priority.
+pub(super) async fn needs(s: &Settings, id: i64, json: bool) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let Some(p) = store
+        .scoped(anju_domain::Scope::All)
+        .planning(id, &assessor)
+        .await?
+    else {
+        eprintln!("{}", s.lang.pick("找不到该小区", "no such estate"));
+        return Ok(exit::INVALID_INPUT);
+    };
+    if json {
+        let v = serde_json::json!({
+            "id": p.id, "name": p.estate.name, "state": p.state.key(), "plan_year": p.plan_year,
+            "needs": p.appraisal.needs, "estimate": p.appraisal.estimate,
+            "priority": p.appraisal.priority, "heritage_reviews": p.appraisal.heritage_reviews,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(exit::OK);
+    }
+    let catalogue = &assessor.policy_for(&p.estate.division_code).catalogue;
+    println!("{}（{}）", p.estate.name, p.state.label().get(s.lang));
+    for n in &p.appraisal.needs {
+        let Some(item) = catalogue.get(&n.item) else {
+            continue;
+        };
+        println!(
+            "  {} {}\t{:.2} {}\t{}{}{}",
+            if n.in_list { "✓" } else { " " },
+            item.name().get(s.lang),
+            n.quantity(),
+            item.unit.label().get(s.lang),
+            n.origin.label().get(s.lang),
+            if n.hazard {
+                s.lang.pick("，有安全隐患", ", hazard")
+            } else {
+                ""
+            },
+            if p.appraisal.heritage_reviews.contains(&n.item) {
+                s.lang.pick("，需历史保护审查", ", heritage review")
+            } else {
+                ""
+            },
+        );
+    }
+    let e = &p.appraisal.estimate;
+    let wan = |m: anju_domain::Money| m.fen() as f64 / 1_000_000.0;
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!(
+                "概算{:.2}万元（基础类{:.2}、完善类{:.2}、提升类{:.2}；中央和省级资金可支付{:.2}）",
+                wan(e.total), wan(e.by_category[0]), wan(e.by_category[1]), wan(e.by_category[2]), wan(e.higher_level_may_pay)
+            ),
+            Lang::En => format!(
+                "estimate {:.2} ×10k yuan (basic {:.2}, improvement {:.2}, enhancement {:.2}; central and provincial may pay {:.2})",
+                wan(e.total), wan(e.by_category[0]), wan(e.by_category[1]), wan(e.by_category[2]), wan(e.higher_level_may_pay)
+            ),
+        }
+    );
+    println!(
+        "{} {:.2}",
+        s.lang.pick("优先级", "priority"),
+        p.appraisal.priority.score
+    );
+    for c in &p.appraisal.priority.contributions {
+        println!(
+            "  {}\t{:.2} × {:.0} = {:.2}\t{}",
+            c.factor.label().get(s.lang),
+            c.value.unwrap_or(0.0),
+            c.weight,
+            c.points,
+            c.basis.get(s.lang)
         );
     }
     Ok(exit::OK)

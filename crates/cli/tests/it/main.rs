@@ -10,4 +10,5 @@ mod errors;
 mod http;
 mod import;
 mod pages;
+mod planning;
 mod store;

@@ -293,6 +293,26 @@ impl Estate {
     }
 }
 
+/// Which estate a line of a sheet (buildings, needs) belongs to: its code, or its name in its
+/// neighbourhood.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum EstateRef {
+    Code(String),
+    NameInDivision { division_code: String, name: String },
+}
+
+impl EstateRef {
+    pub fn describe(&self) -> String {
+        match self {
+            EstateRef::Code(c) => c.clone(),
+            EstateRef::NameInDivision {
+                division_code,
+                name,
+            } => format!("{division_code} {name}"),
+        }
+    }
+}
+
 /// 楼栋: one building of an estate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Building {

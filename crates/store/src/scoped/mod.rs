@@ -23,7 +23,9 @@ mod accounts;
 mod divisions;
 mod exports;
 mod imports;
+mod planning;
 mod policies;
+pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
 
 pub use crate::search::CANDIDATES as SEARCH_CANDIDATES;
