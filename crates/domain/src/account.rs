@@ -58,6 +58,17 @@ impl Role {
         }
     }
 
+    /// Whether this role plans: moves estates in the reserve pool and adopts a plan.
+    pub fn plans(self) -> bool {
+        matches!(self, Role::Admin | Role::DivisionAdmin | Role::Staff)
+    }
+
+    /// Whether this role records an estate's needs (the staff who plan, and the street and
+    /// neighbourhood staff who survey).
+    pub fn records_needs(self) -> bool {
+        self.plans() || self == Role::StreetStaff
+    }
+
     /// Whether this role manages accounts inside its scope.
     pub fn manages_accounts(self) -> bool {
         matches!(self, Role::Admin | Role::DivisionAdmin)

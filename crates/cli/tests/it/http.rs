@@ -842,6 +842,8 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/divisions/{outside_div}"),
                 format!("/api/v1/map?division={outside_div}"),
                 format!("/api/v1/policy?division={outside_div}"),
+                format!("/api/v1/estates/{outside}/needs"),
+                format!("/api/v1/pool?division={outside_div}"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
                     .send()
@@ -864,6 +866,82 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             .await
             .unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", what("PUT mode"));
+            for m in [reqwest::Method::PUT, reqwest::Method::DELETE] {
+                let r = send(m.clone(), format!("/api/v1/estates/{outside}/needs/gas"))
+                    .json(&json!({"quantity": 1}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    r.status(),
+                    StatusCode::NOT_FOUND,
+                    "{}",
+                    what(&format!("{m} need"))
+                );
+            }
+            let r = send(reqwest::Method::POST, "/api/v1/plans".into())
+                .json(&json!({"year": 2027, "budget": 100000000, "division": outside_div}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{}",
+                what("plan of a division outside")
+            );
+            // Committing an estate outside: refused without a word of it.
+            let r = send(reqwest::Method::POST, "/api/v1/plans".into())
+                .json(&json!({"year": 2027, "budget": 100000000, "commit": [outside]}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}",
+                what("commit outside")
+            );
+            assert!(
+                !r.text().await.unwrap().contains(name.as_str()),
+                "{}",
+                what("commit outside")
+            );
+            for path in ["/api/v1/pool".to_string()] {
+                let v: Value = send(reqwest::Method::GET, path.clone())
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(
+                    v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|i| i["id"] != *outside),
+                    "{}: {v}",
+                    what(&path)
+                );
+            }
+            let plan: Value = send(reqwest::Method::POST, "/api/v1/plans".into())
+                .json(&json!({"year": 2027, "budget": 1000000000}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(
+                plan["why"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|w| w["id"].as_str() != Some(outside.to_string().as_str())),
+                "{}: {plan}",
+                what("plan")
+            );
             // Not found comes before "not allowed": an outsider learns nothing of the division.
             let r = send(
                 reqwest::Method::PATCH,
@@ -937,12 +1015,28 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST /policies");
+        let r = page
+            .post(format!("{}/estates/{outside}/needs", app.base))
+            .form(&[
+                ("csrf", page_csrf.as_str()),
+                ("item", "gas"),
+                ("quantity", "1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST needs");
         for path in [
             format!("/estates/{outside}"),
             format!("/?division={outside_div}"),
             format!("/export.xlsx?division={outside_div}"),
             format!("/divisions/{outside_div}"),
             format!("/policies?division={outside_div}"),
+            format!("/estates/{outside}/needs"),
+            format!("/planning?division={outside_div}"),
+            format!("/planning/catalogue?division={outside_div}"),
+            format!("/planning/plan?year=2027&budget=100&division={outside_div}"),
+            format!("/planning/plan.xlsx?year=2027&budget=100&division={outside_div}"),
         ] {
             let r = page
                 .get(format!("{}{path}", app.base))

@@ -408,3 +408,178 @@ db_test!(the_pool_gate_refuses_estates_that_are_not_ready, |db| {
         .await
         .is_err());
 });
+
+db_test!(planning_through_the_api_and_the_pages, |db| {
+    use crate::http::{login, spawn_app};
+    use reqwest::StatusCode;
+    use serde_json::{json, Value};
+    let app = spawn_app(&db).await;
+    let id = app.hefei_estate;
+    let (c, csrf) = login(&app, "county-340104").await;
+    let get = |c: &reqwest::Client, path: &str| c.get(format!("{}{path}", app.base)).send();
+    // The pool: 梅山小区 and 绩溪新村 (新世纪花园 of 2008 is not eligible), with estimates.
+    let pool: Value = get(&c, "/api/v1/pool").await.unwrap().json().await.unwrap();
+    assert_eq!(pool["total"], 2, "{pool}");
+    assert!(pool["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["estimate_fen"].as_i64().unwrap() > 0));
+    // Recording a need: gas not needed.
+    let r = c
+        .put(format!("{}/api/v1/estates/{id}/needs/gas", app.base))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({"quantity": 0, "note": "已通天然气"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let d: Value = r.json().await.unwrap();
+    let gas = d["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["item"] == "gas")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (gas["origin"].as_str(), gas["amount_fen"].is_null()),
+        (Some("entered"), true)
+    );
+    let lines: i64 = d["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|n| n["amount_fen"].as_i64())
+        .sum();
+    assert_eq!(
+        lines,
+        d["estimate_fen"].as_i64().unwrap(),
+        "the estimate is the sum of its lines"
+    );
+    // An unknown item, a negative quantity: 422; a department may not record needs: 403.
+    for (item, q) in [("helipad", 1.0), ("gas", -1.0)] {
+        let r = c
+            .put(format!("{}/api/v1/estates/{id}/needs/{item}", app.base))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({"quantity": q}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{item}");
+    }
+    let (dept, dept_csrf) = login(&app, "dept-340104").await;
+    let r = dept
+        .put(format!("{}/api/v1/estates/{id}/needs/gas", app.base))
+        .header("x-csrf-token", &dept_csrf)
+        .json(&json!({"quantity": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Back to derived.
+    let r = c
+        .delete(format!("{}/api/v1/estates/{id}/needs/gas", app.base))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    let d: Value = r.json().await.unwrap();
+    let gas = d["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["item"] == "gas")
+        .unwrap()
+        .clone();
+    assert_eq!(gas["origin"], "derived");
+    // The plan: a budget for one estate; a department may solve but not adopt.
+    let one = pool["items"][0]["estimate_fen"].as_i64().unwrap() / 100 + 1;
+    let body = json!({"year": 2027, "budget": one, "adopt": true});
+    let r = dept
+        .post(format!("{}/api/v1/plans", app.base))
+        .header("x-csrf-token", &dept_csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = c
+        .post(format!("{}/api/v1/plans", app.base))
+        .header("x-csrf-token", &csrf)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let plan: Value = r.json().await.unwrap();
+    assert_eq!(plan["selected"].as_array().unwrap().len(), 1, "{plan}");
+    assert!(plan["cost"].as_i64().unwrap() <= one);
+    assert!(plan["gap"].as_f64().unwrap() >= 0.0);
+    assert_eq!(plan["why"].as_array().unwrap().len(), 2);
+    let planned: Value = get(&c, "/api/v1/pool?state=planned")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(planned["total"], 1);
+    // The pages.
+    let (page, page_csrf) = crate::pages::page_login(&app, "county-340104").await;
+    for (path, has) in [
+        ("/planning".to_string(), "梅山小区"),
+        (format!("/estates/{id}/needs"), "优先级"),
+        ("/planning/catalogue".to_string(), "加装电梯"),
+        (
+            format!("/planning/plan?year=2027&budget={}", one as f64 / 10_000.0),
+            "plan-quality",
+        ),
+    ] {
+        let r = page
+            .get(format!("{}{path}", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        assert!(r.text().await.unwrap().contains(has), "{path}");
+    }
+    let r = page
+        .get(format!(
+            "{}/planning/plan.xlsx?year=2027&budget=1000",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .contains("spreadsheetml"));
+    let r = page
+        .post(format!("{}/estates/{id}/needs", app.base))
+        .form(&[
+            ("csrf", page_csrf.as_str()),
+            ("item", "lift"),
+            ("quantity", "2"),
+            ("in_list", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let d: Value = get(&c, &format!("/api/v1/estates/{id}/needs"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lift = d["needs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["item"] == "lift")
+        .unwrap()
+        .clone();
+    assert_eq!(lift["amount_fen"], 2 * 450_000 * 100);
+});

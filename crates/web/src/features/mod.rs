@@ -13,6 +13,7 @@ pub mod divisions;
 pub mod estates;
 pub mod exports;
 pub mod imports;
+pub mod planning;
 pub mod policies;
 pub mod session;
 
@@ -25,6 +26,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(estates::api())
         .merge(accounts::api())
         .merge(policies::api())
+        .merge(planning::api())
 }
 
 /// Every feature's pages.
@@ -38,5 +40,6 @@ pub fn pages() -> Router<AppState> {
         .merge(imports::pages())
         .merge(accounts::pages())
         .merge(policies::pages())
+        .merge(planning::pages())
         .merge(assets::pages())
 }
