@@ -141,6 +141,8 @@ pub enum ImportCmd {
     Buildings(ImportArgs),
     /// 导入改造需求表 / import the needs sheet (estate, item, quantity)
     Needs(ImportArgs),
+    /// 导入生活圈服务设施表 / import the facilities of the life circles (kind, name, division, location)
+    Facilities(ImportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -203,6 +205,30 @@ pub struct PlanRun {
 pub enum PlanCmd {
     /// 储备库：可列入计划的小区及其概算、优先级 / the reserve pool with estimates and priorities
     Pool {
+        /// 区划代码 / division code
+        #[arg(long)]
+        division: Option<String>,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 片区：已设的片区及其资金平衡，或按距离提议新片区 / bundles and their money balance, or proposals of new ones
+    Bundles {
+        /// 区划代码 / division code
+        #[arg(long)]
+        division: Option<String>,
+        /// 提议新片区（同一街道内相邻的小区）/ propose bundles of neighbouring estates
+        #[arg(long)]
+        propose: bool,
+        /// 把提议保存为片区 / save the proposals as bundles
+        #[arg(long, requires = "propose")]
+        save: bool,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 生活圈短板：各小区步行范围内缺少的设施 / life-circle gaps: the facilities each estate lacks within a walk
+    Gaps {
         /// 区划代码 / division code
         #[arg(long)]
         division: Option<String>,

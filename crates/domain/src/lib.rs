@@ -4,6 +4,7 @@
 //! rule uses comes from [`policy::Policy`], never from a literal.
 
 pub mod account;
+pub mod bundle;
 pub mod catalogue;
 pub mod division;
 pub mod eligibility;

@@ -27,6 +27,67 @@ pub struct Policy {
     /// The works catalogue (改造内容清单), items by code.
     #[serde(default = "national_catalogue")]
     pub catalogue: crate::catalogue::Catalogue,
+    /// How bundles (片区) are proposed and their money balanced.
+    #[serde(default = "national_bundles")]
+    pub bundles: BundlePolicy,
+    /// The life circles (生活圈) and the facilities each should hold.
+    #[serde(default = "national_life_circle")]
+    pub life_circle: LifeCirclePolicy,
+}
+
+fn national_bundles() -> BundlePolicy {
+    national_section(|mut t| t.remove("bundles"))
+}
+
+fn national_life_circle() -> LifeCirclePolicy {
+    national_section(|mut t| t.remove("life_circle"))
+}
+
+/// How bundles (片区) are proposed, and the years of income their money balance counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundlePolicy {
+    /// Estates of one street within this distance (m) of each other are proposed together.
+    pub max_distance_m: f64,
+    /// A scattered single building joins the nearest estate of its street within this distance.
+    pub scattered_merge_m: f64,
+    pub income_years: i32,
+}
+
+/// The life circles (GB 50180-2018): the walking radius of the 5-, 10- and 15-minute circles,
+/// the detour factor that turns a straight line into a walk, and the kinds of facility.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LifeCirclePolicy {
+    pub detour_factor: f64,
+    pub radius_5_m: f64,
+    pub radius_10_m: f64,
+    pub radius_15_m: f64,
+    /// The kinds of facility by code.
+    pub kinds: std::collections::BTreeMap<String, FacilityKind>,
+}
+
+/// A kind of facility a life circle should hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FacilityKind {
+    pub name_zh: String,
+    pub name_en: String,
+    /// 5, 10 or 15: the circle it belongs to.
+    pub minutes: i32,
+    /// The catalogue item recommended where it lacks.
+    pub item: String,
+}
+
+impl LifeCirclePolicy {
+    /// The walking radius (m) of the circle of `minutes`.
+    pub fn radius_m(&self, minutes: i32) -> f64 {
+        match minutes {
+            m if m <= 5 => self.radius_5_m,
+            m if m <= 10 => self.radius_10_m,
+            _ => self.radius_15_m,
+        }
+    }
 }
 
 /// The shipped national policy, parsed once for the defaults of the sections a province's own
@@ -354,6 +415,31 @@ impl Policy {
             ));
         }
         crate::catalogue::check(&p.catalogue).map_err(PolicyError)?;
+        let b = &p.bundles;
+        let distances_ok = b.max_distance_m > 0.0
+            && b.max_distance_m <= 10_000.0
+            && (0.0..=10_000.0).contains(&b.scattered_merge_m);
+        if !distances_ok || !(0..=50).contains(&b.income_years) {
+            return Err(PolicyError(
+                "bundles: 距离应在0–10000米之间，income_years 在0–50之间 / distances 0–10000 m, income_years 0–50".into(),
+            ));
+        }
+        let l = &p.life_circle;
+        let radii = [l.radius_5_m, l.radius_10_m, l.radius_15_m];
+        if !(1.0..=3.0).contains(&l.detour_factor)
+            || radii.iter().any(|r| !(*r > 0.0 && *r <= 5_000.0))
+        {
+            return Err(PolicyError(
+                "life_circle: detour_factor 应在1–3之间，半径在0–5000米之间 / detour_factor 1–3, radii 0–5000 m".into(),
+            ));
+        }
+        for (k, kind) in &l.kinds {
+            if ![5, 10, 15].contains(&kind.minutes) || !p.catalogue.contains_key(&kind.item) {
+                return Err(PolicyError(format!(
+                    "life_circle.kinds.{k}: minutes 应为5、10或15，item 应为改造内容清单中的一项 / minutes is 5, 10 or 15 and item an item of the catalogue"
+                )));
+            }
+        }
         for g in &p.mode.dangerous_grades {
             if crate::SafetyGrade::from_label(g).is_none() {
                 return Err(PolicyError(format!(

@@ -364,6 +364,56 @@ pub const NEED_FIELDS: &[Field] = &[
     field!("note", "备注", "Note", ["说明"], false, Kind::Text, true),
 ];
 
+/// The facilities sheet (服务设施表) of the life circles: one line per facility.
+pub const FACILITY_FIELDS: &[Field] = &[
+    field!(
+        "kind",
+        "设施类型",
+        "Kind",
+        ["类型", "设施类别", "类别"],
+        true,
+        Kind::Text,
+        true
+    ),
+    field!("name", "设施名称", "Name", ["名称"], true, Kind::Text, true),
+    field!(
+        "division_code",
+        "行政区划代码",
+        "Division code",
+        ["社区代码", "区划代码", "统计用区划代码", "所属社区代码"],
+        true,
+        Kind::DivisionCode,
+        true
+    ),
+    field!(
+        "longitude",
+        "经度",
+        "Longitude",
+        ["lng", "lon", "longitude"],
+        true,
+        Kind::Longitude,
+        true
+    ),
+    field!(
+        "latitude",
+        "纬度",
+        "Latitude",
+        ["lat", "latitude"],
+        true,
+        Kind::Latitude,
+        true
+    ),
+    field!(
+        "coordinate_system",
+        "坐标系",
+        "Coordinate system",
+        ["坐标类型", "坐标系统"],
+        false,
+        Kind::Choice(COORDINATE_SYSTEMS),
+        true
+    ),
+];
+
 /// The building sheet (楼栋摸底调查表).
 pub const BUILDING_FIELDS: &[Field] = &[
     field!(

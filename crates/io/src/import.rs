@@ -3,7 +3,9 @@
 //! its type. Every bad cell is reported with the row number Excel shows, the column header, the value
 //! and what was expected; a sheet with any error imports nothing (the caller's transaction).
 
-use crate::columns::{Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS, NEED_FIELDS};
+use crate::columns::{
+    Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS, FACILITY_FIELDS, NEED_FIELDS,
+};
 use crate::normalize::squeeze;
 use crate::sheet::Grid;
 use crate::value::{self, Expected};
@@ -1076,6 +1078,88 @@ pub fn parse_needs(
             hazard,
             note,
         });
+    }
+    Ok(Parsed {
+        sheet_name: grid.sheet_name.clone(),
+        header_row: grid.excel_row(layout.header_row),
+        skipped: total_below.saturating_sub(rows.len()),
+        rows,
+        errors,
+        warnings,
+        unsurveyed: Vec::new(),
+        ignored_headers: layout.ignored,
+    })
+}
+
+/// A line of the facilities sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FacilityRow {
+    pub row: u32,
+    /// A key of the policy's `[life_circle.kinds]`.
+    pub kind: String,
+    pub name: String,
+    pub division: DivisionCode,
+    pub location: anju_domain::estate::Wgs84,
+}
+
+/// Reads the facilities sheet: 设施类型 (the kind's key or its Chinese or English name),
+/// 设施名称, 行政区划代码, 经度, 纬度 and 坐标系 (WGS84 when blank; GCJ02 and BD09 converted).
+pub fn parse_facilities(
+    grid: &Grid,
+    kinds: &std::collections::BTreeMap<String, anju_domain::policy::FacilityKind>,
+) -> Result<Parsed<FacilityRow>, SheetError> {
+    let layout = locate_header(grid, FACILITY_FIELDS)?;
+    let ids = field_ids(FACILITY_FIELDS);
+    let kind_of = |c: &Data| -> Result<Option<String>, Expected> {
+        let Some(t) = value::text(c) else {
+            return Ok(None);
+        };
+        kinds
+            .iter()
+            .find(|(k, v)| k.as_str() == t || v.name_zh == t || v.name_en.eq_ignore_ascii_case(&t))
+            .map(|(k, _)| Some(k.clone()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = kinds.values().map(|k| k.name_zh.as_str()).collect();
+                Text::new(
+                    format!("设施类型之一：{}", names.join("、")),
+                    format!(
+                        "one of the kinds: {}",
+                        kinds.keys().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                )
+            })
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut rows = Vec::new();
+    let total_below = grid.height().saturating_sub(layout.header_row + 1);
+    for (r, row) in data_rows(grid, &layout) {
+        let excel_row = grid.excel_row(r);
+        let mut rr = RowReader {
+            col0: grid.abs_col(0),
+            layout: &layout,
+            fields: FACILITY_FIELDS,
+            field_ids: &ids,
+            row,
+            excel_row,
+            errors: &mut errors,
+            warnings: &mut warnings,
+        };
+        let kind = rr.get("kind", kind_of);
+        let name = rr.get("name", text_opt);
+        let division = rr.get("division_code", value::division_code);
+        let location = read_location(&mut rr);
+        if let (Some(kind), Some(name), Some(division), Some(location)) =
+            (kind, name, division, location)
+        {
+            rows.push(FacilityRow {
+                row: excel_row,
+                kind,
+                name,
+                division,
+                location,
+            });
+        }
     }
     Ok(Parsed {
         sheet_name: grid.sheet_name.clone(),

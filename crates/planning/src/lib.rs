@@ -7,6 +7,9 @@ pub use anju_domain as domain;
 
 pub mod allocation;
 pub mod appraisal;
+pub mod bundles;
+pub mod geo;
+pub mod lifecircle;
 pub mod optimiser;
 pub mod priority;
 pub mod report;

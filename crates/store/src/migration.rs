@@ -837,7 +837,8 @@ impl MigrationName for M0013Planning {
 #[async_trait::async_trait]
 impl MigrationTrait for M0013Planning {
     /// Planning: each estate's needs as a needs sheet or a user gave them (the derived ones are
-    /// computed, not stored), and its place in the reserve pool.
+    /// computed, not stored), its place in the reserve pool, bundles (片区) of estates with their
+    /// income, and the facilities of the life circles.
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let estate_fk = |table: &str| {
             ForeignKey::create()
@@ -886,6 +887,69 @@ impl MigrationTrait for M0013Planning {
                 .col(int_null("plan_year"))
                 .col(time("updated_at"))
                 .foreign_key(&mut estate_fk("pool_entries"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("bundles"))
+                .col(id("id"))
+                .col(text("name"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(text("mode"))
+                .col(ColumnDef::new(a("incomes")).text().not_null().default("[]"))
+                .col(ColumnDef::new(a("note")).text().not_null().default(""))
+                .col(time("updated_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("bundle_members"))
+                .col(
+                    ColumnDef::new(a("estate_id"))
+                        .big_integer()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(big("bundle_id"))
+                .foreign_key(&mut estate_fk("bundle_members"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("bundle_members_bundle")
+                        .from(a("bundle_members"), a("bundle_id"))
+                        .to(a("bundles"), a("id"))
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("bundle_members_bundle")
+                .table(a("bundle_members"))
+                .col(a("bundle_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("facilities"))
+                .col(id("id"))
+                .col(text("kind"))
+                .col(text("name"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(ColumnDef::new(a("longitude")).double().not_null())
+                .col(ColumnDef::new(a("latitude")).double().not_null())
+                .col(time("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("facilities_division")
+                .table(a("facilities"))
+                .col(a("division_code"))
                 .to_owned(),
         )
         .await?;

@@ -408,3 +408,58 @@ pub(super) async fn import_needs(s: &Settings, a: ImportArgs) -> anyhow::Result<
         }
     }
 }
+
+/// `anju import facilities`: the facilities of the life circles, checked whole, then stored in
+/// one transaction.
+pub(super) async fn import_facilities(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let grid = anju_io::read_grid(&a.file)?;
+    let parsed = match anju_io::parse_facilities(&grid, &s.policy.life_circle.kinds) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(exit::INVALID_INPUT);
+        }
+    };
+    print_ignored(&parsed.ignored_headers, s.lang);
+    if !parsed.errors.is_empty() {
+        return report_errors(
+            Some(&grid),
+            &parsed.errors,
+            &parsed.warnings,
+            a.errors_out.as_deref(),
+            s.lang,
+        );
+    }
+    if a.dry_run {
+        println!(
+            "{}",
+            s.lang
+                .pick("检查通过（未写入）", "check passed (nothing written)")
+        );
+        return Ok(exit::OK);
+    }
+    let rows: Vec<anju_store::scoped::FacilityInput> = parsed
+        .rows
+        .iter()
+        .map(|r| anju_store::scoped::FacilityInput {
+            kind: r.kind.clone(),
+            name: r.name.clone(),
+            division: r.division,
+            location: r.location,
+        })
+        .collect();
+    let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
+    let n = store
+        .scoped(anju_domain::Scope::All)
+        .import_facilities(&ctx, &rows)
+        .await?;
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!("导入完成：{n}处设施"),
+            Lang::En => format!("imported: {n} facilities"),
+        }
+    );
+    Ok(exit::OK)
+}

@@ -45,6 +45,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Import(ImportCmd::Estates(a)) => import::import_estates(&s, a).await,
         Command::Import(ImportCmd::Buildings(a)) => import::import_buildings(&s, a).await,
         Command::Import(ImportCmd::Needs(a)) => import::import_needs(&s, a).await,
+        Command::Import(ImportCmd::Facilities(a)) => import::import_facilities(&s, a).await,
         Command::Divisions(DivisionsCmd::Import { file, builtin }) => {
             divisions::import_divisions(&s, file, builtin).await
         }
@@ -95,6 +96,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             cmd: Some(PlanCmd::Needs { id, json }),
             ..
         }) => plan::needs(&s, id, json).await,
+        Command::Plan(PlanArgs {
+            cmd:
+                Some(PlanCmd::Bundles {
+                    division,
+                    propose,
+                    save,
+                    json,
+                }),
+            ..
+        }) => plan::bundles(&s, division, propose, save, json).await,
+        Command::Plan(PlanArgs {
+            cmd: Some(PlanCmd::Gaps { division, json }),
+            ..
+        }) => plan::gaps(&s, division, json).await,
         Command::Policy(PolicyCmd::Show { division, year }) => {
             policy::show(&s, division, year).await
         }

@@ -491,3 +491,127 @@ pub(super) async fn needs(s: &Settings, id: i64, json: bool) -> anyhow::Result<u
     }
     Ok(exit::OK)
 }
+
+/// `anju plan bundles`: the bundles with their members and money balance; with `--propose`,
+/// bundles of neighbouring estates not yet in one (saved with `--save`).
+pub(super) async fn bundles(
+    s: &Settings,
+    division: Option<String>,
+    propose: bool,
+    save: bool,
+    json: bool,
+) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let division = division.as_deref().map(parse_division).transpose()?;
+    let all = store.scoped(anju_domain::Scope::All);
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    if propose {
+        let proposals = all.propose_bundles(&assessor, division.as_ref()).await?;
+        if save {
+            let ctx = WriteCtx::new(actor(), Some("plan bundles --propose".into()));
+            let names = store
+                .division_names(
+                    &proposals
+                        .iter()
+                        .map(|p| p.street.clone())
+                        .collect::<Vec<_>>(),
+                )
+                .await?;
+            for (i, p) in proposals.iter().enumerate() {
+                let street = names.get(&p.street).cloned().unwrap_or_default();
+                all.save_bundle(
+                    &ctx,
+                    None,
+                    anju_store::scoped::BundleInput {
+                        name: format!("{street}片区{}", i + 1),
+                        members: p.members.clone(),
+                        mode: Default::default(),
+                        incomes: Vec::new(),
+                        note: String::new(),
+                    },
+                )
+                .await?;
+            }
+        }
+        if json {
+            let v: Vec<serde_json::Value> = proposals
+                .iter()
+                .map(|p| serde_json::json!({"street": p.street, "members": p.members, "merged_scattered": p.merged_scattered}))
+                .collect();
+            println!("{}", serde_json::to_string(&v)?);
+        } else {
+            for p in &proposals {
+                println!("{}\t{:?}", p.street, p.members);
+            }
+            println!(
+                "{}",
+                match s.lang {
+                    Lang::Zh => format!(
+                        "提议{}个片区{}",
+                        proposals.len(),
+                        if save { "，已保存" } else { "" }
+                    ),
+                    Lang::En => format!(
+                        "{} bundles proposed{}",
+                        proposals.len(),
+                        if save { " and saved" } else { "" }
+                    ),
+                }
+            );
+        }
+        return Ok(exit::OK);
+    }
+    let list = all.bundles(&assessor, division.as_ref()).await?;
+    if json {
+        println!("{}", serde_json::to_string(&list)?);
+        return Ok(exit::OK);
+    }
+    for b in &list {
+        let wan = |m: anju_domain::Money| m.fen() as f64 / 1_000_000.0;
+        println!(
+            "{}\t{}\t{}\t{}\t{:.2}\t{:.2}\t{:.2}",
+            b.id,
+            b.name,
+            b.members.len(),
+            b.mode.label().get(s.lang),
+            wan(b.balance.cost),
+            wan(b.balance.income),
+            wan(b.balance.net)
+        );
+    }
+    Ok(exit::OK)
+}
+
+/// `anju plan gaps`: each estate's life-circle gaps.
+pub(super) async fn gaps(s: &Settings, division: Option<String>, json: bool) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let division = division.as_deref().map(parse_division).transpose()?;
+    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let list = store
+        .scoped(anju_domain::Scope::All)
+        .gaps(&assessor, division.as_ref())
+        .await?;
+    if json {
+        println!("{}", serde_json::to_string(&list)?);
+        return Ok(exit::OK);
+    }
+    let kinds = &s.policy.life_circle.kinds;
+    for e in &list {
+        let names: Vec<String> = e
+            .gaps
+            .iter()
+            .map(|g| {
+                kinds.get(&g.kind).map_or(g.kind.clone(), |k| {
+                    s.lang.pick(&k.name_zh, &k.name_en).to_string()
+                })
+            })
+            .collect();
+        println!(
+            "{}\t{}\t{}",
+            e.id,
+            e.name,
+            names.join(s.lang.pick("、", ", "))
+        );
+    }
+    Ok(exit::OK)
+}

@@ -795,6 +795,36 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
     };
     let county = id("340103001001").await;
     let street = id("340104002001").await;
+    // A bundle in the county next door (庐阳区): its own estate and a second one there.
+    let mut second = estate("庐阳邻县二号小区", "340103001001", 1990);
+    second.location = Some(anju_domain::estate::Wgs84 {
+        lon: 117.281,
+        lat: 31.871,
+    });
+    db.store.upsert_estates(&ctx, &[second], &a).await.unwrap();
+    let second = db
+        .store
+        .estate_by_key("340103001001", "庐阳邻县二号小区")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let luyang_bundle = db
+        .store
+        .scoped(Scope::All)
+        .save_bundle(
+            &ctx,
+            None,
+            anju_store::scoped::BundleInput {
+                name: "庐阳片区".into(),
+                members: vec![county.0, second],
+                mode: Default::default(),
+                incomes: Vec::new(),
+                note: String::new(),
+            },
+        )
+        .await
+        .unwrap();
     let province = id("320102001001").await;
     let wuhu = (app.wuhu_estate, "镜湖小区".to_string());
     let hefei = (app.hefei_estate, "梅山小区".to_string());
@@ -844,6 +874,9 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/policy?division={outside_div}"),
                 format!("/api/v1/estates/{outside}/needs"),
                 format!("/api/v1/pool?division={outside_div}"),
+                format!("/api/v1/bundles?division={outside_div}"),
+                format!("/api/v1/bundles/proposals?division={outside_div}"),
+                format!("/api/v1/gaps?division={outside_div}"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
                     .send()
@@ -889,6 +922,62 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 StatusCode::NOT_FOUND,
                 "{}",
                 what("plan of a division outside")
+            );
+            // A bundle of the county next door: unseen, unchangeable; no bundle takes an
+            // estate outside.
+            if outside_div == "340103" {
+                let v: Value = send(reqwest::Method::GET, "/api/v1/bundles".into())
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(
+                    v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|b| b["id"] != luyang_bundle),
+                    "{}: {v}",
+                    what("bundles")
+                );
+                for m in [reqwest::Method::PUT, reqwest::Method::DELETE] {
+                    let r = send(m.clone(), format!("/api/v1/bundles/{luyang_bundle}"))
+                        .json(&json!({"name": "x", "members": [outside, *outside]}))
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        r.status(),
+                        StatusCode::NOT_FOUND,
+                        "{}",
+                        what(&format!("{m} bundle"))
+                    );
+                }
+            }
+            let r = send(reqwest::Method::POST, "/api/v1/bundles".into())
+                .json(&json!({"name": "越界片区", "members": [outside, app.hefei_estate]}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{}",
+                what("bundle with an estate outside")
+            );
+            let gaps: Value = send(reqwest::Method::GET, "/api/v1/gaps".into())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(
+                gaps.as_array().unwrap().iter().all(|e| e["id"] != *outside),
+                "{}: {gaps}",
+                what("gaps")
             );
             // Committing an estate outside: refused without a word of it.
             let r = send(reqwest::Method::POST, "/api/v1/plans".into())
@@ -1026,6 +1115,22 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST needs");
+        if outside_div == "340103" {
+            let r = page
+                .post(format!(
+                    "{}/planning/bundles/{luyang_bundle}/delete",
+                    app.base
+                ))
+                .form(&[("csrf", page_csrf.as_str())])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{user} POST bundle delete"
+            );
+        }
         for path in [
             format!("/estates/{outside}"),
             format!("/?division={outside_div}"),
@@ -1037,6 +1142,8 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             format!("/planning/catalogue?division={outside_div}"),
             format!("/planning/plan?year=2027&budget=100&division={outside_div}"),
             format!("/planning/plan.xlsx?year=2027&budget=100&division={outside_div}"),
+            format!("/planning/bundles?division={outside_div}"),
+            format!("/planning/gaps?division={outside_div}"),
         ] {
             let r = page
                 .get(format!("{}{path}", app.base))

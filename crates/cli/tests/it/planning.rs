@@ -583,3 +583,188 @@ db_test!(planning_through_the_api_and_the_pages, |db| {
         .clone();
     assert_eq!(lift["amount_fen"], 2 * 450_000 * 100);
 });
+
+db_test!(
+    bundles_are_proposed_saved_balanced_and_planned_whole,
+    |db| {
+        let ids = four_estates(&db).await;
+        // The three eligible estates stand at the same place in one street: one proposal.
+        let v = json(&db.anju(&["plan", "bundles", "--propose", "--json"]));
+        assert_eq!(v.as_array().unwrap().len(), 1, "{v}");
+        let mut members: Vec<i64> = ["甲小区", "乙小区", "丙小区"]
+            .iter()
+            .map(|n| ids[*n])
+            .collect();
+        members.sort();
+        assert_eq!(v[0]["members"], serde_json::json!(members));
+        let out = db.anju(&["plan", "bundles", "--propose", "--save"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let list = json(&db.anju(&["plan", "bundles", "--json"]));
+        let b = &list[0];
+        let pool = json(&db.anju(&["plan", "pool", "--json"]));
+        let total: i64 = pool
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["estimate"].as_i64().unwrap())
+            .sum();
+        assert_eq!(
+            b["balance"]["cost"], total,
+            "the bundle costs its estates' estimates"
+        );
+        assert!(pool
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["bundle"] == b["id"]));
+        // Proposals leave out estates already in a bundle.
+        let v = json(&db.anju(&["plan", "bundles", "--propose", "--json"]));
+        assert!(v.as_array().unwrap().is_empty());
+        // The plan takes the bundle whole or not at all.
+        let short = (total / 100 - 1000).to_string();
+        let v = json(&db.anju(&["plan", "--year", "2027", "--budget", &short, "--json"]));
+        assert!(v["selected"].as_array().unwrap().is_empty(), "{v}");
+        let enough = (total / 100 + 1000).to_string();
+        let v = json(&db.anju(&["plan", "--year", "2027", "--budget", &enough, "--json"]));
+        assert_eq!(v["selected"].as_array().unwrap().len(), 3);
+
+        // An estate is in one bundle at most; a bundle lies in one county.
+        let all = db.store.scoped(anju_domain::Scope::All);
+        let ctx = anju_store::WriteCtx::new("test", None);
+        let input = |members: Vec<i64>| anju_store::scoped::BundleInput {
+            name: "另一片区".into(),
+            members,
+            mode: Default::default(),
+            incomes: Vec::new(),
+            note: String::new(),
+        };
+        let e = all
+            .save_bundle(&ctx, None, input(vec![ids["甲小区"], ids["新小区"]]))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&ids["甲小区"].to_string()), "{e}");
+        let a = db
+            .store
+            .assessor(anju_domain::Policy::national(), 2026)
+            .await
+            .unwrap();
+        let other = {
+            let far = crate::support::code("340103001001");
+            let mut e = anju_domain::Estate::new("庐阳小区", far);
+            e.year_completed = Some(1990);
+            e.building_count = 2;
+            e.households = 50;
+            db.store.upsert_estates(&ctx, &[e], &a).await.unwrap();
+            db.store
+                .estate_by_key(far.as_str(), "庐阳小区")
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        };
+        let e = all
+            .save_bundle(&ctx, None, input(vec![other, ids["新小区"]]))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("同一县"), "{e}");
+    }
+);
+
+db_test!(life_circle_gaps_from_imported_facilities, |db| {
+    let ids = four_estates(&db).await;
+    let sheet = db.path("facilities.xlsx");
+    let header: Vec<C> = [
+        "设施类型",
+        "设施名称",
+        "行政区划代码",
+        "经度",
+        "纬度",
+        "坐标系",
+    ]
+    .into_iter()
+    .map(S)
+    .collect();
+    // A childcare centre about 70 m from the estates, a health station 2 km away; an unknown
+    // kind first.
+    write_xlsx(
+        &sheet,
+        &[
+            header.clone(),
+            vec![
+                S("游乐场"),
+                S("某游乐场"),
+                S("340104001001"),
+                N(117.2505),
+                N(31.8505),
+                E,
+            ],
+        ],
+        &[],
+    );
+    let out = db.anju(&["import", "facilities", sheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    assert!(stderr(&out).contains("托育设施"), "{}", stderr(&out));
+    write_xlsx(
+        &sheet,
+        &[
+            header,
+            vec![
+                S("托育设施"),
+                S("三里庵托育园"),
+                S("340104001001"),
+                N(117.2505),
+                N(31.8505),
+                E,
+            ],
+            vec![
+                S("health"),
+                S("远处卫生站"),
+                S("340104001001"),
+                N(117.25),
+                N(31.868),
+                S("WGS84"),
+            ],
+        ],
+        &[],
+    );
+    let out = db.anju(&["import", "facilities", sheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Again: the same facilities are replaced, not doubled.
+    let out = db.anju(&["import", "facilities", sheet.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let gaps = json(&db.anju(&["plan", "gaps", "--json"]));
+    assert_eq!(gaps.as_array().unwrap().len(), 4, "every located estate");
+    for e in gaps.as_array().unwrap() {
+        let kinds: Vec<&str> = e["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["kind"].as_str().unwrap())
+            .collect();
+        assert!(!kinds.contains(&"childcare"), "{e}");
+        assert!(
+            kinds.contains(&"health") && kinds.contains(&"elderly_care"),
+            "{e}"
+        );
+        let health = e["gaps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["kind"] == "health")
+            .unwrap();
+        let walk = health["nearest_walk_m"].as_f64().unwrap();
+        assert!((2000.0..3000.0).contains(&walk), "{walk}");
+    }
+    // The gaps recommend enhancement items among the estate's needs, not yet on its list.
+    let d = json(&db.anju(&["plan", "needs", &ids["甲小区"].to_string(), "--json"]));
+    let needs = d["needs"].as_array().unwrap();
+    let elderly = needs.iter().find(|n| n["item"] == "elderly_care").unwrap();
+    assert_eq!(
+        (elderly["in_list"].as_bool(), elderly["origin"].as_str()),
+        (Some(false), Some("derived"))
+    );
+    assert!(elderly["note"].as_str().unwrap().contains("5分钟生活圈"));
+    assert!(!needs.iter().any(|n| n["item"] == "childcare"));
+});

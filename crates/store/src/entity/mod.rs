@@ -3,9 +3,12 @@
 pub mod api_token;
 pub mod audit_log;
 pub mod building;
+pub mod bundle;
+pub mod bundle_member;
 pub mod division;
 pub mod estate;
 pub mod estate_need;
+pub mod facility;
 pub mod login_attempt;
 pub mod policy_override;
 pub mod pool_entry;

@@ -20,6 +20,7 @@ use serde::Deserialize;
 pub use anju_domain::estate::{EstatePatch, FieldError};
 
 mod accounts;
+mod bundles;
 mod divisions;
 mod exports;
 mod imports;
@@ -30,6 +31,7 @@ pub use policies::PolicyChange;
 
 pub use crate::search::CANDIDATES as SEARCH_CANDIDATES;
 pub use accounts::NewAccount;
+pub use bundles::{BundleInput, BundleMember, BundleView, EstateGaps, FacilityInput};
 pub use exports::ExportPages;
 
 /// An estate on the map.

@@ -13,6 +13,7 @@ use anju_domain::needs::{Need, Origin};
 use anju_domain::pool::{self, PoolState};
 use anju_domain::{Building, DivisionCode, Estate, Money, Outcome, Text};
 use anju_planning::appraisal::{appraise, Appraisal};
+use anju_planning::lifecircle::Facilities;
 use anju_planning::report::PlanReport;
 use sea_orm::ActiveValue::Set;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -53,6 +54,10 @@ pub struct PoolRow {
     pub priority: f64,
     /// The codes of the items on its renovation list.
     pub items: Vec<String>,
+    /// Its bundle (片区), if any: the plan takes a bundle whole.
+    pub bundle: Option<i64>,
+    /// How many kinds of facility its life circles lack.
+    pub gaps: usize,
 }
 
 /// A need as a sheet or a user gives it.
@@ -97,10 +102,19 @@ impl Scoped {
             .await?;
         let (state, plan_year) = state_of(pool.as_ref());
         let estate = estate_from_model(&m);
+        let gaps = match estate.location {
+            Some(at) => {
+                let facilities = self.facilities().await?;
+                Facilities::new(&facilities.into_iter().map(|f| f.1).collect::<Vec<_>>())
+                    .gaps(at, &a.policy_for(&estate.division_code).life_circle)
+            }
+            None => Vec::new(),
+        };
         let appraisal = appraise(
             &estate,
             &buildings,
             stored.get(&id).map_or(&[][..], |v| v.as_slice()),
+            &gaps,
             a.policy_for(&estate.division_code),
             a.reference_year,
             None,
@@ -125,6 +139,8 @@ impl Scoped {
     ) -> Result<Vec<PoolRow>> {
         let mut out = Vec::new();
         let mut after = 0;
+        let facilities = self.facilities().await?;
+        let facilities = Facilities::new(&facilities.into_iter().map(|f| f.1).collect::<Vec<_>>());
         loop {
             let page = self.estates_after(division, None, after, PAGE).await?;
             let Some(last) = page.last() else { break };
@@ -141,13 +157,20 @@ impl Scoped {
             let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
             let buildings = self.store.buildings_of(&ids).await?;
             let needs = self.store.needs_of(&ids).await?;
+            let bundles = self.store.bundles_of(&ids).await?;
             for m in page {
                 let estate = estate_from_model(m);
+                let policy = a.policy_for(&estate.division_code);
+                let gaps = estate
+                    .location
+                    .map(|at| facilities.gaps(at, &policy.life_circle))
+                    .unwrap_or_default();
                 let ap = appraise(
                     &estate,
                     buildings.get(&m.id).map_or(&[][..], |b| b.as_slice()),
                     needs.get(&m.id).map_or(&[][..], |n| n.as_slice()),
-                    a.policy_for(&estate.division_code),
+                    &gaps,
+                    policy,
                     a.reference_year,
                     None,
                 );
@@ -170,6 +193,8 @@ impl Scoped {
                     higher_level_may_pay: ap.estimate.higher_level_may_pay,
                     priority: ap.priority.score,
                     items: ap.estimate.lines.iter().map(|l| l.item.clone()).collect(),
+                    bundle: bundles.get(&m.id).copied(),
+                    gaps: gaps.len(),
                 });
             }
         }
@@ -501,6 +526,21 @@ impl crate::Store {
         Ok(out)
     }
 
+    /// The bundles of these estates, by estate.
+    pub async fn bundles_of(&self, ids: &[i64]) -> Result<HashMap<i64, i64>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(500) {
+            for m in crate::entity::bundle_member::Entity::find()
+                .filter(crate::entity::bundle_member::Column::EstateId.is_in(chunk.to_vec()))
+                .all(&self.db)
+                .await?
+            {
+                out.insert(m.estate_id, m.bundle_id);
+            }
+        }
+        Ok(out)
+    }
+
     /// The pool rows of these estates, by estate (an estate without one is reserved).
     pub async fn pool_entries(&self, ids: &[i64]) -> Result<HashMap<i64, pool_entry::Model>> {
         pool_entries_in(&self.db, ids).await
@@ -700,7 +740,7 @@ impl Scoped {
                 // Whole yuan, rounded up: a plan within the budget in yuan is within it in fen.
                 cost: (r.estimate.fen() + 99) / 100,
                 priority: objective.value(r.priority, r.households),
-                bundle: None,
+                bundle: r.bundle.map(|b| format!("b{b}")),
                 mandatory: commit.contains(&r.id) || r.state == PoolState::Planned,
             })
             .collect();
