@@ -5,6 +5,7 @@ pub mod columns;
 pub mod coords;
 pub mod counties;
 pub mod demo;
+pub mod demo_planning;
 pub mod divisions;
 pub mod import;
 pub mod normalize;

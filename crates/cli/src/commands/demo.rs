@@ -144,6 +144,7 @@ pub(super) async fn demo(
                 .await?;
         }
         pb.finish_and_clear();
+        demo_planning(&store, s, seed).await?;
         println!(
             "{}",
             match s.lang {
@@ -165,4 +166,169 @@ pub(super) async fn demo(
         return Ok(exit::OK);
     }
     serve_store(store, listen, s, true).await
+}
+
+/// 合肥's own unit cost of a lift, to show a city's override of the catalogue.
+const DEMO_CITY_POLICY: &str = "[catalogue.lift]\nunit_cost_yuan = 480000\n";
+
+/// The demo's planning: a survey of needs for a third of the estates, the facilities of the life
+/// circles, bundles from the proposals (with their income), and this year's plan adopted for a
+/// budget of the size of 安徽's (about 254,000 households a year) with the works begun in most
+/// of it — so that every planning page shows a programme in mid-year.
+async fn demo_planning(store: &Store, s: &Settings, seed: u64) -> anyhow::Result<()> {
+    use anju_domain::pool::PoolState;
+    use anju_io::demo_planning::{self as dp, DemoSite};
+    let ctx = WriteCtx::new("demo", Some("demo".into()));
+    let all = store.scoped(anju_domain::Scope::All);
+    all.set_policy(
+        &ctx,
+        &DivisionCode::parse_short("3401")?,
+        2021,
+        DEMO_CITY_POLICY,
+        s.policy.clone(),
+        s.reference_year,
+    )
+    .await?;
+    let a = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let mut sites = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = all.estates_after(None, None, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        sites.extend(page.iter().filter_map(|m| {
+            Some(DemoSite {
+                id: m.id,
+                division: DivisionCode::parse(&m.division_code).ok()?,
+                location: m
+                    .longitude
+                    .zip(m.latitude)
+                    .map(|(lon, lat)| anju_domain::estate::Wgs84 { lon, lat }),
+                households: m.households,
+                buildings: m.building_count,
+                year_completed: m.year_completed,
+            })
+        }));
+    }
+    let needs: Vec<(i64, anju_store::scoped::NeedInput)> = dp::needs(&sites, seed)
+        .into_iter()
+        .map(|(id, n)| {
+            (
+                id,
+                anju_store::scoped::NeedInput {
+                    item: n.item,
+                    quantity_centi: n.quantity_centi,
+                    in_list: n.in_list,
+                    hazard: n.hazard,
+                    note: n.note,
+                },
+            )
+        })
+        .collect();
+    all.record_needs(&ctx, &a, needs, anju_domain::needs::Origin::Sheet)
+        .await?;
+    let facilities: Vec<anju_store::scoped::FacilityInput> =
+        dp::facilities(&sites, &s.policy.life_circle.kinds, seed)
+            .into_iter()
+            .map(|f| anju_store::scoped::FacilityInput {
+                kind: f.kind,
+                name: f.name,
+                division: f.division,
+                location: f.location,
+            })
+            .collect();
+    all.import_facilities(&ctx, &facilities).await?;
+    // Bundles: the proposals of two to six estates, every other one kept.
+    let households: std::collections::HashMap<i64, i32> =
+        sites.iter().map(|x| (x.id, x.households)).collect();
+    let names = store
+        .division_names(
+            &all.propose_bundles(&a, None)
+                .await?
+                .iter()
+                .map(|p| p.street.clone())
+                .collect::<Vec<_>>(),
+        )
+        .await?;
+    let mut rng = anju_io::demo::Rng::new(seed ^ 0x6275_6e64);
+    let mut kept = 0;
+    for p in all.propose_bundles(&a, None).await? {
+        if !(2..=6).contains(&p.members.len()) || !rng.chance(0.5) {
+            continue;
+        }
+        kept += 1;
+        let members: Vec<(i64, i32)> = p
+            .members
+            .iter()
+            .map(|id| (*id, households.get(id).copied().unwrap_or(0)))
+            .collect();
+        let (mode, incomes) = dp::bundle_money(&members, &mut rng);
+        let street = names.get(&p.street).cloned().unwrap_or_default();
+        all.save_bundle(
+            &ctx,
+            None,
+            anju_store::scoped::BundleInput {
+                name: format!("{street}片区{kept}"),
+                members: p.members.clone(),
+                mode,
+                incomes,
+                note: String::new(),
+            },
+        )
+        .await?;
+    }
+    // This year's plan: about 安徽's yearly programme (seed 方案2: 254,400 households), adopted,
+    // and the works begun in three estates of four.
+    let plan = all
+        .annual_plan(
+            &a,
+            anju_store::scoped::PlanRequest {
+                year: s.reference_year,
+                budget: 7_000_000_000,
+                years: 1,
+                ..Default::default()
+            },
+        )
+        .await?;
+    let chosen: Vec<i64> = plan.schedule.years[0]
+        .1
+        .selected
+        .iter()
+        .filter_map(|i| i.parse().ok())
+        .collect();
+    all.move_in_pool(
+        &ctx,
+        &a,
+        &chosen,
+        PoolState::Planned,
+        Some(s.reference_year),
+    )
+    .await?;
+    let begun: Vec<i64> = chosen
+        .iter()
+        .copied()
+        .filter(|_| rng.chance(0.75))
+        .collect();
+    all.move_in_pool(&ctx, &a, &begun, PoolState::Implementing, None)
+        .await?;
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!(
+                "演示规划：{}处设施，{kept}个片区，{}年计划{}个小区（其中{}个已开工）",
+                facilities.len(),
+                s.reference_year,
+                chosen.len(),
+                begun.len()
+            ),
+            Lang::En => format!(
+                "demo planning: {} facilities, {kept} bundles, the {} plan of {} estates ({} begun)",
+                facilities.len(),
+                s.reference_year,
+                chosen.len(),
+                begun.len()
+            ),
+        }
+    );
+    Ok(())
 }

@@ -209,16 +209,9 @@ impl Scoped {
         id: i64,
         input: NeedInput,
     ) -> Result<()> {
-        let m = self.estate_in_scope(id).await?;
-        let code = DivisionCode::parse(&m.division_code)
-            .map_err(|e| StoreError::Invalid(e.to_string()))?;
-        check_need(&input, a, &code).map_err(StoreError::Invalid)?;
-        let txn = self.store.begin_write().await?;
-        let mut audit = AuditBatch::new(ctx);
-        put_need(&txn, &mut audit, &m, input, Origin::Entered).await?;
-        audit.flush(&txn).await?;
-        txn.commit().await?;
-        Ok(())
+        self.record_needs(ctx, a, vec![(id, input)], Origin::Entered)
+            .await
+            .map(|_| ())
     }
 
     /// Forgets a stored need of an estate of the scope, so that the derived one (if any) applies
@@ -287,18 +280,65 @@ impl Scoped {
         if !bad.is_empty() {
             return Ok(Err(bad));
         }
+        let estates = self.write_needs(ctx, found, Origin::Sheet).await?;
+        Ok(Ok((lines.len(), estates)))
+    }
+
+    /// Records needs of estates of the scope by id (the demo's survey of needs, say), all or
+    /// none, audited; an estate outside the scope is "not found", a bad need is refused.
+    pub async fn record_needs(
+        &self,
+        ctx: &WriteCtx,
+        a: &Assessor,
+        lines: Vec<(i64, NeedInput)>,
+        origin: Origin,
+    ) -> Result<usize> {
+        let mut ids: Vec<i64> = lines.iter().map(|l| l.0).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let mut models: HashMap<i64, estate::Model> = HashMap::new();
+        for chunk in ids.chunks(500) {
+            for m in estate::Entity::find()
+                .filter(within(&self.scope, estate::Column::DivisionCode))
+                .filter(estate::Column::Id.is_in(chunk.to_vec()))
+                .all(&self.store.db)
+                .await?
+            {
+                models.insert(m.id, m);
+            }
+        }
+        let mut found = Vec::with_capacity(lines.len());
+        for (id, need) in lines {
+            let m = models
+                .get(&id)
+                .ok_or_else(|| StoreError::NotFound(format!("estate {id}")))?;
+            let code = DivisionCode::parse(&m.division_code)
+                .map_err(|e| StoreError::Invalid(e.to_string()))?;
+            check_need(&need, a, &code).map_err(StoreError::Invalid)?;
+            found.push((m.clone(), need));
+        }
+        self.write_needs(ctx, found, origin).await
+    }
+
+    /// Writes checked needs in one transaction with their audit rows; returns how many estates.
+    async fn write_needs(
+        &self,
+        ctx: &WriteCtx,
+        found: Vec<(estate::Model, NeedInput)>,
+        origin: Origin,
+    ) -> Result<usize> {
         let txn = self.store.begin_write().await?;
         let mut audit = AuditBatch::new(ctx);
         let mut estates: Vec<i64> = Vec::new();
         for (m, need) in found {
             estates.push(m.id);
-            put_need(&txn, &mut audit, &m, need, Origin::Sheet).await?;
+            put_need(&txn, &mut audit, &m, need, origin).await?;
         }
         audit.flush(&txn).await?;
         txn.commit().await?;
         estates.sort_unstable();
         estates.dedup();
-        Ok(Ok((lines.len(), estates.len())))
+        Ok(estates.len())
     }
 
     /// Moves estates of the scope in the reserve pool (into a year's plan, say), all or none:
