@@ -838,7 +838,7 @@ impl MigrationName for M0013Planning {
 impl MigrationTrait for M0013Planning {
     /// Planning: each estate's needs as a needs sheet or a user gave them (the derived ones are
     /// computed, not stored), its place in the reserve pool, bundles (片区) of estates with their
-    /// income, and the facilities of the life circles.
+    /// income, the facilities of the life circles, and saved plan scenarios.
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         let estate_fk = |table: &str| {
             ForeignKey::create()
@@ -949,6 +949,30 @@ impl MigrationTrait for M0013Planning {
             Index::create()
                 .name("facilities_division")
                 .table(a("facilities"))
+                .col(a("division_code"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("plan_scenarios"))
+                .col(id("id"))
+                .col(text("name"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(int("year"))
+                .col(big("budget_yuan"))
+                .col(int("years"))
+                .col(ColumnDef::new(a("params")).text().not_null())
+                .col(ColumnDef::new(a("result")).text().not_null())
+                .col(text("created_by"))
+                .col(time("created_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("plan_scenarios_division")
+                .table(a("plan_scenarios"))
                 .col(a("division_code"))
                 .to_owned(),
         )

@@ -828,6 +828,25 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
     let province = id("320102001001").await;
     let wuhu = (app.wuhu_estate, "镜湖小区".to_string());
     let hefei = (app.hefei_estate, "梅山小区".to_string());
+    // A scenario of that county too.
+    let luyang_scenario = {
+        let luyang = db.store.scoped(Scope::Division(
+            DivisionCode::parse_short("340103").unwrap(),
+        ));
+        let plan = luyang
+            .annual_plan(
+                &a,
+                anju_store::scoped::PlanRequest {
+                    year: 2027,
+                    budget: 100_000_000,
+                    years: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        luyang.save_scenario(&ctx, "庐阳方案", &plan).await.unwrap()
+    };
     let walk = [
         ("county-340104", &county, "340103"),
         ("dept-340104", &county, "340103"),
@@ -877,6 +896,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/bundles?division={outside_div}"),
                 format!("/api/v1/bundles/proposals?division={outside_div}"),
                 format!("/api/v1/gaps?division={outside_div}"),
+                format!("/api/v1/scenarios?division={outside_div}"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
                     .send()
@@ -941,6 +961,34 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                         .all(|b| b["id"] != luyang_bundle),
                     "{}: {v}",
                     what("bundles")
+                );
+                let v: Value = send(reqwest::Method::GET, "/api/v1/scenarios".into())
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(
+                    v.as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|s| s["id"] != luyang_scenario),
+                    "{}: {v}",
+                    what("scenarios")
+                );
+                let r = send(
+                    reqwest::Method::DELETE,
+                    format!("/api/v1/scenarios/{luyang_scenario}"),
+                )
+                .send()
+                .await
+                .unwrap();
+                assert_eq!(
+                    r.status(),
+                    StatusCode::NOT_FOUND,
+                    "{}",
+                    what("DELETE scenario")
                 );
                 for m in [reqwest::Method::PUT, reqwest::Method::DELETE] {
                     let r = send(m.clone(), format!("/api/v1/bundles/{luyang_bundle}"))

@@ -10,6 +10,7 @@ pub mod estate;
 pub mod estate_need;
 pub mod facility;
 pub mod login_attempt;
+pub mod plan_scenario;
 pub mod policy_override;
 pub mod pool_entry;
 pub mod session;

@@ -26,8 +26,10 @@ mod exports;
 mod imports;
 mod planning;
 mod policies;
+mod scenarios;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
+pub use scenarios::{Scenario, ScenarioResult, ScenarioYear};
 
 pub use crate::search::CANDIDATES as SEARCH_CANDIDATES;
 pub use accounts::NewAccount;

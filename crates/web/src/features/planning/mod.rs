@@ -32,6 +32,7 @@ mod gaps;
 mod needs;
 mod plan;
 mod pool;
+mod scenarios;
 
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -43,6 +44,11 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(bundles::update_bundle, bundles::delete_bundle))
         .routes(routes!(bundles::proposals_api))
         .routes(routes!(gaps::gaps_api))
+        .routes(routes!(
+            scenarios::scenarios_api,
+            scenarios::create_scenario
+        ))
+        .routes(routes!(scenarios::delete_scenario))
 }
 
 pub fn pages() -> Router<AppState> {
@@ -66,6 +72,14 @@ pub fn pages() -> Router<AppState> {
             post(bundles::bundle_delete_submit),
         )
         .route("/planning/gaps", get(gaps::gaps_page))
+        .route(
+            "/planning/scenarios",
+            get(scenarios::scenarios_page).post(scenarios::scenario_submit),
+        )
+        .route(
+            "/planning/scenarios/{id}/delete",
+            post(scenarios::scenario_delete_submit),
+        )
 }
 
 pub(super) fn wan(m: Money) -> f64 {

@@ -71,7 +71,7 @@ pub struct PlanResult {
 }
 
 /// The one making of a plan, for the pages, the API and the sheet.
-async fn make_plan(
+pub(super) async fn make_plan(
     state: &AppState,
     c: &Caller,
     body: &PlanBody,
@@ -207,8 +207,20 @@ pub(super) struct PlanForm {
 }
 
 impl PlanForm {
+    /// The form as posted (adopt, save as a scenario).
+    pub(super) fn from_fields(f: &HashMap<String, String>) -> PlanForm {
+        PlanForm {
+            year: f.get("year").and_then(|y| y.trim().parse().ok()),
+            budget: f.get("budget").cloned(),
+            years: f.get("years").and_then(|y| y.trim().parse().ok()),
+            division: f.get("division").cloned(),
+            exclude: f.get("exclude").cloned(),
+            adopted: None,
+        }
+    }
+
     /// The request the form describes, if it has a budget.
-    fn body(&self, default_year: i32) -> Result<Option<PlanBody>, ApiError> {
+    pub(super) fn body(&self, default_year: i32) -> Result<Option<PlanBody>, ApiError> {
         let Some(budget) = self
             .budget
             .as_deref()
@@ -460,14 +472,7 @@ pub(super) async fn adopt_submit(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
-    let form = PlanForm {
-        year: f.get("year").and_then(|y| y.trim().parse().ok()),
-        budget: f.get("budget").cloned(),
-        years: f.get("years").and_then(|y| y.trim().parse().ok()),
-        division: f.get("division").cloned(),
-        exclude: f.get("exclude").cloned(),
-        adopted: None,
-    };
+    let form = PlanForm::from_fields(&f);
     let Some(body) = form.body(state.web.reference_year)? else {
         return Err(ApiError::invalid("budget: 必填 / required"));
     };
