@@ -290,35 +290,41 @@ pub static ESTATE_FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
     first.into_iter().chain(location).chain(rest).collect()
 });
 
+/// The columns by which a line of the building or needs sheet names its estate: 小区编码, or
+/// 行政区划代码 and 小区名称.
+const ESTATE_CODE: Field = field!(
+    "estate_code",
+    "小区编码",
+    "Estate code",
+    ["小区代码", "小区编号"],
+    false,
+    Kind::Text,
+    false
+);
+const ESTATE_DIVISION: Field = field!(
+    "division_code",
+    "行政区划代码",
+    "Division code",
+    ["社区代码", "区划代码", "统计用区划代码", "所属社区代码"],
+    false,
+    Kind::DivisionCode,
+    true
+);
+const ESTATE_NAME: Field = field!(
+    "estate_name",
+    "小区名称",
+    "Estate name",
+    ["小区名", "所属小区"],
+    false,
+    Kind::Text,
+    true
+);
+
 /// The needs sheet (改造需求表): one line per estate and catalogue item.
 pub const NEED_FIELDS: &[Field] = &[
-    field!(
-        "estate_code",
-        "小区编码",
-        "Estate code",
-        ["小区代码", "小区编号"],
-        false,
-        Kind::Text,
-        false
-    ),
-    field!(
-        "division_code",
-        "行政区划代码",
-        "Division code",
-        ["社区代码", "区划代码", "统计用区划代码", "所属社区代码"],
-        false,
-        Kind::DivisionCode,
-        true
-    ),
-    field!(
-        "estate_name",
-        "小区名称",
-        "Estate name",
-        ["小区名", "所属小区"],
-        false,
-        Kind::Text,
-        true
-    ),
+    ESTATE_CODE,
+    ESTATE_DIVISION,
+    ESTATE_NAME,
     field!(
         "item",
         "改造内容",
@@ -416,33 +422,9 @@ pub const FACILITY_FIELDS: &[Field] = &[
 
 /// The building sheet (楼栋摸底调查表).
 pub const BUILDING_FIELDS: &[Field] = &[
-    field!(
-        "estate_code",
-        "小区编码",
-        "Estate code",
-        ["小区代码", "小区编号"],
-        false,
-        Kind::Text,
-        false
-    ),
-    field!(
-        "division_code",
-        "行政区划代码",
-        "Division code",
-        ["社区代码", "区划代码", "统计用区划代码", "所属社区代码"],
-        false,
-        Kind::DivisionCode,
-        true
-    ),
-    field!(
-        "estate_name",
-        "小区名称",
-        "Estate name",
-        ["小区名", "所属小区"],
-        false,
-        Kind::Text,
-        true
-    ),
+    ESTATE_CODE,
+    ESTATE_DIVISION,
+    ESTATE_NAME,
     field!(
         "number",
         "楼栋号",

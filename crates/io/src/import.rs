@@ -834,6 +834,51 @@ fn read_structure(rr: &mut RowReader<'_>, b: &mut Building) {
 
 pub use anju_domain::estate::EstateRef;
 
+/// A sheet of lines about estates names them by 小区编码, or by 行政区划代码 and 小区名称.
+fn require_estate_columns(
+    grid: &Grid,
+    layout: &Layout,
+    ids: &HashMap<&'static str, usize>,
+) -> Result<(), SheetError> {
+    let has = |k: &str| layout.column_of(ids[k]).is_some();
+    if has("estate_code") || has("division_code") && has("estate_name") {
+        return Ok(());
+    }
+    Err(SheetError::MissingColumns {
+        row: grid.excel_row(layout.header_row),
+        missing:
+            "小区编码，或行政区划代码和小区名称 / estate code, or division code and estate name"
+                .into(),
+    })
+}
+
+/// Reads which estate a row belongs to: 小区编码, or 行政区划代码 + 小区名称 (an error when neither).
+fn read_estate_ref(rr: &mut RowReader<'_>) -> Option<EstateRef> {
+    let code = rr.get("estate_code", text_opt);
+    let division = rr.get("division_code", value::division_code);
+    let name = rr.get("estate_name", text_opt);
+    match (code, division, name) {
+        (Some(c), _, _) => Some(EstateRef::Code(c)),
+        (None, Some(d), Some(n)) => Some(EstateRef::NameInDivision {
+            division_code: d.to_string(),
+            name: n,
+        }),
+        _ => {
+            row_error(
+                rr.errors,
+                rr.excel_row,
+                "小区编码 / 小区名称",
+                "",
+                Text::new(
+                    "小区编码，或行政区划代码和小区名称",
+                    "the estate code, or the division code and the estate name",
+                ),
+            );
+            None
+        }
+    }
+}
+
 /// A building row read from a sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildingRow {
@@ -846,15 +891,7 @@ pub struct BuildingRow {
 pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
     let layout = locate_header(grid, BUILDING_FIELDS)?;
     let ids = field_ids(BUILDING_FIELDS);
-    let has = |k: &str| layout.column_of(ids[k]).is_some();
-    if !(has("estate_code") || has("division_code") && has("estate_name")) {
-        return Err(SheetError::MissingColumns {
-            row: grid.excel_row(layout.header_row),
-            missing:
-                "小区编码，或行政区划代码和小区名称 / estate code, or division code and estate name"
-                    .into(),
-        });
-    }
+    require_estate_columns(grid, &layout, &ids)?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut rows = Vec::new();
@@ -872,29 +909,7 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
             errors: &mut errors,
             warnings: &mut warnings,
         };
-        let code = rr.get("estate_code", text_opt);
-        let division = rr.get("division_code", value::division_code);
-        let name = rr.get("estate_name", text_opt);
-        let estate = match (code, division, name) {
-            (Some(c), _, _) => Some(EstateRef::Code(c)),
-            (None, Some(d), Some(n)) => Some(EstateRef::NameInDivision {
-                division_code: d.to_string(),
-                name: n,
-            }),
-            _ => {
-                row_error(
-                    rr.errors,
-                    excel_row,
-                    "小区编码 / 小区名称",
-                    "",
-                    Text::new(
-                        "小区编码，或行政区划代码和小区名称",
-                        "the estate code, or the division code and the estate name",
-                    ),
-                );
-                None
-            }
-        };
+        let estate = read_estate_ref(&mut rr);
         let b = Building {
             number: rr.get("number", text_opt).unwrap_or_default(),
             floors: rr.get("floors", value::count),
@@ -964,15 +979,7 @@ pub fn parse_needs(
 ) -> Result<Parsed<NeedRow>, SheetError> {
     let layout = locate_header(grid, NEED_FIELDS)?;
     let ids = field_ids(NEED_FIELDS);
-    let has = |k: &str| layout.column_of(ids[k]).is_some();
-    if !(has("estate_code") || has("division_code") && has("estate_name")) {
-        return Err(SheetError::MissingColumns {
-            row: grid.excel_row(layout.header_row),
-            missing:
-                "小区编码，或行政区划代码和小区名称 / estate code, or division code and estate name"
-                    .into(),
-        });
-    }
+    require_estate_columns(grid, &layout, &ids)?;
     let item_of = |c: &Data| -> Result<Option<String>, Expected> {
         let Some(t) = value::text(c) else {
             return Ok(None);
@@ -1024,34 +1031,12 @@ pub fn parse_needs(
             errors: &mut errors,
             warnings: &mut warnings,
         };
-        let code = rr.get("estate_code", text_opt);
-        let division = rr.get("division_code", value::division_code);
-        let name = rr.get("estate_name", text_opt);
+        let estate = read_estate_ref(&mut rr);
         let item = rr.get("item", item_of);
         let quantity_centi = rr.get("quantity", quantity);
         let in_list = rr.get("in_list", yes_no_or_blank).unwrap_or(true);
         let hazard = rr.get("hazard", yes_no_or_blank).unwrap_or(false);
         let note = rr.get("note", text_opt).unwrap_or_default();
-        let estate = match (code, division, name) {
-            (Some(c), _, _) => Some(EstateRef::Code(c)),
-            (None, Some(d), Some(n)) => Some(EstateRef::NameInDivision {
-                division_code: d.to_string(),
-                name: n,
-            }),
-            _ => {
-                row_error(
-                    rr.errors,
-                    excel_row,
-                    "小区编码 / 小区名称",
-                    "",
-                    Text::new(
-                        "小区编码，或行政区划代码和小区名称",
-                        "the estate code, or the division code and the estate name",
-                    ),
-                );
-                None
-            }
-        };
         let (Some(estate), Some(item), Some(quantity_centi)) = (estate, item, quantity_centi)
         else {
             continue;

@@ -47,6 +47,15 @@ impl Sums {
 
 /// Writes the plan to `path`.
 pub fn write_plan_xlsx(r: &PlanReport, path: &Path, lang: Lang) -> Result<(), IoError> {
+    workbook(r, lang)?.save(path).map_err(xerr)
+}
+
+/// The plan as the bytes of an .xlsx file (a download).
+pub fn plan_xlsx_bytes(r: &PlanReport, lang: Lang) -> Result<Vec<u8>, IoError> {
+    workbook(r, lang)?.save_to_buffer().map_err(xerr)
+}
+
+fn workbook(r: &PlanReport, lang: Lang) -> Result<Workbook, IoError> {
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let title_fmt = Format::new().set_bold().set_font_size(14);
@@ -365,7 +374,7 @@ pub fn write_plan_xlsx(r: &PlanReport, path: &Path, lang: Lang) -> Result<(), Io
     ws.set_column_width(0, 22).map_err(xerr)?;
     ws.set_column_width(2, 24).map_err(xerr)?;
     ws.set_column_width(6, 36).map_err(xerr)?;
-    wb.save(path).map_err(xerr)
+    Ok(wb)
 }
 
 fn header(ws: &mut Worksheet, row: u32, headers: &[&str], f: &Format) -> Result<(), IoError> {

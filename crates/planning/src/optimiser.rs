@@ -776,27 +776,37 @@ mod tests {
                 3,
             ),
         )
-            .prop_map(|(items, budget, caps)| Problem {
-                candidates: items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (k, cost, pri, bundle, mandatory))| Candidate {
-                        id: format!("e{i}"),
-                        county: format!("c{k}"),
-                        cost,
-                        priority: f64::from(pri),
-                        // Bundles 1–2 group estates (of any county); 0 and 3 mean alone.
-                        bundle: (bundle == 1 || bundle == 2).then(|| format!("b{bundle}")),
-                        mandatory,
-                    })
-                    .collect(),
-                budget,
-                caps: caps
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, (max, min))| (format!("c{k}"), Cap { max, min }))
-                    .collect(),
-            })
+            .prop_map(|(items, budget, caps)| problem_of(items, budget, caps))
+    }
+
+    /// A problem from generated candidates (county, cost, priority, bundle, committed), a
+    /// budget and caps by county.
+    fn problem_of(
+        items: Vec<(usize, i64, u32, usize, bool)>,
+        budget: i64,
+        caps: Vec<(Option<i64>, Option<i64>)>,
+    ) -> Problem {
+        Problem {
+            candidates: items
+                .into_iter()
+                .enumerate()
+                .map(|(i, (k, cost, pri, bundle, mandatory))| Candidate {
+                    id: format!("e{i}"),
+                    county: format!("c{k}"),
+                    cost,
+                    priority: f64::from(pri),
+                    // Bundles 1–2 group estates (of any county); other numbers mean alone.
+                    bundle: (bundle == 1 || bundle == 2).then(|| format!("b{bundle}")),
+                    mandatory,
+                })
+                .collect(),
+            budget,
+            caps: caps
+                .into_iter()
+                .enumerate()
+                .map(|(k, (max, min))| (format!("c{k}"), Cap { max, min }))
+                .collect(),
+        }
     }
 
     proptest! {
@@ -850,26 +860,7 @@ mod tests {
                 3,
             ),
         ) {
-            let p = Problem {
-                candidates: items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (k, cost, pri, bundle, mandatory))| Candidate {
-                        id: format!("e{i}"),
-                        county: format!("c{k}"),
-                        cost,
-                        priority: f64::from(pri),
-                        bundle: (bundle == 1 || bundle == 2).then(|| format!("b{bundle}")),
-                        mandatory,
-                    })
-                    .collect(),
-                budget,
-                caps: caps
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, (max, min))| (format!("c{k}"), Cap { max, min }))
-                    .collect(),
-            };
+            let p = problem_of(items, budget, caps);
             let Ok(plan) = solve(&p) else { return Ok(()) };
             let chosen: Vec<bool> = p.candidates.iter().map(|c| plan.selected.contains(&c.id)).collect();
             prop_assert!(feasible(&p, &chosen), "{plan:?}");

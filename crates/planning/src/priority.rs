@@ -34,6 +34,19 @@ impl Factor {
         Factor::Severity,
     ];
 
+    /// The factor's key, as the API gives it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Factor::Willingness => "willingness",
+            Factor::Participation => "participation",
+            Factor::IllegalRemoved => "illegal_removed",
+            Factor::Hazards => "hazards",
+            Factor::Age => "age",
+            Factor::Households => "households",
+            Factor::Severity => "severity",
+        }
+    }
+
     pub fn label(self) -> Text {
         match self {
             Factor::Willingness => Text::new("改造意愿", "willingness"),

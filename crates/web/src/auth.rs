@@ -77,6 +77,14 @@ impl Caller {
     }
 
     /// Checks the CSRF token of a state-changing request made with a session cookie.
+    /// Who writes (this user) and from where (`page`, `api` …), for the audit trail.
+    pub fn write_ctx(&self, source: &str) -> anju_store::WriteCtx {
+        anju_store::WriteCtx::new(
+            format!("user:{}", self.account.username),
+            Some(source.to_string()),
+        )
+    }
+
     pub fn check_csrf(&self, given: Option<&str>) -> Result<(), ApiError> {
         match &self.csrf {
             None => Ok(()),

@@ -158,3 +158,19 @@ pub(crate) struct CsrfForm {
 pub(crate) struct DivisionParam {
     pub division: Option<String>,
 }
+
+/// An .xlsx file for the browser to save as `filename`.
+pub(crate) fn xlsx_download(bytes: Vec<u8>, filename: &'static str) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    (headers, bytes).into_response()
+}

@@ -7,7 +7,6 @@ use crate::extract::{parse_division, Form, Json, Path, Query};
 use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
 use anju_domain::{DivisionCode, Role, Scope};
-use anju_store::WriteCtx;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -99,7 +98,7 @@ async fn add_user(ApiCaller(c): ApiCaller, Json(n): Json<NewUser>) -> Result<Res
         Some(d) => Scope::Division(d),
         None => Scope::All,
     };
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some("api".into()));
+    let ctx = c.write_ctx("api");
     let new = anju_store::scoped::NewAccount {
         display_name: n.display_name.clone().unwrap_or_else(|| n.username.clone()),
         username: n.username,
@@ -139,7 +138,7 @@ pub async fn change_user(
     change: anju_store::accounts::AccountChange,
     source: &str,
 ) -> Result<anju_store::accounts::Account, ApiError> {
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    let ctx = c.write_ctx(source);
     Ok(c.data
         .change_account(&ctx, &c.account, username, &change)
         .await?)
@@ -278,10 +277,7 @@ async fn admin_add_user(p: PageCaller, Form(f): Form<NewUserForm>) -> Result<Res
             "" => Scope::All,
             d => Scope::Division(DivisionCode::parse_short(d).map_err(|e| e.to_string())?),
         };
-        let ctx = anju_store::WriteCtx::new(
-            format!("user:{}", p.caller.account.username),
-            Some("page".into()),
-        );
+        let ctx = p.caller.write_ctx("page");
         let name = f
             .display_name
             .as_deref()

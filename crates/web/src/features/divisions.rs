@@ -9,7 +9,6 @@ use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
 use anju_domain::account::may_set_county_seats;
 use anju_domain::{Division, DivisionCode, TownKind};
-use anju_store::WriteCtx;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -120,10 +119,7 @@ async fn set_seat(
             "只有省级管理员可以认定县城 / only a province's administrator may say which towns are county seats",
         ));
     }
-    let ctx = WriteCtx::new(
-        format!("user:{}", c.account.username),
-        Some(source.to_string()),
-    );
+    let ctx = c.write_ctx(source);
     Ok(c.data
         .set_county_seat(
             &ctx,

@@ -11,7 +11,6 @@ use anju_domain::summary::m2;
 use anju_domain::Outcome;
 use anju_store::entity::{building, estate};
 use anju_store::scoped::{EstateFilter, EstatePatch, Sort, UpdateError};
-use anju_store::WriteCtx;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -341,10 +340,7 @@ pub async fn apply_patch(
     patch: &EstatePatch,
     source: &str,
 ) -> Result<estate::Model, ApiError> {
-    let ctx = WriteCtx::new(
-        format!("user:{}", c.account.username),
-        Some(source.to_string()),
-    );
+    let ctx = c.write_ctx(source);
     // Judged with the seats of the estate's own town only: no need to read every town.
     let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
     let assessor = state
@@ -429,10 +425,7 @@ async fn set_mode(c: &Caller, id: i64, mode: Option<&str>, source: &str) -> Resu
             ))
         })?),
     };
-    let ctx = WriteCtx::new(
-        format!("user:{}", c.account.username),
-        Some(source.to_string()),
-    );
+    let ctx = c.write_ctx(source);
     c.data.confirm_mode(&ctx, id, mode).await?;
     Ok(())
 }

@@ -7,8 +7,8 @@ use crate::page::PageCaller;
 use crate::AppState;
 use anju_domain::Lang;
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 
@@ -36,18 +36,7 @@ async fn export_xlsx(
     let lang = p.chrome.lang();
     let mut pages = p.caller.data.export(&assessor, division, outcome);
     let bytes = write_export(&mut pages, lang).await?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"estates.xlsx\""),
-    );
-    Ok((headers, bytes).into_response())
+    Ok(crate::page::xlsx_download(bytes, "estates.xlsx"))
 }
 
 /// The inventory sheet for the browser's download (the rows of `anju export`), written to a

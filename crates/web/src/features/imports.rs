@@ -212,10 +212,7 @@ async fn import_confirm(
     let assessor = state.assessor(&p.caller.data).await?;
     let reference_year = state.web.reference_year;
     let codes = p.caller.data.importable_divisions().await?;
-    let ctx = anju_store::WriteCtx::new(
-        format!("user:{}", p.caller.account.username),
-        Some(format!("upload:{}", upload.filename)),
-    );
+    let ctx = p.caller.write_ctx(&format!("upload:{}", upload.filename));
     let path = sheet.path.clone();
     let (pending, read) = p
         .caller

@@ -10,7 +10,6 @@ use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
 use anju_domain::account::may_set_policy;
 use anju_domain::{DivisionCode, Level, Policy};
-use anju_store::WriteCtx;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -226,10 +225,7 @@ async fn policy_submit(
             "只有管理员可以设定政策 / only an administrator may set a policy",
         ));
     }
-    let ctx = WriteCtx::new(
-        format!("user:{}", p.caller.account.username),
-        Some("page".into()),
-    );
+    let ctx = p.caller.write_ctx("page");
     match p
         .caller
         .data

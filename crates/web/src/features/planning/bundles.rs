@@ -174,7 +174,7 @@ async fn save_bundle(
     }
     may_plan(c)?;
     let input = bundle_input(body)?;
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    let ctx = c.write_ctx(source);
     let id = c.data.save_bundle(&ctx, id, input).await?;
     let a = state.assessor(&c.data).await?;
     let b = c
@@ -230,7 +230,7 @@ pub(super) async fn delete_bundle(
         .await?
         .ok_or_else(ApiError::not_found)?;
     may_plan(&c)?;
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some("api".into()));
+    let ctx = c.write_ctx("api");
     c.data.delete_bundle(&ctx, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -497,10 +497,7 @@ pub(super) async fn bundle_delete_submit(
         .await?
         .ok_or_else(ApiError::not_found)?;
     may_plan(&p.caller)?;
-    let ctx = WriteCtx::new(
-        format!("user:{}", p.caller.account.username),
-        Some("page".into()),
-    );
+    let ctx = p.caller.write_ctx("page");
     p.caller.data.delete_bundle(&ctx, id).await?;
     Ok(Redirect::to("/planning/bundles?saved=1").into_response())
 }

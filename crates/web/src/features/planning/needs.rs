@@ -112,10 +112,7 @@ fn needs_detail(p: &EstatePlanning, a: &anju_store::Assessor, lang: Lang) -> Nee
             .contributions
             .iter()
             .map(|c| ContributionItem {
-                factor: serde_json::to_value(c.factor)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                factor: c.factor.key().to_string(),
                 label: c.factor.label().get(lang).to_string(),
                 value: c.value,
                 weight: c.weight,
@@ -170,7 +167,7 @@ async fn record_need(
     let a = state
         .assessor_for(&c.data, &[m.division_code.as_str()])
         .await?;
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    let ctx = c.write_ctx(source);
     c.data
         .set_need(
             &ctx,
@@ -218,7 +215,7 @@ pub(super) async fn delete_need(
 async fn reset(c: &Caller, id: i64, item: &str, source: &str) -> Result<(), ApiError> {
     c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
     may_record_needs(c)?;
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    let ctx = c.write_ctx(source);
     c.data.reset_need(&ctx, id, item).await?;
     Ok(())
 }

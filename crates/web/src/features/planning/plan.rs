@@ -172,7 +172,7 @@ async fn adopt(
         .iter()
         .filter_map(|i| i.parse().ok())
         .collect();
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    let ctx = c.write_ctx(source);
     Ok(c.data
         .move_in_pool(&ctx, a, &ids, PoolState::Planned, Some(plan.request.year))
         .await?)
@@ -441,29 +441,10 @@ pub(super) async fn plan_xlsx(
         None => lang.pick("全国", "all divisions").to_string(),
     };
     let report = plan.report(&a, &name, lang);
-    let dir =
-        std::env::temp_dir().join(format!("anju-plan-{}", anju_store::sessions::new_secret()));
-    std::fs::create_dir_all(&dir).map_err(ApiError::internal)?;
-    let path = dir.join("plan.xlsx");
     let bytes = tokio::task::block_in_place(|| {
-        anju_io::plan_sheet::write_plan_xlsx(&report, &path, lang)
-            .map_err(ApiError::internal)
-            .and_then(|()| std::fs::read(&path).map_err(ApiError::internal))
-    });
-    let _ = std::fs::remove_dir_all(&dir);
-    let bytes = bytes?;
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-    );
-    headers.insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("attachment; filename=\"plan.xlsx\""),
-    );
-    Ok((headers, bytes).into_response())
+        anju_io::plan_sheet::plan_xlsx_bytes(&report, lang).map_err(ApiError::internal)
+    })?;
+    Ok(crate::page::xlsx_download(bytes, "plan.xlsx"))
 }
 
 pub(super) async fn adopt_submit(

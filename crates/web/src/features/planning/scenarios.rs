@@ -85,7 +85,7 @@ async fn save(
     }
     let (plan, _) = make_plan(state, c, body).await?;
     may_plan(c)?;
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    let ctx = c.write_ctx(source);
     Ok(c.data.save_scenario(&ctx, name, &plan).await?)
 }
 
@@ -124,7 +124,7 @@ async fn remove(c: &Caller, id: i64, source: &str) -> Result<(), ApiError> {
         return Err(ApiError::not_found());
     }
     may_plan(c)?;
-    let ctx = WriteCtx::new(format!("user:{}", c.account.username), Some(source.into()));
+    let ctx = c.write_ctx(source);
     c.data.delete_scenario(&ctx, id).await?;
     Ok(())
 }
