@@ -734,6 +734,13 @@ db_test!(life_circle_gaps_from_imported_facilities, |db| {
     // Again: the same facilities are replaced, not doubled.
     let out = db.anju(&["import", "facilities", sheet.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0));
+    let stored = db
+        .store
+        .scoped(anju_domain::Scope::All)
+        .facilities()
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 2);
     let gaps = json(&db.anju(&["plan", "gaps", "--json"]));
     assert_eq!(gaps.as_array().unwrap().len(), 4, "every located estate");
     for e in gaps.as_array().unwrap() {

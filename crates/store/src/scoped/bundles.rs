@@ -405,11 +405,30 @@ impl Scoped {
         }
         let txn = self.store.begin_write().await?;
         let now = chrono::Utc::now();
-        for f in rows {
+        // The stored facilities of the same kind, name and division are replaced: found by
+        // division, a few hundred divisions a query.
+        let keys: std::collections::HashSet<(&str, &str, &str)> = rows
+            .iter()
+            .map(|f| (f.kind.as_str(), f.name.as_str(), f.division.as_str()))
+            .collect();
+        let mut divisions: Vec<&str> = rows.iter().map(|f| f.division.as_str()).collect();
+        divisions.sort_unstable();
+        divisions.dedup();
+        let mut replaced = Vec::new();
+        for chunk in divisions.chunks(500) {
+            for m in facility::Entity::find()
+                .filter(facility::Column::DivisionCode.is_in(chunk.to_vec()))
+                .all(&txn)
+                .await?
+            {
+                if keys.contains(&(m.kind.as_str(), m.name.as_str(), m.division_code.as_str())) {
+                    replaced.push(m.id);
+                }
+            }
+        }
+        for chunk in replaced.chunks(500) {
             facility::Entity::delete_many()
-                .filter(facility::Column::Kind.eq(f.kind.as_str()))
-                .filter(facility::Column::Name.eq(f.name.as_str()))
-                .filter(facility::Column::DivisionCode.eq(f.division.as_str()))
+                .filter(facility::Column::Id.is_in(chunk.to_vec()))
                 .exec(&txn)
                 .await?;
         }
