@@ -56,6 +56,11 @@ impl Assessor {
             .unwrap_or(&self.base)
     }
 
+    /// Every policy in force this year: the base and each province's and city's.
+    pub fn policies(&self) -> impl Iterator<Item = &Policy> {
+        std::iter::once(&self.base.0).chain(self.in_force.values().map(|p| &p.0))
+    }
+
     /// The policy in force for an estate of this division.
     pub fn policy_for(&self, code: &DivisionCode) -> &Policy {
         &self.in_force(code).0

@@ -324,7 +324,7 @@ pub(super) async fn run(s: &Settings, r: crate::PlanRun) -> anyhow::Result<u8> {
             }
         );
     }
-    if !plan.schedule.unscheduled.is_empty() {
+    if r.years > 1 && !plan.schedule.unscheduled.is_empty() {
         println!(
             "{}",
             match s.lang {

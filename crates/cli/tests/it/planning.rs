@@ -532,7 +532,7 @@ db_test!(planning_through_the_api_and_the_pages, |db| {
         ("/planning/catalogue".to_string(), "加装电梯"),
         (
             format!("/planning/plan?year=2027&budget={}", one as f64 / 10_000.0),
-            "plan-quality",
+            "map-plan",
         ),
     ] {
         let r = page
@@ -775,3 +775,64 @@ db_test!(life_circle_gaps_from_imported_facilities, |db| {
     assert!(elderly["note"].as_str().unwrap().contains("5分钟生活圈"));
     assert!(!needs.iter().any(|n| n["item"] == "childcare"));
 });
+
+db_test!(
+    the_pool_reads_buildings_when_a_policy_lists_what_they_derive,
+    |db| {
+        let ids = four_estates(&db).await;
+        let ctx = anju_store::WriteCtx::new("test", None);
+        let a = db
+            .store
+            .assessor(anju_domain::Policy::national(), 2026)
+            .await
+            .unwrap();
+        let six_storeys = |n: &str| anju_store::BuildingUpsert {
+            estate_code: None,
+            division_code: Some("340104001001".into()),
+            estate_name: Some("甲小区".into()),
+            building: anju_domain::Building {
+                number: n.into(),
+                floors: Some(6),
+                stairway_units: Some(2),
+                ..Default::default()
+            },
+        };
+        db.store
+            .upsert_buildings(&ctx, &[six_storeys("1"), six_storeys("2")], &a)
+            .await
+            .unwrap()
+            .unwrap();
+        let estimate = |pool: &serde_json::Value| {
+            pool.as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["id"] == ids["甲小区"])
+                .unwrap()["estimate"]
+                .as_i64()
+                .unwrap()
+        };
+        let before = estimate(&json(&db.anju(&["plan", "pool", "--json"])));
+        // 安徽 lists every lift its buildings derive, unasked: four units, 450,000 yuan each.
+        let toml = db.path("lifts.toml");
+        std::fs::write(&toml, "[catalogue.lift]\nin_list = true\n").unwrap();
+        let out = db.anju(&[
+            "policy",
+            "set",
+            "--division",
+            "34",
+            "--from",
+            toml.to_str().unwrap(),
+            "--from-year",
+            "2020",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let after = estimate(&json(&db.anju(&["plan", "pool", "--json"])));
+        assert_eq!(after - before, 4 * 450_000 * 100);
+        let needs = json(&db.anju(&["plan", "needs", &ids["甲小区"].to_string(), "--json"]));
+        assert_eq!(
+            needs["estimate"]["total"].as_i64().unwrap(),
+            after,
+            "the pool and the estate agree"
+        );
+    }
+);

@@ -56,7 +56,9 @@ pub struct PoolRow {
     pub items: Vec<String>,
     /// Its bundle (片区), if any: the plan takes a bundle whole.
     pub bundle: Option<i64>,
-    /// How many kinds of facility its life circles lack.
+    /// Where it is (the plan's map).
+    pub location: Option<anju_domain::estate::Wgs84>,
+    /// How many kinds of facility its life circles lack (not counted for the plan's candidates).
     pub gaps: usize,
 }
 
@@ -137,10 +139,34 @@ impl Scoped {
         a: &Assessor,
         division: Option<&DivisionCode>,
     ) -> Result<Vec<PoolRow>> {
+        self.appraise_pool(a, division, true).await
+    }
+
+    /// The pool, its life-circle gaps counted only when asked: the plan does without them (a
+    /// gap's recommended item is not on the renovation list, so neither the estimate nor the
+    /// priority depends on it), which spares a nearest-facility search per estate and kind.
+    async fn appraise_pool(
+        &self,
+        a: &Assessor,
+        division: Option<&DivisionCode>,
+        life_circles: bool,
+    ) -> Result<Vec<PoolRow>> {
         let mut out = Vec::new();
         let mut after = 0;
-        let facilities = self.facilities().await?;
+        let facilities = if life_circles {
+            self.facilities().await?
+        } else {
+            Vec::new()
+        };
         let facilities = Facilities::new(&facilities.into_iter().map(|f| f.1).collect::<Vec<_>>());
+        // The buildings matter to a row only where an item derived from them goes on the list
+        // unasked (by default none does: a lift waits for its unit's vote); otherwise the
+        // millions of building rows of a country are not read.
+        let buildings_count = a.policies().any(|p| {
+            p.catalogue.values().any(|i| {
+                i.in_list && i.derive == anju_domain::catalogue::Basis::StairwayUnitsWithoutLift
+            })
+        });
         loop {
             let page = self.estates_after(division, None, after, PAGE).await?;
             let Some(last) = page.last() else { break };
@@ -155,16 +181,20 @@ impl Scoped {
                 })
                 .collect();
             let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
-            let buildings = self.store.buildings_of(&ids).await?;
+            let buildings = if buildings_count {
+                self.store.buildings_of(&ids).await?
+            } else {
+                HashMap::new()
+            };
             let needs = self.store.needs_of(&ids).await?;
             let bundles = self.store.bundles_of(&ids).await?;
             for m in page {
                 let estate = estate_from_model(m);
                 let policy = a.policy_for(&estate.division_code);
-                let gaps = estate
-                    .location
-                    .map(|at| facilities.gaps(at, &policy.life_circle))
-                    .unwrap_or_default();
+                let gaps = match estate.location {
+                    Some(at) if life_circles => facilities.gaps(at, &policy.life_circle),
+                    _ => Vec::new(),
+                };
                 let ap = appraise(
                     &estate,
                     buildings.get(&m.id).map_or(&[][..], |b| b.as_slice()),
@@ -194,6 +224,7 @@ impl Scoped {
                     priority: ap.priority.score,
                     items: ap.estimate.lines.iter().map(|l| l.item.clone()).collect(),
                     bundle: bundles.get(&m.id).copied(),
+                    location: estate.location,
                     gaps: gaps.len(),
                 });
             }
@@ -741,7 +772,7 @@ impl Scoped {
     /// error that names it.
     pub async fn annual_plan(&self, a: &Assessor, req: PlanRequest) -> Result<AnnualPlan> {
         use anju_planning::optimiser::Candidate;
-        let pool = self.pool(a, req.division.as_ref()).await?;
+        let pool = self.appraise_pool(a, req.division.as_ref(), false).await?;
         let exclude: std::collections::HashSet<i64> = req.exclude.iter().copied().collect();
         let commit: std::collections::HashSet<i64> = req.commit.iter().copied().collect();
         let candidates: Vec<PoolRow> = pool

@@ -312,6 +312,8 @@ struct PlanView {
     left_out: Vec<anju_planning::report::PlanLeftOut>,
     counties: Vec<CountyLine>,
     counties_json: String,
+    /// [lon, lat, name, id, chosen 1/0] of the candidates with a location.
+    points_json: String,
     /// year, estates, households, cost (万元)
     schedule: Vec<(i32, usize, i64, f64)>,
     unscheduled: usize,
@@ -361,6 +363,22 @@ fn plan_view(plan: &AnnualPlan, a: &anju_store::Assessor, lang: Lang) -> PlanVie
         gap_pct: first.gap * 100.0,
         cost_wan: first.cost as f64 / 10_000.0,
         counties_json: serde_json::to_string(&counties).unwrap_or_else(|_| "[]".into()),
+        points_json: {
+            let chosen: std::collections::HashSet<&str> =
+                first.selected.iter().map(String::as_str).collect();
+            serde_json::Value::Array(
+                plan.candidates
+                    .iter()
+                    .filter_map(|r| {
+                        let l = r.location?;
+                        let id = r.id.to_string();
+                        let inside = i32::from(chosen.contains(id.as_str()));
+                        Some(serde_json::json!([l.lon, l.lat, r.name, r.id, inside]))
+                    })
+                    .collect(),
+            )
+            .to_string()
+        },
         counties,
         chosen: report
             .projects
