@@ -504,6 +504,24 @@ mod tests {
             p.with_override("[allocation]\narea_pct = 50.0").is_err(),
             "weights that do not sum to 100"
         );
+        // The planning sections are checked like the rest, each error naming its key.
+        for (bad, key) in [
+            ("[priority]\nwillingness = 50.0", "priority"),
+            ("[priority]\nhazard_items = [\"helipad\"]", "hazard_items"),
+            ("[catalogue.roof]\nunit_cost_yuan = -1", "catalogue.roof"),
+            (
+                "[life_circle.kinds.shop]\nminutes = 7",
+                "life_circle.kinds.shop",
+            ),
+            (
+                "[planning]\nconsultation_threshold_pct = 120.0",
+                "consultation_threshold_pct",
+            ),
+            ("[bundles]\nmax_distance_m = 0.0", "bundles"),
+        ] {
+            let e = p.with_override(bad).unwrap_err().to_string();
+            assert!(e.contains(key), "{bad}: {e}");
+        }
     }
 
     #[test]
@@ -531,6 +549,23 @@ mod tests {
         assert!(base
             .with_override("[eligibility]\nconditional_cutoff_year = 1999")
             .is_err());
+    }
+
+    #[test]
+    fn the_fingerprint_is_what_it_was_before_planning_came() {
+        // Stored assessments carry these (made before the planning sections existed): the
+        // same numbers must give the same fingerprint, or every estate would turn stale.
+        let p = Policy::national();
+        assert_eq!(p.fingerprint(), "d8ddb9540d9d3dcc");
+        let anhui = p
+            .with_override("[eligibility]\nconditional_cutoff_year = 2005\n")
+            .unwrap();
+        assert_eq!(anhui.fingerprint(), "1711da934db74e5a");
+        // Planning numbers do not change an assessment.
+        let costly = p
+            .with_override("[catalogue.lift]\nunit_cost_yuan = 480000\n")
+            .unwrap();
+        assert_eq!(costly.fingerprint(), p.fingerprint());
     }
 
     #[test]
