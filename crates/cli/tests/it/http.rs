@@ -1163,6 +1163,37 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST needs");
+        for (path, form) in [
+            (
+                "/planning/plan/adopt",
+                vec![("budget", "100"), ("division", outside_div)],
+            ),
+            (
+                "/planning/scenarios",
+                vec![
+                    ("budget", "100"),
+                    ("division", outside_div),
+                    ("name", "越界"),
+                ],
+            ),
+            (
+                "/planning/bundles",
+                vec![
+                    ("name", "越界"),
+                    ("members", &*format!("{outside},{}", app.hefei_estate)),
+                ],
+            ),
+        ] {
+            let mut form = form;
+            form.push(("csrf", page_csrf.as_str()));
+            let r = page
+                .post(format!("{}{path}", app.base))
+                .form(&form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST {path}");
+        }
         if outside_div == "340103" {
             let r = page
                 .post(format!(
