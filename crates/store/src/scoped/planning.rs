@@ -1,6 +1,7 @@
 //! Planning through the scoped door: an estate's needs, its estimate and priority (appraised by
 //! `anju_planning::appraisal` under the policy in force for it), needs from a sheet or a user
-//! (audited), and the reserve pool with its gate.
+//! (audited), the reserve pool with its gate, and the annual plan (or schedule) drawn from it with
+//! its report.
 
 use super::{within, Scoped};
 use crate::assess::Assessor;
