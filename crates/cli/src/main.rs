@@ -103,6 +103,9 @@ pub enum Command {
     Policy(PolicyCmd),
     /// 年度计划：从储备库按预算求最优计划 / the annual plan: the best plan for the budget from the reserve pool
     Plan(PlanArgs),
+    /// 业主表决 / owners' votes
+    #[command(subcommand)]
+    Vote(VoteCmd),
     /// 查看一个小区：楼栋、判定理由、变更记录 / show one estate: buildings, eligibility reasons, history
     Estate {
         /// 小区ID / estate id
@@ -130,6 +133,25 @@ pub enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum VoteCmd {
+    /// 按公布的（匿名）选票重新计票（民法典第二百七十八条）/ recount a vote from its published, anonymised ballots (Civil Code Art. 278)
+    Recount {
+        /// owners.csv：part_id,owner_id,area_m2
+        #[arg(long)]
+        owners: PathBuf,
+        /// ballots.csv：owner_id,choice（agree/oppose/abstain 或 同意/反对/弃权）
+        #[arg(long)]
+        ballots: PathBuf,
+        /// 表决事项（1–9）/ the matter of Art. 278 (1–9)
+        #[arg(long)]
+        matter: u32,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -17,6 +17,7 @@ pub mod pool;
 pub mod quantity;
 pub mod search;
 pub mod summary;
+pub mod vote;
 
 pub use account::{Role, Scope};
 pub use division::{Division, DivisionCode, DivisionError, Level, TownKind};

@@ -33,6 +33,13 @@ pub struct Policy {
     /// The life circles (生活圈) and the facilities each should hold.
     #[serde(default = "national_life_circle")]
     pub life_circle: LifeCirclePolicy,
+    /// The thresholds of owners' decisions (the Civil Code's by default).
+    #[serde(default = "national_votes")]
+    pub votes: crate::vote::VotePolicy,
+}
+
+fn national_votes() -> crate::vote::VotePolicy {
+    national_section(|mut t| t.remove("votes"))
 }
 
 fn national_bundles() -> BundlePolicy {
@@ -415,6 +422,7 @@ impl Policy {
             ));
         }
         crate::catalogue::check(&p.catalogue).map_err(PolicyError)?;
+        p.votes.check().map_err(PolicyError)?;
         let b = &p.bundles;
         let distances_ok = b.max_distance_m > 0.0
             && b.max_distance_m <= 10_000.0

@@ -4,6 +4,7 @@
 pub mod columns;
 pub mod coords;
 pub mod counties;
+mod csvfile;
 pub mod demo;
 pub mod demo_planning;
 pub mod divisions;
@@ -14,6 +15,7 @@ pub mod plan_sheet;
 pub mod sheet;
 pub mod stream;
 pub mod value;
+pub mod votes;
 pub mod write;
 
 pub use import::{
@@ -36,7 +38,7 @@ pub enum IoError {
     #[error("行政区划文件第{line}行：{message} / division list line {line}: {message}")]
     Division { line: usize, message: String },
     #[error("{file} 第{line}行：{message} / {file} line {line}: {message}")]
-    Plan {
+    Csv {
         file: String,
         line: usize,
         message: String,

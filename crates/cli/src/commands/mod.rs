@@ -5,7 +5,7 @@ use crate::config::{self, Settings, DEFAULT_DATABASE_URL};
 use crate::UserCmd;
 use crate::{
     exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, PlanArgs,
-    PlanCmd, PolicyCmd, ScaleArg, TemplateArg,
+    PlanCmd, PolicyCmd, ScaleArg, TemplateArg, VoteCmd,
 };
 use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
 use anju_io::write::{
@@ -30,6 +30,7 @@ mod serve;
 mod summary;
 mod template;
 mod user;
+mod vote;
 
 const DEMO_DATABASE_URL: &str = "sqlite://anju-demo.db";
 
@@ -119,6 +120,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             from_year,
         }) => policy::set(&s, division, from, from_year).await,
         Command::Estate { id } => estate::show_estate(&s, id).await,
+        Command::Vote(VoteCmd::Recount {
+            owners,
+            ballots,
+            matter,
+            json,
+        }) => vote::recount(&s, &owners, &ballots, matter, json),
         Command::Demo {
             no_serve,
             scale,

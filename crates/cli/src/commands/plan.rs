@@ -366,7 +366,7 @@ fn county_keys(
             let code = DivisionCode::parse_short(&k)
                 .ok()
                 .filter(|d| d.level() == anju_domain::Level::County)
-                .ok_or_else(|| anju_io::IoError::Plan {
+                .ok_or_else(|| anju_io::IoError::Csv {
                     file: file.to_string(),
                     line: 0,
                     message: format!(

@@ -776,3 +776,71 @@ db_test!(plan_allocate_splits_a_subsidy_by_the_factor_method, |db| {
     let out = db.anju(&["plan", "allocate", "--division", "3401", "--amount", "十万"]);
     assert_eq!(out.status.code(), Some(2));
 });
+
+#[test]
+fn vote_recount_follows_the_civil_code_and_names_bad_ballots() {
+    let dir = tempfile::tempdir().unwrap();
+    let owners = dir.path().join("owners.csv");
+    let ballots = dir.path().join("ballots.csv");
+    // Six owners; the developer holds two unsold parts. 9.5 m² parts make the areas uneven.
+    std::fs::write(
+        &owners,
+        "part_id,owner_id,area_m2\n\
+         1-101,A,89.50\n1-102,B,89.50\n1-201,C,102.25\n1-202,D,102.25\n\
+         2-101,E,75\n2-102,dev,75\n2-201,dev,9.5\n",
+    )
+    .unwrap();
+    let url = format!("sqlite://{}", dir.path().join("a.db").display());
+    let run = |ballot_lines: &str, matter: &str| {
+        std::fs::write(&ballots, format!("owner_id,choice\n{ballot_lines}")).unwrap();
+        crate::support::anju_with_env(
+            &url,
+            &[
+                "vote",
+                "recount",
+                "--owners",
+                owners.to_str().unwrap(),
+                "--ballots",
+                ballots.to_str().unwrap(),
+                "--matter",
+                matter,
+                "--json",
+            ],
+            &[],
+        )
+    };
+    // A, B, C, dev take part (4 of 6 owners: exactly 2/3); 3 of 4 agree (exactly 3/4) and hold
+    // 89.5 + 89.5 + 84.5 = 263.5 of the 365.75 m² taking part (of 543; 72.0 %, under 3/4): a
+    // rebuilding matter fails by area, an ordinary one passes.
+    let lines = "A,同意\nB,agree\nC,反对\ndev,同意\n";
+    let out = run(lines, "7");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["total_owners"], 6);
+    assert_eq!(v["participating_owners"], 4);
+    assert_eq!(v["agree_owners"], 3);
+    assert_eq!(v["total_area_m2"], 543.0);
+    assert_eq!(v["participating_area_m2"], 365.75);
+    assert_eq!(v["agree_area_m2"], 263.5);
+    assert_eq!(v["quorum_met"], true);
+    assert_eq!(
+        (
+            v["agreed_by_heads"].as_bool(),
+            v["agreed_by_area"].as_bool()
+        ),
+        (Some(true), Some(false))
+    );
+    assert_eq!(v["passed"], false);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&run(lines, "5"))).unwrap();
+    assert_eq!(v["passed"], true);
+    // A stranger, a second ballot, a word that is no choice: exit 3, named.
+    for (lines, named) in [
+        ("A,同意\nZ,同意\n", "Z"),
+        ("A,同意\nB,反对\nA,反对\n", "A"),
+        ("A,也许\n", "也许"),
+    ] {
+        let out = run(lines, "1");
+        assert_eq!(out.status.code(), Some(3), "{lines}");
+        assert!(stderr(&out).contains(named), "{}", stderr(&out));
+    }
+}
