@@ -60,6 +60,16 @@ impl Chrome {
             .get(self.lang())
             .to_string()
     }
+    /// A text in the page's language.
+    pub fn say(&self, t: &anju_domain::Text) -> String {
+        t.get(self.lang()).to_string()
+    }
+    /// A reserve-pool state's label in the page's language, from its key.
+    pub fn pool_state(&self, key: &str) -> String {
+        anju_domain::pool::PoolState::from_key(key)
+            .map(|s| s.label().get(self.lang()).to_string())
+            .unwrap_or_else(|| key.to_string())
+    }
     /// The CSS class that colours an outcome: the same colours as the map's.
     pub fn outcome_class(&self, key: &str) -> &'static str {
         match key {
