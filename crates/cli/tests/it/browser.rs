@@ -361,4 +361,40 @@ db_test!(a_county_official_works_in_the_browser, |db| {
         .await
         .unwrap()
         .is_some());
+
+    // Plan the year: the chart by county and the map draw, the chosen estates in green.
+    b.goto(&format!(
+        "{}/planning/plan?year=2027&budget=100000",
+        app.base
+    ))
+    .await;
+    b.wait_for("document.querySelectorAll('#chart-plan canvas, #map-plan canvas').length >= 2")
+        .await;
+    b.wait_for(
+        "(function(){var m = echarts.getInstanceByDom(document.getElementById('map-plan')); \
+         return !!m && !!m.getOption().series && m.getOption().series.length === 2 \
+         && m.getOption().series[1].data.some(function(p){return p[2] === '梅山小区'})})()",
+    )
+    .await;
+    // Adopt it: the estates are planned for 2027.
+    b.eval("document.querySelector('form[action=\"/planning/plan/adopt\"]').submit(); true")
+        .await;
+    b.wait_for("document.readyState === 'complete' && location.search.includes('adopted=')")
+        .await;
+    let planned = db
+        .store
+        .scoped(anju_domain::Scope::All)
+        .pool(
+            &db.store
+                .assessor(anju_domain::Policy::national(), 2026)
+                .await
+                .unwrap(),
+            None,
+        )
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.state == anju_domain::pool::PoolState::Planned)
+        .count();
+    assert!(planned >= 1, "{planned}");
 });
