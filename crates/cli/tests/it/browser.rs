@@ -376,6 +376,10 @@ db_test!(a_county_official_works_in_the_browser, |db| {
          && m.getOption().series[1].data.some(function(p){return p[2] === '梅山小区'})})()",
     )
     .await;
+    if let Ok(dir) = std::env::var("ANJU_SCREENSHOT_DIR") {
+        let shot = b.screenshot().await;
+        std::fs::write(std::path::Path::new(&dir).join("plan.png"), &shot).unwrap();
+    }
     // Adopt it: the estates are planned for 2027.
     b.eval("document.querySelector('form[action=\"/planning/plan/adopt\"]').submit(); true")
         .await;
