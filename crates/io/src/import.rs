@@ -879,6 +879,45 @@ fn read_estate_ref(rr: &mut RowReader<'_>) -> Option<EstateRef> {
     }
 }
 
+/// Reads the data rows of a sheet whose header is `layout`, each by `read` (which records its
+/// findings in the reader and returns the row, if it makes one): the one loop of the building,
+/// needs and facilities sheets.
+fn read_rows<T>(
+    grid: &Grid,
+    fields: &[Field],
+    layout: Layout,
+    ids: &HashMap<&'static str, usize>,
+    mut read: impl FnMut(&mut RowReader<'_>) -> Option<T>,
+) -> Parsed<T> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut rows = Vec::new();
+    let total_below = grid.height().saturating_sub(layout.header_row + 1);
+    for (r, row) in data_rows(grid, &layout) {
+        let mut rr = RowReader {
+            col0: grid.abs_col(0),
+            layout: &layout,
+            fields,
+            field_ids: ids,
+            row,
+            excel_row: grid.excel_row(r),
+            errors: &mut errors,
+            warnings: &mut warnings,
+        };
+        rows.extend(read(&mut rr));
+    }
+    Parsed {
+        sheet_name: grid.sheet_name.clone(),
+        header_row: grid.excel_row(layout.header_row),
+        skipped: total_below.saturating_sub(rows.len()),
+        rows,
+        errors,
+        warnings,
+        unsurveyed: Vec::new(),
+        ignored_headers: layout.ignored,
+    }
+}
+
 /// A building row read from a sheet.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildingRow {
@@ -892,25 +931,11 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
     let layout = locate_header(grid, BUILDING_FIELDS)?;
     let ids = field_ids(BUILDING_FIELDS);
     require_estate_columns(grid, &layout, &ids)?;
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut rows = Vec::new();
     let mut seen: HashMap<(EstateRef, String), u32> = HashMap::new();
-    let total_below = grid.height().saturating_sub(layout.header_row + 1);
-    for (r, row) in data_rows(grid, &layout) {
-        let excel_row = grid.excel_row(r);
-        let mut rr = RowReader {
-            col0: grid.abs_col(0),
-            layout: &layout,
-            fields: BUILDING_FIELDS,
-            field_ids: &ids,
-            row,
-            excel_row,
-            errors: &mut errors,
-            warnings: &mut warnings,
-        };
-        let estate = read_estate_ref(&mut rr);
-        let b = Building {
+    Ok(read_rows(grid, BUILDING_FIELDS, layout, &ids, |rr| {
+        let excel_row = rr.excel_row;
+        let estate = read_estate_ref(rr);
+        let mut b = Building {
             number: rr.get("number", text_opt).unwrap_or_default(),
             floors: rr.get("floors", value::count),
             stairway_units: rr.get("stairway_units", value::count),
@@ -925,34 +950,22 @@ pub fn parse_buildings(grid: &Grid) -> Result<Parsed<BuildingRow>, SheetError> {
             has_lift: rr.flag("has_lift"),
             to_be_demolished: rr.flag("to_be_demolished"),
         };
-        let mut b = b;
-        read_structure(&mut rr, &mut b);
-        if let Some(estate) = estate {
-            if !b.number.is_empty() {
-                if let Some(first) = seen.insert((estate.clone(), b.number.clone()), excel_row) {
-                    row_error(&mut errors, excel_row, "楼栋号", &b.number, Text::new(
-                        format!("不与第{first}行重复（同一小区内楼栋号唯一）"),
-                        format!("not a repeat of row {first} (building numbers are unique within an estate)"),
-                    ));
-                }
+        read_structure(rr, &mut b);
+        let estate = estate?;
+        if !b.number.is_empty() {
+            if let Some(first) = seen.insert((estate.clone(), b.number.clone()), excel_row) {
+                row_error(rr.errors, excel_row, "楼栋号", &b.number, Text::new(
+                    format!("不与第{first}行重复（同一小区内楼栋号唯一）"),
+                    format!("not a repeat of row {first} (building numbers are unique within an estate)"),
+                ));
             }
-            rows.push(BuildingRow {
-                row: excel_row,
-                estate,
-                building: b,
-            });
         }
-    }
-    Ok(Parsed {
-        sheet_name: grid.sheet_name.clone(),
-        header_row: grid.excel_row(layout.header_row),
-        skipped: total_below.saturating_sub(rows.len()),
-        rows,
-        errors,
-        warnings,
-        unsurveyed: Vec::new(),
-        ignored_headers: layout.ignored,
-    })
+        Some(BuildingRow {
+            row: excel_row,
+            estate,
+            building: b,
+        })
+    }))
 }
 
 /// A line of the needs sheet (改造需求表).
@@ -1014,36 +1027,19 @@ pub fn parse_needs(
             value::yes_no(c).map(Some)
         }
     };
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut rows = Vec::new();
     let mut seen: HashMap<(EstateRef, String), u32> = HashMap::new();
-    let total_below = grid.height().saturating_sub(layout.header_row + 1);
-    for (r, row) in data_rows(grid, &layout) {
-        let excel_row = grid.excel_row(r);
-        let mut rr = RowReader {
-            col0: grid.abs_col(0),
-            layout: &layout,
-            fields: NEED_FIELDS,
-            field_ids: &ids,
-            row,
-            excel_row,
-            errors: &mut errors,
-            warnings: &mut warnings,
-        };
-        let estate = read_estate_ref(&mut rr);
+    Ok(read_rows(grid, NEED_FIELDS, layout, &ids, |rr| {
+        let excel_row = rr.excel_row;
+        let estate = read_estate_ref(rr);
         let item = rr.get("item", item_of);
         let quantity_centi = rr.get("quantity", quantity);
         let in_list = rr.get("in_list", yes_no_or_blank).unwrap_or(true);
         let hazard = rr.get("hazard", yes_no_or_blank).unwrap_or(false);
         let note = rr.get("note", text_opt).unwrap_or_default();
-        let (Some(estate), Some(item), Some(quantity_centi)) = (estate, item, quantity_centi)
-        else {
-            continue;
-        };
+        let (estate, item, quantity_centi) = (estate?, item?, quantity_centi?);
         if let Some(first) = seen.insert((estate.clone(), item.clone()), excel_row) {
             row_error(
-                &mut errors,
+                rr.errors,
                 excel_row,
                 "改造内容",
                 &item,
@@ -1052,9 +1048,9 @@ pub fn parse_needs(
                     format!("not a repeat of row {first} (one line per estate and item)"),
                 ),
             );
-            continue;
+            return None;
         }
-        rows.push(NeedRow {
+        Some(NeedRow {
             row: excel_row,
             estate,
             item,
@@ -1062,18 +1058,8 @@ pub fn parse_needs(
             in_list,
             hazard,
             note,
-        });
-    }
-    Ok(Parsed {
-        sheet_name: grid.sheet_name.clone(),
-        header_row: grid.excel_row(layout.header_row),
-        skipped: total_below.saturating_sub(rows.len()),
-        rows,
-        errors,
-        warnings,
-        unsurveyed: Vec::new(),
-        ignored_headers: layout.ignored,
-    })
+        })
+    }))
 }
 
 /// A line of the facilities sheet.
@@ -1114,46 +1100,17 @@ pub fn parse_facilities(
                 )
             })
     };
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut rows = Vec::new();
-    let total_below = grid.height().saturating_sub(layout.header_row + 1);
-    for (r, row) in data_rows(grid, &layout) {
-        let excel_row = grid.excel_row(r);
-        let mut rr = RowReader {
-            col0: grid.abs_col(0),
-            layout: &layout,
-            fields: FACILITY_FIELDS,
-            field_ids: &ids,
-            row,
-            excel_row,
-            errors: &mut errors,
-            warnings: &mut warnings,
-        };
+    Ok(read_rows(grid, FACILITY_FIELDS, layout, &ids, |rr| {
         let kind = rr.get("kind", kind_of);
         let name = rr.get("name", text_opt);
         let division = rr.get("division_code", value::division_code);
-        let location = read_location(&mut rr);
-        if let (Some(kind), Some(name), Some(division), Some(location)) =
-            (kind, name, division, location)
-        {
-            rows.push(FacilityRow {
-                row: excel_row,
-                kind,
-                name,
-                division,
-                location,
-            });
-        }
-    }
-    Ok(Parsed {
-        sheet_name: grid.sheet_name.clone(),
-        header_row: grid.excel_row(layout.header_row),
-        skipped: total_below.saturating_sub(rows.len()),
-        rows,
-        errors,
-        warnings,
-        unsurveyed: Vec::new(),
-        ignored_headers: layout.ignored,
-    })
+        let location = read_location(rr);
+        Some(FacilityRow {
+            row: rr.excel_row,
+            kind: kind?,
+            name: name?,
+            division: division?,
+            location: location?,
+        })
+    }))
 }

@@ -223,26 +223,51 @@ pub(super) async fn import_estates(s: &Settings, a: ImportArgs) -> anyhow::Resul
     Ok(exit::OK)
 }
 
-pub(super) async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
-    let store = open(s).await?;
-    let grid = anju_io::read_grid(&a.file)?;
-    let parsed = match anju_io::parse_buildings(&grid) {
+/// A sheet read (its header found), its unknown headers said and its errors reported (with the
+/// marked sheet when asked): the parsed rows, or the exit code when it cannot be imported.
+fn checked<T>(
+    s: &Settings,
+    a: &ImportArgs,
+    grid: &anju_io::Grid,
+    parsed: Result<anju_io::Parsed<T>, anju_io::SheetError>,
+) -> anyhow::Result<Result<anju_io::Parsed<T>, u8>> {
+    let parsed = match parsed {
         Ok(p) => p,
         Err(e) => {
             eprintln!("{e}");
-            return Ok(exit::INVALID_INPUT);
+            return Ok(Err(exit::INVALID_INPUT));
         }
     };
     print_ignored(&parsed.ignored_headers, s.lang);
     if !parsed.errors.is_empty() {
-        return report_errors(
-            Some(&grid),
+        return Ok(Err(report_errors(
+            Some(grid),
             &parsed.errors,
             &parsed.warnings,
             a.errors_out.as_deref(),
             s.lang,
-        );
+        )?));
     }
+    Ok(Ok(parsed))
+}
+
+/// `--dry-run` after a sheet passed its checks.
+fn checked_only(s: &Settings) -> u8 {
+    println!(
+        "{}",
+        s.lang
+            .pick("检查通过（未写入）", "check passed (nothing written)")
+    );
+    exit::OK
+}
+
+pub(super) async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let grid = anju_io::read_grid(&a.file)?;
+    let parsed = match checked(s, &a, &grid, anju_io::parse_buildings(&grid))? {
+        Ok(p) => p,
+        Err(code) => return Ok(code),
+    };
     report_warnings(&parsed.warnings, s.lang);
     write_marked(
         Some(&grid),
@@ -271,12 +296,7 @@ pub(super) async fn import_buildings(s: &Settings, a: ImportArgs) -> anyhow::Res
         })
         .collect();
     if a.dry_run {
-        println!(
-            "{}",
-            s.lang
-                .pick("检查通过（未写入）", "check passed (nothing written)")
-        );
-        return Ok(exit::OK);
+        return Ok(checked_only(s));
     }
     let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
     let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
@@ -334,23 +354,10 @@ pub(super) async fn import_needs(s: &Settings, a: ImportArgs) -> anyhow::Result<
         catalogue.extend(policies.in_force(&d, s.reference_year)?.catalogue);
     }
     let grid = anju_io::read_grid(&a.file)?;
-    let parsed = match anju_io::parse_needs(&grid, &catalogue) {
+    let parsed = match checked(s, &a, &grid, anju_io::parse_needs(&grid, &catalogue))? {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(exit::INVALID_INPUT);
-        }
+        Err(code) => return Ok(code),
     };
-    print_ignored(&parsed.ignored_headers, s.lang);
-    if !parsed.errors.is_empty() {
-        return report_errors(
-            Some(&grid),
-            &parsed.errors,
-            &parsed.warnings,
-            a.errors_out.as_deref(),
-            s.lang,
-        );
-    }
     let lines: Vec<anju_store::scoped::NeedLine> = parsed
         .rows
         .iter()
@@ -367,12 +374,7 @@ pub(super) async fn import_needs(s: &Settings, a: ImportArgs) -> anyhow::Result<
         })
         .collect();
     if a.dry_run {
-        println!(
-            "{}",
-            s.lang
-                .pick("检查通过（未写入）", "check passed (nothing written)")
-        );
-        return Ok(exit::OK);
+        return Ok(checked_only(s));
     }
     let ctx = WriteCtx::new(actor(), Some(format!("import:{}", a.file.display())));
     let all = store.scoped(anju_domain::Scope::All);
@@ -414,30 +416,17 @@ pub(super) async fn import_needs(s: &Settings, a: ImportArgs) -> anyhow::Result<
 pub(super) async fn import_facilities(s: &Settings, a: ImportArgs) -> anyhow::Result<u8> {
     let store = open(s).await?;
     let grid = anju_io::read_grid(&a.file)?;
-    let parsed = match anju_io::parse_facilities(&grid, &s.policy.life_circle.kinds) {
+    let parsed = match checked(
+        s,
+        &a,
+        &grid,
+        anju_io::parse_facilities(&grid, &s.policy.life_circle.kinds),
+    )? {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("{e}");
-            return Ok(exit::INVALID_INPUT);
-        }
+        Err(code) => return Ok(code),
     };
-    print_ignored(&parsed.ignored_headers, s.lang);
-    if !parsed.errors.is_empty() {
-        return report_errors(
-            Some(&grid),
-            &parsed.errors,
-            &parsed.warnings,
-            a.errors_out.as_deref(),
-            s.lang,
-        );
-    }
     if a.dry_run {
-        println!(
-            "{}",
-            s.lang
-                .pick("检查通过（未写入）", "check passed (nothing written)")
-        );
-        return Ok(exit::OK);
+        return Ok(checked_only(s));
     }
     let rows: Vec<anju_store::scoped::FacilityInput> = parsed
         .rows

@@ -380,6 +380,21 @@ db_test!(a_county_official_works_in_the_browser, |db| {
         let shot = b.screenshot().await;
         std::fs::write(std::path::Path::new(&dir).join("plan.png"), &shot).unwrap();
     }
+    // The gap map draws the located estate over the county outlines, through the same helper.
+    b.goto(&format!("{}/planning/gaps", app.base)).await;
+    b.wait_for(
+        "(function(){var m = echarts.getInstanceByDom(document.getElementById('chart-gaps')); \
+         return !!m && !!m.getOption().geo && m.getOption().geo[0].map === 'counties' \
+         && m.getOption().series[0].data.some(function(p){return p[2] === '梅山小区'})})()",
+    )
+    .await;
+    b.goto(&format!(
+        "{}/planning/plan?year=2027&budget=100000",
+        app.base
+    ))
+    .await;
+    b.wait_for("!!document.querySelector('form[action=\"/planning/plan/adopt\"]')")
+        .await;
     // Adopt it: the estates are planned for 2027.
     b.eval("document.querySelector('form[action=\"/planning/plan/adopt\"]').submit(); true")
         .await;

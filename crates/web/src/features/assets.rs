@@ -18,6 +18,11 @@ async fn asset(Path(file): Path<String>) -> Result<Response, ApiError> {
             include_bytes!("../../assets/echarts.min.js"),
             "text/javascript; charset=utf-8",
         ),
+        // The planning pages' maps over the county outlines.
+        "anju-maps.js" => (
+            include_bytes!("../../assets/anju-maps.js"),
+            "text/javascript; charset=utf-8",
+        ),
         "htmx.min.js" => (
             include_bytes!("../../assets/htmx.min.js"),
             "text/javascript; charset=utf-8",

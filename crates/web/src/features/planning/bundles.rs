@@ -324,10 +324,12 @@ async fn bundles_view(
     for b in &bundles {
         for m in &b.members {
             if let Some(l) = m.location {
+                // [lon, lat, name, no estate link, the bundle (its colour)].
                 points.push(serde_json::json!([
                     l.lon,
                     l.lat,
                     format!("{} · {}", b.name, m.name),
+                    null,
                     b.id
                 ]));
             }
