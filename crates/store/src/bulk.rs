@@ -310,6 +310,29 @@ pub(crate) async fn insert_returning<T: FromQueryResult>(
     Ok(out)
 }
 
+/// The rows `query` finds whose `column` is one of `ids`, a few hundred ids a query (a database
+/// takes only so many parameters at once): buildings, needs, pool rows, bundle members … of a
+/// page of estates.
+pub(crate) async fn rows_with<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    query: sea_orm::Select<E>,
+    column: E::Column,
+    ids: &[i64],
+) -> Result<Vec<E::Model>> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            query
+                .clone()
+                .filter(column.is_in(chunk.to_vec()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

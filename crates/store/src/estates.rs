@@ -607,17 +607,13 @@ impl Store {
     /// The buildings of the given estates, by estate.
     pub async fn buildings_of(&self, estate_ids: &[i64]) -> Result<HashMap<i64, Vec<Building>>> {
         let mut out: HashMap<i64, Vec<Building>> = HashMap::new();
-        for chunk in estate_ids.chunks(500) {
-            for m in building::Entity::find()
-                .filter(building::Column::EstateId.is_in(chunk.to_vec()))
-                .order_by_asc(building::Column::Id)
-                .all(&self.db)
-                .await?
-            {
-                out.entry(m.estate_id)
-                    .or_default()
-                    .push(building_from_model(&m));
-            }
+        let query = building::Entity::find().order_by_asc(building::Column::Id);
+        for m in
+            crate::bulk::rows_with(&self.db, query, building::Column::EstateId, estate_ids).await?
+        {
+            out.entry(m.estate_id)
+                .or_default()
+                .push(building_from_model(&m));
         }
         Ok(out)
     }

@@ -120,15 +120,12 @@ impl Scoped {
     ) -> Result<Vec<BundleView>> {
         let ids: Vec<i64> = rows.iter().map(|b| b.id).collect();
         let mut members: HashMap<i64, Vec<i64>> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            for m in bundle_member::Entity::find()
-                .filter(bundle_member::Column::BundleId.is_in(chunk.to_vec()))
-                .order_by_asc(bundle_member::Column::EstateId)
-                .all(&self.store.db)
+        let query = bundle_member::Entity::find().order_by_asc(bundle_member::Column::EstateId);
+        for m in
+            crate::bulk::rows_with(&self.store.db, query, bundle_member::Column::BundleId, &ids)
                 .await?
-            {
-                members.entry(m.bundle_id).or_default().push(m.estate_id);
-            }
+        {
+            members.entry(m.bundle_id).or_default().push(m.estate_id);
         }
         let all: Vec<i64> = members.values().flatten().copied().collect();
         let rows_by_id = self.pool_rows_of(a, &all).await?;
@@ -172,49 +169,36 @@ impl Scoped {
         ids: &[i64],
     ) -> Result<HashMap<i64, (estate::Model, Money)>> {
         let mut out = HashMap::new();
-        for chunk in ids.chunks(500) {
-            let page = estate::Entity::find()
-                .filter(within(&self.scope, estate::Column::DivisionCode))
-                .filter(estate::Column::Id.is_in(chunk.to_vec()))
-                .all(&self.store.db)
-                .await?;
-            let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
-            let buildings = self.store.buildings_of(&ids).await?;
-            let needs = self.store.needs_of(&ids).await?;
-            for m in page {
-                let e = estate_from_model(&m);
-                // The bundle's cost is its estates' renovation lists, as the pool counts them
-                // (the life circles' recommendations are not on a list until someone puts them).
-                let ap = anju_planning::appraisal::appraise(
-                    &e,
-                    buildings.get(&m.id).map_or(&[][..], |b| b.as_slice()),
-                    needs.get(&m.id).map_or(&[][..], |n| n.as_slice()),
-                    &[],
-                    a.policy_for(&e.division_code),
-                    a.reference_year,
-                    None,
-                );
-                out.insert(m.id, (m, ap.estimate.total));
-            }
+        let page = self.estates_in_scope(ids).await?;
+        let ids: Vec<i64> = page.iter().map(|m| m.id).collect();
+        let buildings = self.store.buildings_of(&ids).await?;
+        let needs = self.store.needs_of(&ids).await?;
+        for m in page {
+            let e = estate_from_model(&m);
+            // The bundle's cost is its estates' renovation lists, as the pool counts them
+            // (the life circles' recommendations are not on a list until someone puts them).
+            let ap = anju_planning::appraisal::appraise(
+                &e,
+                buildings.get(&m.id).map_or(&[][..], |b| b.as_slice()),
+                needs.get(&m.id).map_or(&[][..], |n| n.as_slice()),
+                &[],
+                a.policy_for(&e.division_code),
+                a.reference_year,
+                None,
+            );
+            out.insert(m.id, (m, ap.estimate.total));
         }
         Ok(out)
     }
 
     /// The names of these estates of the scope, by id (others are left out).
     pub async fn estates_by_ids(&self, ids: &[i64]) -> Result<Vec<(i64, String)>> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(500) {
-            out.extend(
-                estate::Entity::find()
-                    .filter(within(&self.scope, estate::Column::DivisionCode))
-                    .filter(estate::Column::Id.is_in(chunk.to_vec()))
-                    .all(&self.store.db)
-                    .await?
-                    .into_iter()
-                    .map(|m| (m.id, m.name)),
-            );
-        }
-        Ok(out)
+        Ok(self
+            .estates_in_scope(ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.name))
+            .collect())
     }
 
     /// Proposals of bundles among the pool's estates of the scope (and `division`) that are in

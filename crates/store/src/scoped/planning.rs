@@ -328,17 +328,12 @@ impl Scoped {
         let mut ids: Vec<i64> = lines.iter().map(|l| l.0).collect();
         ids.sort_unstable();
         ids.dedup();
-        let mut models: HashMap<i64, estate::Model> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            for m in estate::Entity::find()
-                .filter(within(&self.scope, estate::Column::DivisionCode))
-                .filter(estate::Column::Id.is_in(chunk.to_vec()))
-                .all(&self.store.db)
-                .await?
-            {
-                models.insert(m.id, m);
-            }
-        }
+        let models: HashMap<i64, estate::Model> = self
+            .estates_in_scope(&ids)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m))
+            .collect();
         let mut found = Vec::with_capacity(lines.len());
         for (id, need) in lines {
             let m = models
@@ -389,16 +384,7 @@ impl Scoped {
                 "列入计划须给出计划年份 / a planned estate needs the year of its plan".into(),
             ));
         }
-        let mut rows = Vec::new();
-        for chunk in ids.chunks(500) {
-            rows.extend(
-                estate::Entity::find()
-                    .filter(within(&self.scope, estate::Column::DivisionCode))
-                    .filter(estate::Column::Id.is_in(chunk.to_vec()))
-                    .all(&self.store.db)
-                    .await?,
-            );
-        }
+        let rows = self.estates_in_scope(ids).await?;
         if rows.len() != {
             let mut d = ids.to_vec();
             d.sort_unstable();
@@ -470,6 +456,13 @@ impl Scoped {
         audit.flush(&txn).await?;
         txn.commit().await?;
         Ok(moved)
+    }
+
+    /// The estates of the scope among these ids (those outside it are left out).
+    pub(super) async fn estates_in_scope(&self, ids: &[i64]) -> Result<Vec<estate::Model>> {
+        let query =
+            estate::Entity::find().filter(within(&self.scope, estate::Column::DivisionCode));
+        crate::bulk::rows_with(&self.store.db, query, estate::Column::Id, ids).await
     }
 
     /// An estate of the scope by id, or "not found".
@@ -566,51 +559,44 @@ async fn pool_entries_in(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> Result<HashMap<i64, pool_entry::Model>> {
-    let mut out = HashMap::new();
-    for chunk in ids.chunks(500) {
-        for m in pool_entry::Entity::find()
-            .filter(pool_entry::Column::EstateId.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            out.insert(m.estate_id, m);
-        }
-    }
-    Ok(out)
+    let rows = crate::bulk::rows_with(
+        db,
+        pool_entry::Entity::find(),
+        pool_entry::Column::EstateId,
+        ids,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|m| (m.estate_id, m)).collect())
 }
 
 impl crate::Store {
     /// The stored needs of these estates, by estate, in item order.
     pub async fn needs_of(&self, ids: &[i64]) -> Result<HashMap<i64, Vec<Need>>> {
         let mut out: HashMap<i64, Vec<Need>> = HashMap::new();
-        for chunk in ids.chunks(500) {
-            for m in estate_need::Entity::find()
-                .filter(estate_need::Column::EstateId.is_in(chunk.to_vec()))
-                .order_by_asc(estate_need::Column::Item)
-                .all(&self.db)
-                .await?
-            {
-                out.entry(m.estate_id)
-                    .or_default()
-                    .push(need_from_model(&m));
-            }
+        let query = estate_need::Entity::find().order_by_asc(estate_need::Column::Item);
+        for m in crate::bulk::rows_with(&self.db, query, estate_need::Column::EstateId, ids).await?
+        {
+            out.entry(m.estate_id)
+                .or_default()
+                .push(need_from_model(&m));
         }
         Ok(out)
     }
 
     /// The bundles of these estates, by estate.
     pub async fn bundles_of(&self, ids: &[i64]) -> Result<HashMap<i64, i64>> {
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(500) {
-            for m in crate::entity::bundle_member::Entity::find()
-                .filter(crate::entity::bundle_member::Column::EstateId.is_in(chunk.to_vec()))
-                .all(&self.db)
-                .await?
-            {
-                out.insert(m.estate_id, m.bundle_id);
-            }
-        }
-        Ok(out)
+        use crate::entity::bundle_member;
+        let rows = crate::bulk::rows_with(
+            &self.db,
+            bundle_member::Entity::find(),
+            bundle_member::Column::EstateId,
+            ids,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|m| (m.estate_id, m.bundle_id))
+            .collect())
     }
 
     /// The pool rows of these estates, by estate (an estate without one is reserved).
