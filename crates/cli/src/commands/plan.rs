@@ -416,10 +416,9 @@ pub(super) async fn pool(s: &Settings, division: Option<String>, json: bool) -> 
 /// `anju plan needs ID`: an estate's needs, renovation list, estimate and priority.
 pub(super) async fn needs(s: &Settings, id: i64, json: bool) -> anyhow::Result<u8> {
     let store = open(s).await?;
-    let assessor = store.assessor(s.policy.clone(), s.reference_year).await?;
     let Some(p) = store
         .scoped(anju_domain::Scope::All)
-        .planning(id, &assessor)
+        .planning(id, &s.policy, s.reference_year)
         .await?
     else {
         eprintln!("{}", s.lang.pick("找不到该小区", "no such estate"));
@@ -434,7 +433,7 @@ pub(super) async fn needs(s: &Settings, id: i64, json: bool) -> anyhow::Result<u
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(exit::OK);
     }
-    let catalogue = &assessor.policy_for(&p.estate.division_code).catalogue;
+    let catalogue = &p.policy.catalogue;
     println!("{}（{}）", p.estate.name, p.state.label().get(s.lang));
     for n in &p.appraisal.needs {
         let Some(item) = catalogue.get(&n.item) else {

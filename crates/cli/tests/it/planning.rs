@@ -372,7 +372,11 @@ db_test!(the_pool_gate_refuses_estates_that_are_not_ready, |db| {
         .to_string();
     assert!(e.contains("新小区") && e.contains("不能列入计划"), "{e}");
     // All or nothing: 甲 was not moved either.
-    let p = all.planning(ids["甲小区"], &a).await.unwrap().unwrap();
+    let p = all
+        .planning(ids["甲小区"], &anju_domain::Policy::national(), 2026)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(p.state, PoolState::Reserved);
     let e = all
         .move_in_pool(&ctx, &a, &[ids["甲小区"]], PoolState::Implementing, None)
@@ -392,7 +396,11 @@ db_test!(the_pool_gate_refuses_estates_that_are_not_ready, |db| {
             .unwrap(),
         1
     );
-    let p = all.planning(ids["甲小区"], &a).await.unwrap().unwrap();
+    let p = all
+        .planning(ids["甲小区"], &anju_domain::Policy::national(), 2026)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (p.state, p.plan_year),
         (PoolState::Implementing, Some(2027))
@@ -401,7 +409,11 @@ db_test!(the_pool_gate_refuses_estates_that_are_not_ready, |db| {
     let sibling = db.store.scoped(anju_domain::Scope::Division(
         anju_domain::DivisionCode::parse_short("340103").unwrap(),
     ));
-    assert!(sibling.planning(ids["甲小区"], &a).await.unwrap().is_none());
+    assert!(sibling
+        .planning(ids["甲小区"], &anju_domain::Policy::national(), 2026)
+        .await
+        .unwrap()
+        .is_none());
     assert!(sibling.pool(&a, None).await.unwrap().is_empty());
     assert!(sibling
         .move_in_pool(&ctx, &a, &[ids["乙小区"]], PoolState::Planned, Some(2027))

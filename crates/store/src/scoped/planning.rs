@@ -32,6 +32,8 @@ pub struct EstatePlanning {
     pub appraisal: Appraisal,
     pub state: PoolState,
     pub plan_year: Option<i32>,
+    /// The policy in force for it (its catalogue names the needs' items).
+    pub policy: anju_domain::Policy,
 }
 
 /// A row of the reserve pool: the estate, its estimate and priority.
@@ -94,10 +96,19 @@ fn state_of(row: Option<&pool_entry::Model>) -> (PoolState, Option<i32>) {
 
 impl Scoped {
     /// One estate's planning, if it lies inside the scope.
-    pub async fn planning(&self, id: i64, a: &Assessor) -> Result<Option<EstatePlanning>> {
+    pub async fn planning(
+        &self,
+        id: i64,
+        base: &anju_domain::Policy,
+        year: i32,
+    ) -> Result<Option<EstatePlanning>> {
         let Some((m, bs)) = self.estate(id).await? else {
             return Ok(None);
         };
+        // The policies of its own division only (one estate's page reads no more).
+        let a = self
+            .assessor_for(base.clone(), year, &[m.division_code.as_str()])
+            .await?;
         let buildings: Vec<Building> = bs.iter().map(crate::convert::building_from_model).collect();
         let stored = self.store.needs_of(&[id]).await?;
         let pool = pool_entry::Entity::find_by_id(id)
@@ -105,11 +116,12 @@ impl Scoped {
             .await?;
         let (state, plan_year) = state_of(pool.as_ref());
         let estate = estate_from_model(&m);
+        let policy = a.policy_for(&estate.division_code).clone();
         let gaps = match estate.location {
             Some(at) => {
                 let facilities = self.facilities().await?;
                 Facilities::new(&facilities.into_iter().map(|f| f.1).collect::<Vec<_>>())
-                    .gaps(at, &a.policy_for(&estate.division_code).life_circle)
+                    .gaps(at, &policy.life_circle)
             }
             None => Vec::new(),
         };
@@ -118,8 +130,8 @@ impl Scoped {
             &buildings,
             stored.get(&id).map_or(&[][..], |v| v.as_slice()),
             &gaps,
-            a.policy_for(&estate.division_code),
-            a.reference_year,
+            &policy,
+            year,
             None,
         );
         Ok(Some(EstatePlanning {
@@ -129,6 +141,7 @@ impl Scoped {
             appraisal,
             state,
             plan_year,
+            policy,
         }))
     }
 

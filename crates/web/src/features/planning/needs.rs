@@ -50,25 +50,15 @@ pub struct NeedsDetail {
     pub contributions: Vec<ContributionItem>,
 }
 
-async fn planning_of(
-    state: &AppState,
-    c: &Caller,
-    id: i64,
-) -> Result<(EstatePlanning, anju_store::Assessor), ApiError> {
-    let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
-    let a = state
-        .assessor_for(&c.data, &[m.division_code.as_str()])
-        .await?;
-    let p = c
-        .data
-        .planning(id, &a)
+async fn planning_of(state: &AppState, c: &Caller, id: i64) -> Result<EstatePlanning, ApiError> {
+    c.data
+        .planning(id, &state.web.policy, state.web.reference_year)
         .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok((p, a))
+        .ok_or_else(ApiError::not_found)
 }
 
-fn needs_detail(p: &EstatePlanning, a: &anju_store::Assessor, lang: Lang) -> NeedsDetail {
-    let catalogue = &a.policy_for(&p.estate.division_code).catalogue;
+fn needs_detail(p: &EstatePlanning, lang: Lang) -> NeedsDetail {
+    let catalogue = &p.policy.catalogue;
     let ap = &p.appraisal;
     let amounts: HashMap<&str, i64> = ap
         .estimate
@@ -131,8 +121,8 @@ pub(super) async fn needs_api(
     ApiCaller(c): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<NeedsDetail>, ApiError> {
-    let (p, a) = planning_of(&state, &c, id).await?;
-    Ok(Json(needs_detail(&p, &a, Lang::Zh)))
+    let p = planning_of(&state, &c, id).await?;
+    Ok(Json(needs_detail(&p, Lang::Zh)))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -195,8 +185,8 @@ pub(super) async fn put_need(
     Json(body): Json<NeedBody>,
 ) -> Result<Json<NeedsDetail>, ApiError> {
     record_need(&state, &c, id, item, body, "api").await?;
-    let (p, a) = planning_of(&state, &c, id).await?;
-    Ok(Json(needs_detail(&p, &a, Lang::Zh)))
+    let p = planning_of(&state, &c, id).await?;
+    Ok(Json(needs_detail(&p, Lang::Zh)))
 }
 
 /// Forgets a recorded need, so that the one derived from the estate's data applies again.
@@ -208,8 +198,8 @@ pub(super) async fn delete_need(
     Path((id, item)): Path<(i64, String)>,
 ) -> Result<Json<NeedsDetail>, ApiError> {
     reset(&c, id, &item, "api").await?;
-    let (p, a) = planning_of(&state, &c, id).await?;
-    Ok(Json(needs_detail(&p, &a, Lang::Zh)))
+    let p = planning_of(&state, &c, id).await?;
+    Ok(Json(needs_detail(&p, Lang::Zh)))
 }
 
 async fn reset(c: &Caller, id: i64, item: &str, source: &str) -> Result<(), ApiError> {
@@ -245,10 +235,10 @@ async fn needs_view(
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<Response, ApiError> {
-    let (pl, a) = planning_of(state, &p.caller, id).await?;
+    let pl = planning_of(state, &p.caller, id).await?;
     let lang = p.chrome.lang();
-    let items = a
-        .policy_for(&pl.estate.division_code)
+    let items = pl
+        .policy
         .catalogue
         .iter()
         .map(|(code, i)| {
@@ -260,7 +250,7 @@ async fn needs_view(
         })
         .collect();
     let t = NeedsPage {
-        d: needs_detail(&pl, &a, lang),
+        d: needs_detail(&pl, lang),
         editable: p.caller.account.role.records_needs(),
         items,
         saved,

@@ -220,6 +220,12 @@ impl PlanForm {
     }
 
     /// The request the form describes, if it has a budget.
+    /// The request of a form that must have a budget (the sheet, adoption, a scenario).
+    pub(super) fn required_body(&self, default_year: i32) -> Result<PlanBody, ApiError> {
+        self.body(default_year)?
+            .ok_or_else(|| ApiError::invalid("budget: 必填 / required"))
+    }
+
     pub(super) fn body(&self, default_year: i32) -> Result<Option<PlanBody>, ApiError> {
         let Some(budget) = self
             .budget
@@ -443,9 +449,7 @@ pub(super) async fn plan_xlsx(
     p: PageCaller,
     Query(f): Query<PlanForm>,
 ) -> Result<Response, ApiError> {
-    let Some(body) = f.body(state.web.reference_year)? else {
-        return Err(ApiError::invalid("budget: 必填 / required"));
-    };
+    let body = f.required_body(state.web.reference_year)?;
     let (plan, a) = make_plan(&state, &p.caller, &body).await?;
     let lang = p.chrome.lang();
     let name = match parse_division(body.division.as_deref())?.or(p.caller.data.home()) {
@@ -472,9 +476,7 @@ pub(super) async fn adopt_submit(
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
     let form = PlanForm::from_fields(&f);
-    let Some(body) = form.body(state.web.reference_year)? else {
-        return Err(ApiError::invalid("budget: 必填 / required"));
-    };
+    let body = form.required_body(state.web.reference_year)?;
     let (plan, a) = make_plan(&state, &p.caller, &body).await?;
     let n = adopt(&p.caller, &a, &plan, "page").await?;
     Ok(Redirect::to(&format!("/planning/plan?{}&adopted={n}", form.query(&body))).into_response())

@@ -223,9 +223,7 @@ pub(super) async fn scenario_submit(
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
     let form = PlanForm::from_fields(&f);
-    let Some(body) = form.body(state.web.reference_year)? else {
-        return Err(ApiError::invalid("budget: 必填 / required"));
-    };
+    let body = form.required_body(state.web.reference_year)?;
     let name = f.get("name").cloned().unwrap_or_default();
     save(&state, &p.caller, &name, &body, "page").await?;
     Ok(Redirect::to("/planning/scenarios?saved=1").into_response())
