@@ -106,6 +106,9 @@ pub enum Command {
     /// 业主表决 / owners' votes
     #[command(subcommand)]
     Vote(VoteCmd),
+    /// 菜单式改造：住户认可投票选定实施项目 / menu renovation: the items funded from households' approval ballots
+    #[command(subcommand)]
+    Menu(MenuCmd),
     /// 查看一个小区：楼栋、判定理由、变更记录 / show one estate: buildings, eligibility reasons, history
     Estate {
         /// 小区ID / estate id
@@ -153,6 +156,36 @@ pub enum VoteCmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MenuCmd {
+    /// 按规则求解 pabulib .pb 实例 / solve a pabulib .pb instance by a rule
+    Solve {
+        /// .pb 文件 / the .pb file
+        file: PathBuf,
+        /// 规则：greedy（按票数）或 mes（平等份额法）/ the rule: greedy (by approvals) or mes (equal shares)
+        #[arg(long, value_enum)]
+        rule: MenuRuleArg,
+        /// 平等份额法之后的补足 / how to spend what equal shares leaves: greedy, or add1 (one unit more per household until nothing more fits)
+        #[arg(long, value_enum)]
+        completion: Option<MenuCompletionArg>,
+        /// 输出JSON：{"selected":[项目ID]} / print JSON: {"selected":[project ids]}
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum MenuRuleArg {
+    Greedy,
+    Mes,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum MenuCompletionArg {
+    Greedy,
+    Add1,
 }
 
 #[derive(Subcommand, Debug)]

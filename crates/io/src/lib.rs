@@ -10,6 +10,7 @@ pub mod demo_planning;
 pub mod divisions;
 pub mod import;
 pub mod normalize;
+pub mod pabulib;
 pub mod plan;
 pub mod plan_sheet;
 pub mod sheet;

@@ -10,6 +10,7 @@ pub mod appraisal;
 pub mod bundles;
 pub mod geo;
 pub mod lifecircle;
+pub mod menu;
 pub mod optimiser;
 pub mod priority;
 pub mod report;

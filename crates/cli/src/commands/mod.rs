@@ -4,8 +4,8 @@
 use crate::config::{self, Settings, DEFAULT_DATABASE_URL};
 use crate::UserCmd;
 use crate::{
-    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, PlanArgs,
-    PlanCmd, PolicyCmd, ScaleArg, TemplateArg, VoteCmd,
+    exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, MenuCmd,
+    MenuCompletionArg, MenuRuleArg, PlanArgs, PlanCmd, PolicyCmd, ScaleArg, TemplateArg, VoteCmd,
 };
 use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
 use anju_io::write::{
@@ -23,6 +23,7 @@ mod divisions;
 mod estate;
 mod export;
 mod import;
+mod menu;
 mod plan;
 mod policy;
 mod reassess;
@@ -126,6 +127,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             matter,
             json,
         }) => vote::recount(&s, &owners, &ballots, matter, json),
+        Command::Menu(MenuCmd::Solve {
+            file,
+            rule,
+            completion,
+            json,
+        }) => menu::solve(&s, &file, rule, completion, json),
         Command::Demo {
             no_serve,
             scale,

@@ -9,6 +9,7 @@ mod cli;
 mod errors;
 mod http;
 mod import;
+mod menu;
 mod pages;
 mod planning;
 mod store;
