@@ -50,7 +50,7 @@ fn menu_solve_prints_the_selected_items_and_why() {
     let out = solve(&path, &["--rule", "greedy", "--json"]);
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("line 16") && err.contains("gym"), "{err}");
+    assert!(err.contains("line 17") && err.contains("gym"), "{err}");
 }
 
 /// Runs bench/menu.py's parity check: every pabulib instance and 300 generated ones, by greedy,
