@@ -21,6 +21,11 @@ pub struct FileConfig {
     pub reference_year: Option<i32>,
     /// `[map]`: a tile server for the dashboard's map (see README).
     pub map: Option<anju_web::MapTiles>,
+    /// The secret key that hashes resident ID numbers, 64 hex digits (`ANJU_ID_KEY`); else the
+    /// file `id_key_file` holds it (default ./anju.key, created on first use). Every process of
+    /// one database must share it.
+    pub id_key: Option<String>,
+    pub id_key_file: Option<PathBuf>,
 }
 
 /// What a command runs with.
@@ -31,6 +36,24 @@ pub struct Settings {
     pub policy: Policy,
     pub reference_year: i32,
     pub map_tiles: Option<anju_web::MapTiles>,
+    id_key: Option<String>,
+    id_key_file: PathBuf,
+}
+
+impl Settings {
+    /// The key that hashes resident ID numbers (see `FileConfig::id_key`).
+    pub fn id_key(&self) -> anyhow::Result<anju_store::IdKey> {
+        match &self.id_key {
+            Some(hex) => anju_store::IdKey::from_hex(hex)
+                .context("ANJU_ID_KEY 应为64位十六进制数 / ANJU_ID_KEY must be 64 hex digits"),
+            None => anju_store::IdKey::load_or_create(&self.id_key_file).with_context(|| {
+                format!(
+                    "无法读取或创建密钥文件 / cannot read or create the key file {}",
+                    self.id_key_file.display()
+                )
+            }),
+        }
+    }
 }
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://anju.db";
@@ -58,6 +81,8 @@ pub fn load(g: &Global, default_db: &str) -> anyhow::Result<Settings> {
             "policy",
             "lang",
             "reference_year",
+            "id_key",
+            "id_key_file",
         ]))
         .extract()
         .context("配置有误 / invalid configuration")?;
@@ -102,6 +127,10 @@ pub fn load(g: &Global, default_db: &str) -> anyhow::Result<Settings> {
         policy,
         reference_year,
         map_tiles: file.map,
+        id_key: file.id_key,
+        id_key_file: file
+            .id_key_file
+            .unwrap_or_else(|| PathBuf::from("anju.key")),
     })
 }
 

@@ -198,6 +198,14 @@ pub enum ImportCmd {
     Needs(ImportArgs),
     /// 导入生活圈服务设施表 / import the facilities of the life circles (kind, name, division, location)
     Facilities(ImportArgs),
+    /// 导入一个小区的业主名册（楼栋、单元、房号、面积、业主）/ import the owner register of one estate (building, unit, room, area, owner)
+    Owners {
+        #[command(flatten)]
+        args: ImportArgs,
+        /// 小区ID / the estate's id
+        #[arg(long)]
+        estate: i64,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -10,31 +10,6 @@ use crate::i18n::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// An enum with a stored key and its Chinese and English labels.
-macro_rules! keyed_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $key:literal, $zh:literal, $en:literal;)+ }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub enum $name { $($(#[$vm])* #[serde(rename = $key)] $v,)+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$v,)+];
-
-            pub fn key(self) -> &'static str {
-                match self { $($name::$v => $key,)+ }
-            }
-
-            pub fn from_key(key: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.key() == key)
-            }
-
-            pub fn label(self) -> Text {
-                match self { $($name::$v => Text::new($zh, $en),)+ }
-            }
-        }
-    };
-}
-
 keyed_enum! {
     /// 改造内容类别 (seed 4 calls them 基本型/完善型/提升型).
     Category {

@@ -3,6 +3,32 @@
 //! No I/O, no async, no database: everything here is a function of its inputs, and every number a
 //! rule uses comes from [`policy::Policy`], never from a literal.
 
+/// An enum whose variants have a stable key (for files, the API and the database) and a label in
+/// both languages.
+macro_rules! keyed_enum {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident => $key:literal, $zh:literal, $en:literal;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        pub enum $name { $($(#[$vm])* #[serde(rename = $key)] $v,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$v,)+];
+
+            pub fn key(self) -> &'static str {
+                match self { $($name::$v => $key,)+ }
+            }
+
+            pub fn from_key(key: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.key() == key)
+            }
+
+            pub fn label(self) -> $crate::i18n::Text {
+                match self { $($name::$v => $crate::i18n::Text::new($zh, $en),)+ }
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod bundle;
 pub mod catalogue;
@@ -15,6 +41,7 @@ pub mod needs;
 pub mod policy;
 pub mod pool;
 pub mod quantity;
+pub mod residents;
 pub mod search;
 pub mod summary;
 pub mod vote;

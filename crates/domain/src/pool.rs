@@ -59,7 +59,7 @@ pub fn gate(
     from: PoolState,
     to: PoolState,
     outcome: Outcome,
-    consultation_pct: Option<f64>,
+    consultation: Option<crate::residents::ConsultationRate>,
     policy: &PlanningPolicy,
 ) -> Vec<Text> {
     let mut why = Vec::new();
@@ -74,12 +74,15 @@ pub fn gate(
         ));
     }
     if to == PoolState::Planned {
-        if let Some(r) = consultation_pct {
+        if let Some(c) = consultation {
             let t = policy.consultation_threshold_pct;
-            if r < t {
+            if !c.meets(t) {
+                let (a, h, r) = (c.answered, c.households, c.pct());
                 why.push(Text::new(
-                    format!("征求意见率{r:.1}%，未达到{t:.0}%"),
-                    format!("the consultation rate is {r:.1} %, below {t:.0} %"),
+                    format!("征求意见率{r:.1}%（{a}/{h}户），未达到{t:.0}%"),
+                    format!(
+                        "the consultation rate is {r:.1} % ({a} of {h} households), below {t:.0} %"
+                    ),
                 ));
             }
         }
@@ -102,13 +105,20 @@ mod tests {
     fn only_ready_estates_enter_a_plan() {
         let p = Policy::national().planning;
         let g = |o, c| gate(PoolState::Reserved, PoolState::Planned, o, c, &p);
+        let rate = |answered, households| {
+            Some(crate::residents::ConsultationRate {
+                households,
+                answered,
+                agreed: 0,
+            })
+        };
         assert!(g(Outcome::Eligible, None).is_empty());
         assert!(
-            g(Outcome::Conditional, Some(80.0)).is_empty(),
+            g(Outcome::Conditional, rate(80, 100)).is_empty(),
             "80 % is enough"
         );
-        assert_eq!(g(Outcome::Eligible, Some(79.9)).len(), 1);
-        assert_eq!(g(Outcome::Out, Some(50.0)).len(), 2);
+        assert_eq!(g(Outcome::Eligible, rate(799, 1000)).len(), 1);
+        assert_eq!(g(Outcome::Out, rate(1, 2)).len(), 2);
         assert_eq!(g(Outcome::Undetermined, None).len(), 1);
         assert_eq!(
             gate(

@@ -36,6 +36,12 @@ impl Area {
         self.0 as f64 / 100.0
     }
 
+    /// Square metres with exactly two decimals ("80.05"), digit by digit.
+    pub fn m2_text(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02}", self.0.abs() / 100, self.0.abs() % 100)
+    }
+
     /// In 万㎡ (ten thousand square metres), as summaries show it.
     pub fn wan_m2(self) -> f64 {
         self.m2() / 10_000.0

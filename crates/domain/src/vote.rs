@@ -54,6 +54,15 @@ pub enum Choice {
 }
 
 impl Choice {
+    /// agree | oppose | abstain, as stored and published.
+    pub fn key(self) -> &'static str {
+        match self {
+            Choice::Agree => "agree",
+            Choice::Oppose => "oppose",
+            Choice::Abstain => "abstain",
+        }
+    }
+
     /// agree/oppose/abstain or 同意/反对/弃权.
     pub fn parse(s: &str) -> Option<Choice> {
         match s.trim().to_lowercase().as_str() {
@@ -90,14 +99,14 @@ pub enum TallyError {
 }
 
 /// Areas (hundredths of m²) and heads.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Count {
     pub area_centi_m2: i64,
     pub owners: i64,
 }
 
 /// The tally of one matter, with every number of its arithmetic.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tally {
     pub matter: u32,
     /// Whether the matter needs the special majority.

@@ -542,6 +542,92 @@ impl HeaderIndex {
     }
 }
 
+/// The owner register (业主名册) of one estate: one line per exclusive part.
+pub const REGISTER_FIELDS: &[Field] = &[
+    field!(
+        "building",
+        "楼栋",
+        "Building",
+        ["楼栋号", "楼号", "幢号", "栋号", "幢"],
+        true,
+        Kind::Text,
+        true
+    ),
+    field!("unit", "单元", "Unit", ["单元号"], false, Kind::Text, true),
+    field!(
+        "room",
+        "房号",
+        "Room",
+        ["房间号", "室号", "户号", "门牌号"],
+        true,
+        Kind::Text,
+        true
+    ),
+    field!(
+        "registered_m2",
+        "登记面积",
+        "Registered area (m²)",
+        ["产权面积", "不动产登记面积", "房产证面积", "登记建筑面积"],
+        false,
+        Kind::Area,
+        true
+    ),
+    field!(
+        "surveyed_m2",
+        "测绘面积",
+        "Surveyed area (m²)",
+        ["实测面积", "测量面积"],
+        false,
+        Kind::Area,
+        true
+    ),
+    field!(
+        "contracted_m2",
+        "合同面积",
+        "Contracted area (m²)",
+        ["预售面积", "合同建筑面积"],
+        false,
+        Kind::Area,
+        true
+    ),
+    field!(
+        "name",
+        "业主姓名",
+        "Owner",
+        ["姓名", "业主", "权利人", "产权人"],
+        false,
+        Kind::Text,
+        true
+    ),
+    field!(
+        "id_number",
+        "身份证号",
+        "ID number",
+        ["身份证号码", "证件号码", "公民身份号码"],
+        false,
+        Kind::Text,
+        true
+    ),
+    field!(
+        "phone",
+        "联系电话",
+        "Phone",
+        ["电话", "手机号", "手机", "联系方式"],
+        false,
+        Kind::Text,
+        true
+    ),
+    field!(
+        "delivered",
+        "已交付",
+        "Delivered",
+        ["是否交付", "已售", "是否已售"],
+        false,
+        Kind::YesNo,
+        true
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

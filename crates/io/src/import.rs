@@ -5,6 +5,7 @@
 
 use crate::columns::{
     Column, Field, HeaderIndex, BUILDING_FIELDS, ESTATE_FIELDS, FACILITY_FIELDS, NEED_FIELDS,
+    REGISTER_FIELDS,
 };
 use crate::normalize::squeeze;
 use crate::sheet::Grid;
@@ -13,8 +14,8 @@ use anju_domain::estate::{
     cross_field_errors, plausibility_warnings, stored_as_other, EstateField, FieldValue,
 };
 use anju_domain::{
-    Building, CoordinateSystem, DivisionCode, Estate, Lang, Level, SafetyGrade, StructureType,
-    Text, TownKind,
+    Area, Building, CoordinateSystem, DivisionCode, Estate, Lang, Level, SafetyGrade,
+    StructureType, Text, TownKind,
 };
 use std::sync::LazyLock;
 
@@ -1111,6 +1112,100 @@ pub fn parse_facilities(
             name: name?,
             division: division?,
             location: location?,
+        })
+    }))
+}
+
+/// Reads an estate's owner register (业主名册): one line per exclusive part — building, unit and
+/// room, the registered, surveyed or contracted area (the first given counts), the owner's name,
+/// ID number (checked) and phone, and whether the part is delivered (blank is 是; 否 makes it the
+/// developer's). A room twice, a part with no area or an ID number that fails its check digit is
+/// refused: each would make a vote's count wrong.
+pub fn parse_register(
+    grid: &Grid,
+) -> Result<Parsed<anju_domain::residents::RegisterLine>, SheetError> {
+    use anju_domain::residents::{counted_area, normalise_id_number, RegisterLine};
+    let layout = locate_header(grid, REGISTER_FIELDS)?;
+    let ids = field_ids(REGISTER_FIELDS);
+    let area = |c: &Data| -> Result<Option<Area>, Expected> {
+        match value::number(c)? {
+            None => Ok(None),
+            Some(m2) if m2 > 0.0 && m2 < 100_000.0 => Ok(Area::from_m2(m2)),
+            Some(_) => Err(Text::new(
+                "大于0、小于10万的平方米数",
+                "square metres above 0 and below 100,000",
+            )),
+        }
+    };
+    let id_number = |c: &Data| -> Result<Option<String>, Expected> {
+        let Some(t) = value::text(c) else {
+            return Ok(None);
+        };
+        normalise_id_number(&t).map(Some).ok_or_else(|| {
+            Text::new(
+                "18位居民身份证号码（校验位正确）",
+                "an 18-character resident ID number with a right check digit",
+            )
+        })
+    };
+    let yes_no_or_blank = |c: &Data| -> Result<Option<bool>, Expected> {
+        if value::is_blank(c) {
+            Ok(None)
+        } else {
+            value::yes_no(c).map(Some)
+        }
+    };
+    let mut seen: HashMap<(String, String, String), u32> = HashMap::new();
+    Ok(read_rows(grid, REGISTER_FIELDS, layout, &ids, |rr| {
+        let row = rr.excel_row;
+        let building = rr.get("building", text_opt);
+        let unit = rr.get("unit", text_opt).unwrap_or_default();
+        let room = rr.get("room", text_opt);
+        let registered = rr.get("registered_m2", area);
+        let surveyed = rr.get("surveyed_m2", area);
+        let contracted = rr.get("contracted_m2", area);
+        let name = rr.get("name", text_opt).unwrap_or_default();
+        let id = rr.get("id_number", id_number);
+        let phone = rr.get("phone", text_opt);
+        let delivered = rr.get("delivered", yes_no_or_blank).unwrap_or(true);
+        let (building, room) = (building?, room?);
+        let Some((area, basis)) = counted_area(registered, surveyed, contracted) else {
+            row_error(
+                rr.errors,
+                row,
+                "登记面积",
+                "",
+                Text::new(
+                    "登记面积、测绘面积、合同面积至少填一项",
+                    "at least one of the registered, surveyed or contracted area",
+                ),
+            );
+            return None;
+        };
+        if let Some(first) = seen.insert((building.clone(), unit.clone(), room.clone()), row) {
+            row_error(
+                rr.errors,
+                row,
+                "房号",
+                &room,
+                Text::new(
+                    format!("不与第{first}行重复（每个专有部分一行）"),
+                    format!("not a repeat of row {first} (one line per exclusive part)"),
+                ),
+            );
+            return None;
+        }
+        Some(RegisterLine {
+            row,
+            building,
+            unit,
+            room,
+            area,
+            basis,
+            name,
+            id_number: id,
+            phone,
+            delivered,
         })
     }))
 }

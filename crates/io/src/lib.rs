@@ -20,8 +20,8 @@ pub mod votes;
 pub mod write;
 
 pub use import::{
-    parse_buildings, parse_estates, parse_facilities, parse_needs, BuildingRow, CellError,
-    EstateRef, EstateRow, NeedRow, Parsed, SheetError,
+    parse_buildings, parse_estates, parse_facilities, parse_needs, parse_register, BuildingRow,
+    CellError, EstateRef, EstateRow, NeedRow, Parsed, SheetError,
 };
 pub use sheet::{read_grid, Grid};
 

@@ -12,6 +12,7 @@ pub mod convert;
 pub mod divisions;
 pub mod entity;
 pub mod estates;
+pub mod idkey;
 pub mod migration;
 pub mod policies;
 pub mod scoped;
@@ -24,6 +25,7 @@ pub mod totals;
 pub use assess::Assessor;
 pub use audit::WriteCtx;
 pub use estates::{BuildingUpsert, UpsertReport};
+pub use idkey::IdKey;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,

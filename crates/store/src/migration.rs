@@ -21,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0011Policies),
             Box::new(M0012Demolition),
             Box::new(M0013Planning),
+            Box::new(M0014Residents),
         ]
     }
 }
@@ -974,6 +975,203 @@ impl MigrationTrait for M0013Planning {
                 .name("plan_scenarios_division")
                 .table(a("plan_scenarios"))
                 .col(a("division_code"))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0014Residents;
+
+impl MigrationName for M0014Residents {
+    fn name(&self) -> &str {
+        "m0014_residents"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0014Residents {
+    /// Residents: the owner register (owners and their exclusive parts), consultations with one
+    /// answer per owner, and owners' votes with one current ballot per owner (the database
+    /// enforces it) and the trail of every ballot cast.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let fk = |table: &str, col: &str, to: &str| {
+            ForeignKey::create()
+                .name(format!("{table}_{col}"))
+                .from(a(table), a(col))
+                .to(a(to), a("id"))
+                .on_delete(ForeignKeyAction::Cascade)
+                .to_owned()
+        };
+        let unique = |name: &str, table: &str, cols: &[&str]| {
+            let mut i = Index::create();
+            i.name(name).table(a(table)).unique();
+            for c in cols {
+                i.col(a(c));
+            }
+            i.to_owned()
+        };
+        m.create_table(
+            Table::create()
+                .table(a("owners"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("owner_key"))
+                .col(text("name"))
+                .col(text_null("id_hash"))
+                .col(text_null("id_last4"))
+                .col(text_null("phone"))
+                .col(flag("is_developer"))
+                .col(text_null("access_hash"))
+                .col(time("created_at"))
+                .foreign_key(&mut fk("owners", "estate_id", "estates"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(unique(
+            "owners_estate_key",
+            "owners",
+            &["estate_id", "owner_key"],
+        ))
+        .await?;
+        m.create_index(unique("owners_access", "owners", &["access_hash"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table(a("owner_parts"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(big("owner_id"))
+                .col(text("building"))
+                .col(text("unit"))
+                .col(text("room"))
+                .col(big("area_centi_m2"))
+                .col(text("area_basis"))
+                .col(flag("delivered"))
+                .foreign_key(&mut fk("owner_parts", "estate_id", "estates"))
+                .foreign_key(&mut fk("owner_parts", "owner_id", "owners"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(unique(
+            "owner_parts_room",
+            "owner_parts",
+            &["estate_id", "building", "unit", "room"],
+        ))
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("owner_parts_owner")
+                .table(a("owner_parts"))
+                .col(a("owner_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("consultations"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("title"))
+                .col(time("opened_at"))
+                .col(
+                    ColumnDef::new(a("closed_at"))
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
+                .col(text("created_by"))
+                .foreign_key(&mut fk("consultations", "estate_id", "estates"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("consultation_answers"))
+                .col(id("id"))
+                .col(big("consultation_id"))
+                .col(big("owner_id"))
+                .col(text("answer"))
+                .col(text("channel"))
+                .col(text("entered_by"))
+                .col(time("at"))
+                .foreign_key(&mut fk(
+                    "consultation_answers",
+                    "consultation_id",
+                    "consultations",
+                ))
+                .foreign_key(&mut fk("consultation_answers", "owner_id", "owners"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(unique(
+            "consultation_answers_owner",
+            "consultation_answers",
+            &["consultation_id", "owner_id"],
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("owner_votes"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(int("matter"))
+                .col(text("title"))
+                .col(text_null("building"))
+                .col(text_null("unit"))
+                .col(text("state"))
+                .col(time("opens_at"))
+                .col(time("closes_at"))
+                .col(
+                    ColumnDef::new(a("closed_at"))
+                        .timestamp_with_time_zone()
+                        .null(),
+                )
+                .col(text_null("ballots_sha256"))
+                .col(long_text_null("result"))
+                .col(text("created_by"))
+                .foreign_key(&mut fk("owner_votes", "estate_id", "estates"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("ballots"))
+                .col(id("id"))
+                .col(big("vote_id"))
+                .col(big("owner_id"))
+                .col(text("choice"))
+                .col(text("channel"))
+                .col(text_null("ballot_no"))
+                .col(time("at"))
+                .foreign_key(&mut fk("ballots", "vote_id", "owner_votes"))
+                .foreign_key(&mut fk("ballots", "owner_id", "owners"))
+                .to_owned(),
+        )
+        .await?;
+        // One owner, one ballot per matter, whatever the channel and however many requests race.
+        m.create_index(unique("ballots_owner", "ballots", &["vote_id", "owner_id"]))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table(a("ballot_trail"))
+                .col(id("id"))
+                .col(big("vote_id"))
+                .col(big("owner_id"))
+                .col(text("choice"))
+                .col(text("channel"))
+                .col(text_null("ballot_no"))
+                .col(text("actor"))
+                .col(time("at"))
+                .foreign_key(&mut fk("ballot_trail", "vote_id", "owner_votes"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("ballot_trail_vote")
+                .table(a("ballot_trail"))
+                .col(a("vote_id"))
                 .to_owned(),
         )
         .await?;

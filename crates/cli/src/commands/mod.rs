@@ -48,6 +48,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Import(ImportCmd::Buildings(a)) => import::import_buildings(&s, a).await,
         Command::Import(ImportCmd::Needs(a)) => import::import_needs(&s, a).await,
         Command::Import(ImportCmd::Facilities(a)) => import::import_facilities(&s, a).await,
+        Command::Import(ImportCmd::Owners { args, estate }) => {
+            import::import_owners(&s, args, estate).await
+        }
         Command::Divisions(DivisionsCmd::Import { file, builtin }) => {
             divisions::import_divisions(&s, file, builtin).await
         }

@@ -12,4 +12,5 @@ mod import;
 mod menu;
 mod pages;
 mod planning;
+mod residents;
 mod store;

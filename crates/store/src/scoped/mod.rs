@@ -26,9 +26,14 @@ mod exports;
 mod imports;
 mod planning;
 mod policies;
+mod residents;
 mod scenarios;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
+pub use residents::{
+    published_ballots, ConsultationView, Household, NewVote, OwnerView, PartView, RegisterReport,
+    VoteView,
+};
 pub use scenarios::{Scenario, ScenarioResult, ScenarioYear};
 
 pub use crate::search::CANDIDATES as SEARCH_CANDIDATES;

@@ -415,6 +415,11 @@ impl Scoped {
                 missing.join(", ")
             )));
         }
+        let rates = if to == PoolState::Planned {
+            super::residents::latest_rates(&self.store.db, ids).await?
+        } else {
+            Default::default()
+        };
         let txn = self.store.begin_write().await?;
         let entries = pool_entries_in(&txn, ids).await?;
         let mut refused = Vec::new();
@@ -425,7 +430,13 @@ impl Scoped {
             let outcome = Outcome::from_key(&m.outcome).unwrap_or_default();
             let code = DivisionCode::parse(&m.division_code)
                 .map_err(|e| StoreError::Invalid(e.to_string()))?;
-            let why = pool::gate(from, to, outcome, None, &a.policy_for(&code).planning);
+            let why = pool::gate(
+                from,
+                to,
+                outcome,
+                rates.get(&m.id).copied(),
+                &a.policy_for(&code).planning,
+            );
             if !why.is_empty() {
                 let why: Vec<String> = why.iter().map(|t| format!("{} / {}", t.zh, t.en)).collect();
                 refused.push(format!("{}（{}）：{}", m.name, m.id, why.join("；")));
@@ -479,7 +490,7 @@ impl Scoped {
     }
 
     /// An estate of the scope by id, or "not found".
-    async fn estate_in_scope(&self, id: i64) -> Result<estate::Model> {
+    pub(super) async fn estate_in_scope(&self, id: i64) -> Result<estate::Model> {
         self.estate_query(id)
             .one(&self.store.db)
             .await?
