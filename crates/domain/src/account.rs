@@ -69,6 +69,12 @@ impl Role {
         self.plans() || self == Role::StreetStaff
     }
 
+    /// Whether this role runs residents' consultations and votes (DOMAIN §2: street and
+    /// neighbourhood staff, and the staff and administrators above them).
+    pub fn runs_consultations(self) -> bool {
+        self.records_needs()
+    }
+
     /// Whether this role manages accounts inside its scope.
     pub fn manages_accounts(self) -> bool {
         matches!(self, Role::Admin | Role::DivisionAdmin)

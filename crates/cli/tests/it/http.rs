@@ -847,6 +847,47 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             .unwrap();
         luyang.save_scenario(&ctx, "庐阳方案", &plan).await.unwrap()
     };
+    // A consultation and a vote of that county's estate, with a register of two owners.
+    let (luyang_consultation, luyang_vote) = {
+        let all = db.store.scoped(Scope::All);
+        let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
+            row: 2,
+            building: "1".into(),
+            unit: "1".into(),
+            room: room.into(),
+            area: anju_domain::Area::from_centi_m2(8000),
+            basis: anju_domain::residents::AreaBasis::Registered,
+            name: name.into(),
+            id_number: None,
+            phone: Some("13900000000".into()),
+            delivered: true,
+        };
+        let key = anju_store::IdKey::generate();
+        all.import_register(
+            county.0,
+            &[line("101", "庐阳甲"), line("102", "庐阳乙")],
+            &key,
+            &ctx,
+        )
+        .await
+        .unwrap();
+        let c = all.open_consultation(county.0, "征询", &ctx).await.unwrap();
+        let v = all
+            .open_vote(
+                county.0,
+                &anju_store::scoped::NewVote {
+                    matter: 5,
+                    title: "表决".into(),
+                    building: None,
+                    unit: None,
+                    closes_at: chrono::Utc::now() + chrono::Duration::days(3),
+                },
+                &ctx,
+            )
+            .await
+            .unwrap();
+        (c, v)
+    };
     let walk = [
         ("county-340104", &county, "340103"),
         ("dept-340104", &county, "340103"),
@@ -897,6 +938,9 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/bundles/proposals?division={outside_div}"),
                 format!("/api/v1/gaps?division={outside_div}"),
                 format!("/api/v1/scenarios?division={outside_div}"),
+                format!("/api/v1/estates/{outside}/owners"),
+                format!("/api/v1/estates/{outside}/consultations"),
+                format!("/api/v1/estates/{outside}/votes"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
                     .send()
@@ -943,6 +987,71 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 "{}",
                 what("plan of a division outside")
             );
+            for (path, body) in [
+                (format!("/api/v1/estates/{outside}/owners/codes"), json!({})),
+                (
+                    format!("/api/v1/estates/{outside}/consultations"),
+                    json!({"title": "x"}),
+                ),
+                (
+                    format!("/api/v1/estates/{outside}/votes"),
+                    json!({"matter": 5, "title": "x"}),
+                ),
+            ] {
+                let r = send(reqwest::Method::POST, path.clone())
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    r.status(),
+                    StatusCode::NOT_FOUND,
+                    "{}",
+                    what(&format!("POST {path}"))
+                );
+            }
+            // The consultation and vote of the county next door: unseen, unanswerable.
+            if outside_div == "340103" {
+                for (m, path, body) in [
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/consultations/{luyang_consultation}"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/consultations/{luyang_consultation}/answers"),
+                        json!({"owner_id": 1, "answer": "agree"}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/votes/{luyang_vote}"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/votes/{luyang_vote}/ballots"),
+                        json!({"owner_id": 1, "choice": "agree"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/votes/{luyang_vote}/close"),
+                        json!({}),
+                    ),
+                ] {
+                    let r = send(m.clone(), path.clone())
+                        .json(&body)
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(
+                        r.status(),
+                        StatusCode::NOT_FOUND,
+                        "{}",
+                        what(&format!("{m} {path}"))
+                    );
+                }
+            }
             // A bundle of the county next door: unseen, unchangeable; no bundle takes an
             // estate outside.
             if outside_div == "340103" {

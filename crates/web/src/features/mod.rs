@@ -15,6 +15,7 @@ pub mod exports;
 pub mod imports;
 pub mod planning;
 pub mod policies;
+pub mod residents;
 pub mod session;
 
 /// Every feature's API routes.
@@ -27,6 +28,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(accounts::api())
         .merge(policies::api())
         .merge(planning::api())
+        .merge(residents::api())
 }
 
 /// Every feature's pages.
