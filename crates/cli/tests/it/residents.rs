@@ -470,3 +470,232 @@ db_test!(concurrent_ballots_keep_one_per_owner, |db| {
         codes.len() as i64
     );
 });
+
+/// `anju serve` on a free port of this machine, against the test database; killed on drop.
+struct Server {
+    child: std::process::Child,
+    base: String,
+}
+
+impl Server {
+    async fn start(db: &TestDb, port: u16) -> Server {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_anju"))
+            .args(["--database-url", &db.url, "serve", "--listen"])
+            .arg(format!("127.0.0.1:{port}"))
+            .env_remove("ANJU_DATABASE_URL")
+            .env("ANJU_ID_KEY", "7e57".repeat(16))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if reqwest::get(format!("{base}/api/v1/openapi.json"))
+                .await
+                .is_ok()
+            {
+                return Server { child, base };
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("anju serve did not start");
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Sends `ballots` (owner code, choice) with 64 at a time; returns those acknowledged (204).
+async fn send_ballots(
+    base: &str,
+    vote: i64,
+    ballots: Vec<(String, Choice)>,
+) -> Vec<(String, Choice)> {
+    use futures_util::StreamExt;
+    let client = reqwest::Client::new();
+    futures_util::stream::iter(ballots)
+        .map(|(code, choice)| {
+            let client = client.clone();
+            let url = format!("{base}/api/v1/my/votes/{vote}/ballot");
+            async move {
+                let r = client
+                    .post(url)
+                    .header("authorization", format!("Owner {code}"))
+                    .json(&serde_json::json!({ "choice": choice.key() }))
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status() == reqwest::StatusCode::NO_CONTENT => Some((code, choice)),
+                    _ => None,
+                }
+            }
+        })
+        .buffer_unordered(64)
+        .filter_map(|x| async move { x })
+        .collect()
+        .await
+}
+
+db_test!(
+    ballots_over_http_survive_concurrency_and_a_killed_server,
+    |db| {
+        // 500 owners of one estate, 4 ballots each (the fourth repeats the first), 2,000 in all,
+        // sent 64 at a time; the server is killed (SIGKILL) after the first half and started again.
+        let estate = an_estate(&db).await;
+        let all = db.store.scoped(Scope::All);
+        let lines: Vec<anju_domain::residents::RegisterLine> = (0..500)
+            .map(|i| anju_domain::residents::RegisterLine {
+                row: i + 2,
+                building: format!("{}", i / 50 + 1),
+                unit: "1".into(),
+                room: format!("{}", 101 + i % 50),
+                // Areas with fen, where floating point would err.
+                area: anju_domain::Area::from_centi_m2(6_001 + i64::from(i) * 7),
+                basis: anju_domain::residents::AreaBasis::Registered,
+                name: format!("业主{i}"),
+                id_number: None,
+                phone: None,
+                delivered: true,
+            })
+            .collect();
+        let key = anju_store::IdKey::from_hex(&"7e57".repeat(16)).unwrap();
+        all.import_register(estate, &lines, &key, &ctx())
+            .await
+            .unwrap();
+        let codes = all.issue_codes(estate, &ctx()).await.unwrap();
+        let v = all
+            .open_vote(
+                estate,
+                &NewVote {
+                    matter: 5,
+                    title: "使用维修资金".into(),
+                    building: None,
+                    unit: None,
+                    closes_at: chrono::Utc::now() + chrono::Duration::days(1),
+                },
+                &ctx(),
+            )
+            .await
+            .unwrap();
+        let cycle = [
+            Choice::Agree,
+            Choice::Oppose,
+            Choice::Abstain,
+            Choice::Agree,
+        ];
+        let mut ballots: Vec<(String, Choice)> = Vec::new();
+        for round in 0..4 {
+            for (i, (_, code)) in codes.iter().enumerate() {
+                ballots.push((code.clone(), cycle[(round + i) % 4]));
+            }
+        }
+        let second = ballots.split_off(1000);
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let mut server = Server::start(&db, port).await;
+        let mut acked = send_ballots(&server.base, v, ballots).await;
+        assert_eq!(
+            acked.len(),
+            1000,
+            "every ballot of a running server is taken"
+        );
+        // Killed mid-vote, with ballots in flight.
+        let base = server.base.clone();
+        let in_flight = tokio::spawn(async move { send_ballots(&base, v, second).await });
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        server.kill();
+        let taken_before_kill = in_flight.await.unwrap();
+        let lost: Vec<(String, Choice)> = {
+            let mut rest = Vec::new();
+            let mut taken = taken_before_kill.clone();
+            for round in 2..4 {
+                for (i, (_, code)) in codes.iter().enumerate() {
+                    let b = (code.clone(), cycle[(round + i) % 4]);
+                    match taken.iter().position(|t| *t == b) {
+                        Some(p) => {
+                            taken.swap_remove(p);
+                        }
+                        None => rest.push(b),
+                    }
+                }
+            }
+            rest
+        };
+        assert!(!lost.is_empty(), "the server was killed with ballots still to come");
+    acked.extend(taken_before_kill);
+        // Started again; what was not acknowledged is sent again.
+        let server = Server::start(&db, port).await;
+        let resent = send_ballots(&server.base, v, lost.clone()).await;
+        assert_eq!(resent.len(), lost.len());
+        acked.extend(resent);
+        assert_eq!(acked.len(), 2000);
+
+        // No acknowledged ballot is lost: the trail holds every one, per owner and choice.
+        let trail = all.ballot_trail(v).await.unwrap();
+        let owner_of: std::collections::HashMap<&str, i64> =
+            codes.iter().map(|(o, c)| (c.as_str(), *o)).collect();
+        let mut want: std::collections::HashMap<(i64, &str), usize> = Default::default();
+        for (code, choice) in &acked {
+            *want
+                .entry((owner_of[code.as_str()], choice.key()))
+                .or_default() += 1;
+        }
+        let mut have: std::collections::HashMap<(i64, &str), usize> = Default::default();
+        for t in &trail {
+            *have.entry((t.owner_id, t.choice.as_str())).or_default() += 1;
+        }
+        for (k, n) in &want {
+            assert!(
+                have.get(k).copied().unwrap_or(0) >= *n,
+                "{k:?}: acknowledged {n}, stored {:?}",
+                have.get(k)
+            );
+        }
+        // One current ballot per owner: the owner's last in the trail.
+        let mut last: std::collections::HashMap<i64, &str> = Default::default();
+        for t in &trail {
+            last.insert(t.owner_id, t.choice.as_str());
+        }
+        let a = db
+            .store
+            .assessor(anju_domain::Policy::national(), 2026)
+            .await
+            .unwrap();
+        let closed = all.close_vote(&a, v, &ctx()).await.unwrap();
+        assert_eq!(closed.ballots, 500);
+        let t = closed.result.unwrap();
+        let agree_area: i64 = lines
+            .iter()
+            .zip(&codes)
+            .filter(|(_, (o, _))| last[o] == "agree")
+            .map(|(l, _)| l.area.centi_m2())
+            .sum();
+        assert_eq!(
+            t.agree.owners,
+            last.values().filter(|c| **c == "agree").count() as i64
+        );
+        assert_eq!(t.agree.area_centi_m2, agree_area);
+        // The frozen, published ballots recount to the same tally.
+        let (owners_csv, ballots_csv, _) = anju_store::scoped::published_ballots(&db.store, v)
+            .await
+            .unwrap()
+            .unwrap();
+        let parts = anju_io::votes::read_owners("owners.csv", &owners_csv).unwrap();
+        let bs = anju_io::votes::read_ballots("ballots.csv", &ballots_csv).unwrap();
+        let recount =
+            anju_domain::vote::tally(5, &parts, &bs, &anju_domain::Policy::national().votes)
+                .unwrap();
+        assert_eq!(recount, t);
+        drop(server);
+    }
+);
