@@ -156,6 +156,44 @@ pub enum VoteCmd {
         #[arg(long)]
         json: bool,
     },
+    /// 发起业主表决（小区、楼栋或单元）/ open an owners' vote (an estate, a building or a stairway unit)
+    Open {
+        /// 小区ID / the estate's id
+        #[arg(long)]
+        estate: i64,
+        /// 表决事项（1–9）/ the matter of Art. 278 (1–9)
+        #[arg(long)]
+        matter: u32,
+        /// 表决标题 / the title
+        #[arg(long)]
+        title: String,
+        /// 只由此楼栋的业主表决 / only this building's owners
+        #[arg(long)]
+        building: Option<String>,
+        /// 只由此单元的业主表决（须同时给出楼栋）/ only this stairway unit's owners (with --building)
+        #[arg(long)]
+        unit: Option<String>,
+        /// 表决期（天）/ days until it closes
+        #[arg(long, default_value_t = 14)]
+        days: i64,
+    },
+    /// 为小区每位业主生成新的个人投票码（打印二维码用，旧码作废）/ issue new personal codes to an estate's owners (for the QR sheet; old codes stop working)
+    Codes {
+        /// 小区ID / the estate's id
+        #[arg(long)]
+        estate: i64,
+        /// 写入CSV：owner_id,code / write owner_id,code to this CSV file
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// 结束表决、计票并公布 / close a vote: tally, freeze and publish
+    Close {
+        /// 表决ID / the vote's id
+        id: i64,
+        /// 输出JSON / print JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]

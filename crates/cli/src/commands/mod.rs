@@ -130,6 +130,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             matter,
             json,
         }) => vote::recount(&s, &owners, &ballots, matter, json),
+        Command::Vote(VoteCmd::Open {
+            estate,
+            matter,
+            title,
+            building,
+            unit,
+            days,
+        }) => vote::open(&s, estate, matter, title, building, unit, days).await,
+        Command::Vote(VoteCmd::Codes { estate, out }) => vote::codes(&s, estate, &out).await,
+        Command::Vote(VoteCmd::Close { id, json }) => vote::close(&s, id, json).await,
         Command::Menu(MenuCmd::Solve {
             file,
             rule,

@@ -631,8 +631,11 @@ db_test!(
             }
             rest
         };
-        assert!(!lost.is_empty(), "the server was killed with ballots still to come");
-    acked.extend(taken_before_kill);
+        assert!(
+            !lost.is_empty(),
+            "the server was killed with ballots still to come"
+        );
+        acked.extend(taken_before_kill);
         // Started again; what was not acknowledged is sent again.
         let server = Server::start(&db, port).await;
         let resent = send_ballots(&server.base, v, lost.clone()).await;

@@ -540,16 +540,14 @@ impl Scoped {
         ctx: &WriteCtx,
     ) -> Result<()> {
         self.vote_in_scope(vote_id).await?;
-        cast(
-            &self.store,
+        let ballot = Ballot {
             vote_id,
             owner_id,
             choice,
-            Channel::Paper,
+            channel: Channel::Paper,
             ballot_no,
-            &ctx.actor,
-        )
-        .await
+        };
+        cast(&self.store, ballot, None, &ctx.actor).await
     }
 
     /// Closes a vote: no ballot is taken after, the ballots are tallied by the estate's policy and
@@ -812,15 +810,25 @@ async fn answer_consultation(
 
 /// Casts (or, while the vote is open, replaces) an owner's ballot, in one transaction: the
 /// current ballot in `ballots` (one per owner, by a unique index) and the cast in the trail.
-async fn cast(
-    store: &Store,
+/// One ballot as it is cast.
+struct Ballot {
     vote_id: i64,
     owner_id: i64,
     choice: Choice,
     channel: Channel,
     ballot_no: Option<String>,
-    actor: &str,
-) -> Result<()> {
+}
+
+/// Casts `b`, a vote of `estate` when given (an owner's own door: another estate's vote is "not
+/// found").
+async fn cast(store: &Store, b: Ballot, estate: Option<i64>, actor: &str) -> Result<()> {
+    let Ballot {
+        vote_id,
+        owner_id,
+        choice,
+        channel,
+        ballot_no,
+    } = b;
     let txn = store.begin_write().await?;
     // Held shared until commit, so that closing the vote waits for this ballot (PostgreSQL;
     // SQLite's single writer, taken first, orders the two anyway).
@@ -828,6 +836,7 @@ async fn cast(
         .lock_shared()
         .one(&txn)
         .await?
+        .filter(|v| estate.is_none_or(|e| e == v.estate_id))
         .ok_or_else(|| StoreError::NotFound(format!("vote {vote_id}")))?;
     let now = chrono::Utc::now();
     if v.state != "open" || now > v.closes_at {
@@ -907,22 +916,15 @@ impl Household {
     /// Casts the owner's ballot online; a later one replaces it while the vote is open.
     pub async fn cast(&self, vote_id: i64, choice: Choice) -> Result<()> {
         let actor = format!("owner:{}", self.owner.id);
-        // A vote of another estate is "not found" to this household.
-        let v = owner_vote::Entity::find_by_id(vote_id)
-            .one(&self.store.db)
-            .await?
-            .filter(|v| v.estate_id == self.owner.estate_id)
-            .ok_or_else(|| StoreError::NotFound(format!("vote {vote_id}")))?;
-        cast(
-            &self.store,
-            v.id,
-            self.owner.id,
+        let ballot = Ballot {
+            vote_id,
+            owner_id: self.owner.id,
             choice,
-            Channel::Online,
-            None,
-            &actor,
-        )
-        .await
+            channel: Channel::Online,
+            ballot_no: None,
+        };
+        // A vote of another estate is "not found" to this household.
+        cast(&self.store, ballot, Some(self.owner.estate_id), &actor).await
     }
 
     /// Answers a consultation of the household's estate online.
