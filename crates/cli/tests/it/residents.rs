@@ -488,13 +488,17 @@ impl Server {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        let base = format!("http://127.0.0.1:{port}");
+        // Owned at once, so that it is killed and waited for on every path (Drop).
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
         for _ in 0..200 {
-            if reqwest::get(format!("{base}/api/v1/openapi.json"))
+            if reqwest::get(format!("{}/healthz", server.base))
                 .await
                 .is_ok()
             {
-                return Server { child, base };
+                return server;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
