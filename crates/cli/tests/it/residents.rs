@@ -255,6 +255,21 @@ db_test!(the_consultation_rate_gates_the_plan, |db| {
         .await;
     let err = format!("{refused:?}");
     assert!(err.contains("5/7"), "{err}");
+    // The rate is the priority's participation factor: 5 of 7.
+    let participation = |p: anju_store::scoped::EstatePlanning| {
+        p.appraisal
+            .priority
+            .contributions
+            .into_iter()
+            .find(|c| c.factor == anju_planning::priority::Factor::Participation)
+            .and_then(|c| c.value)
+    };
+    let p = staff
+        .planning(estate, &anju_domain::Policy::national(), 2026)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(participation(p), Some(5.0 / 7.0));
     // The sixth makes 85.7 %: planned.
     staff
         .record_answer(c, households[5], Answer::Oppose, Channel::Paper, &ctx())

@@ -125,6 +125,7 @@ impl Scoped {
             }
             None => Vec::new(),
         };
+        let consultation = super::residents::latest_rates(&self.store.db, &[id]).await?;
         let appraisal = appraise(
             &estate,
             &buildings,
@@ -132,7 +133,7 @@ impl Scoped {
             &gaps,
             &policy,
             year,
-            None,
+            consultation.get(&id).map(|r| r.pct()),
         );
         Ok(Some(EstatePlanning {
             id,
@@ -202,6 +203,8 @@ impl Scoped {
             };
             let needs = self.store.needs_of(&ids).await?;
             let bundles = self.store.bundles_of(&ids).await?;
+            // The consultation's rate is the priority's participation factor.
+            let rates = super::residents::latest_rates(&self.store.db, &ids).await?;
             for m in page {
                 let estate = estate_from_model(m);
                 let policy = a.policy_for(&estate.division_code);
@@ -216,7 +219,7 @@ impl Scoped {
                     &gaps,
                     policy,
                     a.reference_year,
-                    None,
+                    rates.get(&m.id).map(|r| r.pct()),
                 );
                 let (state, plan_year) = state_of(entries.get(&m.id));
                 let d = estate.demolition;
