@@ -44,6 +44,47 @@ impl VotePolicy {
     }
 }
 
+/// The nine matters of Civil Code Art. 278, by number.
+pub fn matter_label(matter: u32) -> Text {
+    let (zh, en) = match matter {
+        1 => (
+            "制定和修改业主大会议事规则",
+            "rules of procedure of the owners' assembly",
+        ),
+        2 => ("制定和修改管理规约", "the management statute"),
+        3 => (
+            "选举业主委员会或者更换业主委员会成员",
+            "electing the owners' committee",
+        ),
+        4 => (
+            "选聘和解聘物业服务企业或者其他管理人",
+            "hiring or dismissing the property manager",
+        ),
+        5 => (
+            "使用建筑物及其附属设施的维修资金",
+            "using the maintenance fund",
+        ),
+        6 => (
+            "筹集建筑物及其附属设施的维修资金",
+            "raising the maintenance fund",
+        ),
+        7 => (
+            "改建、重建建筑物及其附属设施",
+            "rebuilding or reconstructing buildings and their facilities",
+        ),
+        8 => (
+            "改变共有部分的用途或者利用共有部分从事经营活动",
+            "changing the use of common parts or running a business in them",
+        ),
+        9 => (
+            "有关共有和共同管理权利的其他重大事项",
+            "other major matters of common ownership",
+        ),
+        _ => ("未知事项", "unknown matter"),
+    };
+    Text::new(zh, en)
+}
+
 /// How an owner voted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

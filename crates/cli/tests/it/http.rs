@@ -1303,6 +1303,42 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 .unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST {path}");
         }
+        // The residents' pages and forms of an estate outside, and of the county next door's
+        // consultation and vote.
+        let mut posts = vec![
+            format!("/estates/{outside}/consultations"),
+            format!("/estates/{outside}/votes"),
+            format!("/estates/{outside}/codes"),
+        ];
+        if outside_div == "340103" {
+            posts.extend([
+                format!("/consultations/{luyang_consultation}/answers"),
+                format!("/votes/{luyang_vote}/ballots"),
+                format!("/votes/{luyang_vote}/close"),
+            ]);
+            let r = page
+                .get(format!("{}/votes/{luyang_vote}", app.base))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} vote page");
+        }
+        for path in posts {
+            let r = page
+                .post(format!("{}{path}", app.base))
+                .form(&[
+                    ("csrf", page_csrf.as_str()),
+                    ("title", "越界"),
+                    ("matter", "5"),
+                    ("owner_id", "1"),
+                    ("answer", "agree"),
+                    ("choice", "agree"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST {path}");
+        }
         if outside_div == "340103" {
             let r = page
                 .post(format!(
@@ -1332,6 +1368,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             format!("/planning/plan.xlsx?year=2027&budget=100&division={outside_div}"),
             format!("/planning/bundles?division={outside_div}"),
             format!("/planning/gaps?division={outside_div}"),
+            format!("/estates/{outside}/residents"),
         ] {
             let r = page
                 .get(format!("{}{path}", app.base))

@@ -721,3 +721,146 @@ db_test!(
         drop(server);
     }
 );
+
+db_test!(staff_run_a_vote_from_the_pages, |db| {
+    use crate::http::{login, spawn_app};
+    let app = spawn_app(&db).await;
+    let estate = app.hefei_estate;
+    let all = db.store.scoped(Scope::All);
+    let line =
+        |unit: &str, room: &str, cm2: i64, name: &str| anju_domain::residents::RegisterLine {
+            row: 2,
+            building: "1".into(),
+            unit: unit.into(),
+            room: room.into(),
+            area: anju_domain::Area::from_centi_m2(cm2),
+            basis: anju_domain::residents::AreaBasis::Registered,
+            name: name.into(),
+            id_number: None,
+            phone: Some("13812345678".into()),
+            delivered: true,
+        };
+    let key = anju_store::IdKey::generate();
+    all.import_register(
+        estate,
+        &[
+            line("1", "101", 8005, "张三"),
+            line("1", "102", 6010, "李四"),
+            line("2", "101", 7000, "王五"),
+        ],
+        &key,
+        &ctx(),
+    )
+    .await
+    .unwrap();
+    // The neighbourhood's staff see names; the county's see them masked.
+    db.store
+        .add_user(
+            &ctx(),
+            "hood-340104001001",
+            "社区",
+            anju_domain::Role::StreetStaff,
+            Scope::Division(code("340104001001")),
+            crate::http::PASSWORD,
+        )
+        .await
+        .unwrap();
+    let (hood, csrf) = login(&app, "hood-340104001001").await;
+    let html = hood
+        .get(format!("{}/estates/{estate}/residents", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("张三") && html.contains("13812345678"),
+        "{html}"
+    );
+    let (county, _) = login(&app, "county-340104").await;
+    let html = county
+        .get(format!("{}/estates/{estate}/residents", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("张*") && !html.contains("张三") && html.contains("138****5678"));
+    // Open a lift vote of unit 1 from the form, enter two paper ballots, close it.
+    let r = hood
+        .post(format!("{}/estates/{estate}/votes", app.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("matter", "7"),
+            ("title", "1单元加装电梯"),
+            ("building", "1"),
+            ("unit", "1"),
+            ("days", "7"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+    let vote: i64 = r.url().path().rsplit('/').next().unwrap().parse().unwrap();
+    let owners = db
+        .store
+        .scoped(Scope::Division(code("340104001001")))
+        .register(estate)
+        .await
+        .unwrap();
+    for (name, choice, no) in [("张三", "agree", "001"), ("李四", "agree", "002")] {
+        let o = owners.iter().find(|o| o.name == name).unwrap();
+        let r = hood
+            .post(format!("{}/votes/{vote}/ballots", app.base))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("owner_id", &o.id.to_string()),
+                ("choice", choice),
+                ("ballot_no", no),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+    }
+    // 王五 of unit 2 is not in the electorate: refused with the reason on the page.
+    let wang = owners.iter().find(|o| o.name == "王五").unwrap();
+    let r = hood
+        .post(format!("{}/votes/{vote}/ballots", app.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("owner_id", &wang.id.to_string()),
+            ("choice", "oppose"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("not in the electorate"));
+    let html = hood
+        .post(format!("{}/votes/{vote}/close", app.base))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"arithmetic\""), "{html}");
+    assert!(html.contains("140.15"), "the area of both owners: {html}");
+    assert!(html.contains("通过"));
+    // The printable sheet: one QR code per owner with the personal link.
+    let html = hood
+        .post(format!("{}/estates/{estate}/codes", app.base))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(html.matches("<svg").count(), 3, "{html}");
+    assert!(html.contains("/my/"));
+});

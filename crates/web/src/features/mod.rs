@@ -40,6 +40,7 @@ pub fn pages() -> Router<AppState> {
         .merge(estates::pages())
         .merge(exports::pages())
         .merge(imports::pages())
+        .merge(residents::pages())
         .merge(accounts::pages())
         .merge(policies::pages())
         .merge(planning::pages())

@@ -6,16 +6,22 @@
 
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Json, Path};
+use crate::extract::{Form, Json, Path};
+use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
 use anju_domain::residents::{Answer, Channel};
 use anju_domain::vote::Choice;
 use anju_store::scoped::{Household, NewVote};
+use askama::Template;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -371,4 +377,432 @@ pub(super) async fn my_answer_api(
 ) -> Result<StatusCode, ApiError> {
     h.answer(id, answer_of(&body.answer)?).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/estates/{id}/residents", get(residents_page))
+        .route("/estates/{id}/consultations", post(consultation_submit))
+        .route("/estates/{id}/votes", post(vote_submit))
+        .route("/estates/{id}/codes", post(codes_submit))
+        .route("/consultations/{id}/answers", post(answer_submit))
+        .route("/votes/{id}", get(vote_page))
+        .route("/votes/{id}/ballots", post(ballot_submit))
+        .route("/votes/{id}/close", post(close_submit))
+}
+
+/// An owner as the register table shows them.
+struct OwnerRow {
+    id: i64,
+    is_developer: bool,
+    label: String,
+    id_number: String,
+    phone: String,
+    parts: String,
+    area: String,
+}
+
+struct VoteRow {
+    id: i64,
+    title: String,
+    matter: u32,
+    electorate: String,
+    state: String,
+    ballots: u64,
+    result: String,
+}
+
+#[derive(Template)]
+#[template(path = "residents.html")]
+struct ResidentsPage {
+    c: Chrome,
+    id: i64,
+    name: String,
+    runs: bool,
+    reveals: bool,
+    errors: Vec<String>,
+    consultations: Vec<anju_store::scoped::ConsultationView>,
+    votes: Vec<VoteRow>,
+    owners: Vec<OwnerRow>,
+    matters: Vec<(u32, String)>,
+}
+
+fn electorate(c: &Chrome, building: Option<&str>, unit: Option<&str>) -> String {
+    match (building, unit) {
+        (Some(b), Some(u)) => format!("{b}{}{u}{}", c.t("栋", " building, unit "), c.t("单元", "")),
+        (Some(b), None) => format!("{b}{}", c.t("栋", " building")),
+        _ => c.t("全体业主", "the whole estate").to_string(),
+    }
+}
+
+fn parts_text(o: &anju_store::scoped::OwnerView) -> String {
+    o.parts
+        .iter()
+        .map(|p| {
+            if p.unit.is_empty() {
+                format!("{}-{}", p.building, p.room)
+            } else {
+                format!("{}-{}-{}", p.building, p.unit, p.room)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、")
+}
+
+async fn residents_view(
+    state: &AppState,
+    p: PageCaller,
+    id: i64,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let c = &p.caller;
+    let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    let a = state.assessor(&c.data).await?;
+    let owners = c.data.register(id).await?;
+    let reveals = anju_domain::DivisionCode::parse(&m.division_code)
+        .is_ok_and(|d| anju_domain::residents::sees_personal_data(&c.data.scope, &d));
+    let ch = &p.chrome;
+    let votes = c
+        .data
+        .votes(id)
+        .await?
+        .into_iter()
+        .map(|v| VoteRow {
+            electorate: electorate(ch, v.building.as_deref(), v.unit.as_deref()),
+            state: if v.state == "open" {
+                ch.t("进行中", "open").to_string()
+            } else {
+                ch.t("已结束", "closed").to_string()
+            },
+            result: match &v.result {
+                Some(t) if t.passed => ch.t("通过", "passed").to_string(),
+                Some(_) => ch.t("未通过", "not passed").to_string(),
+                None => String::new(),
+            },
+            id: v.id,
+            title: v.title,
+            matter: v.matter,
+            ballots: v.ballots,
+        })
+        .collect();
+    let page = ResidentsPage {
+        id,
+        name: m.name,
+        runs: c.account.role.runs_consultations(),
+        reveals,
+        errors,
+        consultations: c.data.consultations(&a, id).await?,
+        votes,
+        owners: owners
+            .iter()
+            .map(|o| OwnerRow {
+                id: o.id,
+                is_developer: o.is_developer,
+                label: format!("{}（{}）", o.name, parts_text(o)),
+                id_number: o.id_number.clone().unwrap_or_default(),
+                phone: o.phone.clone().unwrap_or_default(),
+                parts: parts_text(o),
+                area: o.area.m2_text(),
+            })
+            .collect(),
+        matters: (1..=9)
+            .map(|n| (n, ch.say(&anju_domain::vote::matter_label(n))))
+            .collect(),
+        c: p.chrome,
+    };
+    render(&page, status)
+}
+
+pub(super) async fn residents_page(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    residents_view(&state, p, id, Vec::new(), StatusCode::OK).await
+}
+
+/// After a form: back to the page, or the page again with the error when the input was wrong.
+async fn after(
+    state: &AppState,
+    p: PageCaller,
+    id: i64,
+    done: Result<(), ApiError>,
+    to: String,
+) -> Result<Response, ApiError> {
+    match done {
+        Ok(()) => Ok(Redirect::to(&to).into_response()),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let why = e.message.clone();
+            residents_view(state, p, id, vec![why], e.status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn consultation_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let c = &p.caller;
+    c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    may_run(c)?;
+    let title = f.get("title").cloned().unwrap_or_default();
+    let done = c
+        .data
+        .open_consultation(id, &title, &c.write_ctx("page"))
+        .await
+        .map(|_| ())
+        .map_err(ApiError::from);
+    after(&state, p, id, done, format!("/estates/{id}/residents")).await
+}
+
+pub(super) async fn vote_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let c = &p.caller;
+    c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    may_run(c)?;
+    let field = |k: &str| {
+        f.get(k)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let v = NewVote {
+        matter: field("matter").and_then(|m| m.parse().ok()).unwrap_or(0),
+        title: field("title").unwrap_or_default(),
+        building: field("building"),
+        unit: field("unit"),
+        closes_at: chrono::Utc::now()
+            + chrono::Duration::days(
+                field("days")
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(14)
+                    .max(1),
+            ),
+    };
+    match c.data.open_vote(id, &v, &c.write_ctx("page")).await {
+        Ok(vid) => Ok(Redirect::to(&format!("/votes/{vid}")).into_response()),
+        Err(e) => after(&state, p, id, Err(e.into()), String::new()).await,
+    }
+}
+
+pub(super) async fn answer_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(cid): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let c = &p.caller;
+    let a = state.assessor(&c.data).await?;
+    let k = c.data.consultation(&a, cid).await?;
+    may_run(c)?;
+    let owner_id = f.get("owner_id").and_then(|o| o.parse().ok()).unwrap_or(0);
+    let channel = f
+        .get("channel")
+        .and_then(|k| Channel::from_key(k))
+        .unwrap_or(Channel::Door);
+    let done = match answer_of(f.get("answer").map(String::as_str).unwrap_or("")) {
+        Ok(answer) => c
+            .data
+            .record_answer(cid, owner_id, answer, channel, &c.write_ctx("page"))
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    let estate = k.estate_id;
+    after(
+        &state,
+        p,
+        estate,
+        done,
+        format!("/estates/{estate}/residents"),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "codes.html")]
+struct CodesPage {
+    c: Chrome,
+    name: String,
+    /// Parts, link, QR code as SVG.
+    sheets: Vec<(String, String, String)>,
+}
+
+/// Issues new codes and shows the printable sheet: one slip per owner with the parts, the
+/// personal link and its QR code.
+pub(super) async fn codes_submit(
+    p: PageCaller,
+    Path(id): Path<i64>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let c = &p.caller;
+    let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    may_run(c)?;
+    let codes = c.data.issue_codes(id, &c.write_ctx("page")).await?;
+    let owners = c.data.register(id).await?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let sheets = codes
+        .into_iter()
+        .map(|(owner, code)| {
+            let parts = owners
+                .iter()
+                .find(|o| o.id == owner)
+                .map(parts_text)
+                .unwrap_or_default();
+            let link = format!("http://{host}/my/{code}");
+            let svg = qr_svg(&link);
+            (parts, link, svg)
+        })
+        .collect();
+    render(
+        &CodesPage {
+            name: m.name,
+            sheets,
+            c: p.chrome,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// A QR code of `text` as an inline SVG.
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(q) => q
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(160, 160)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "vote.html")]
+struct VotePage {
+    c: Chrome,
+    v: anju_store::scoped::VoteView,
+    electorate: String,
+    closes: String,
+    runs: bool,
+    errors: Vec<String>,
+    owners: Vec<(i64, String)>,
+}
+
+impl VotePage {
+    fn m2(&self, centi: &i64) -> String {
+        anju_domain::Area::from_centi_m2(*centi).m2_text()
+    }
+}
+
+async fn vote_view(
+    p: PageCaller,
+    id: i64,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let c = &p.caller;
+    let v = c.data.vote(id).await?;
+    let owners = c
+        .data
+        .register(v.estate_id)
+        .await?
+        .iter()
+        .filter(|o| {
+            o.parts.iter().any(|p| {
+                v.building.as_deref().is_none_or(|b| b == p.building)
+                    && v.unit.as_deref().is_none_or(|u| u == p.unit)
+            })
+        })
+        .map(|o| (o.id, format!("{}（{}）", o.name, parts_text(o))))
+        .collect();
+    let page = VotePage {
+        electorate: electorate(&p.chrome, v.building.as_deref(), v.unit.as_deref()),
+        closes: v.closes_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        runs: c.account.role.runs_consultations(),
+        errors,
+        owners,
+        v,
+        c: p.chrome,
+    };
+    render(&page, status)
+}
+
+pub(super) async fn vote_page(p: PageCaller, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    vote_view(p, id, Vec::new(), StatusCode::OK).await
+}
+
+pub(super) async fn ballot_submit(
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let c = &p.caller;
+    c.data.vote(id).await?;
+    may_run(c)?;
+    let owner_id = f.get("owner_id").and_then(|o| o.parse().ok()).unwrap_or(0);
+    let ballot_no = f
+        .get("ballot_no")
+        .map(|b| b.trim().to_string())
+        .filter(|b| !b.is_empty());
+    let done = match choice_of(f.get("choice").map(String::as_str).unwrap_or("")) {
+        Ok(choice) => c
+            .data
+            .enter_ballot(id, owner_id, choice, ballot_no, &c.write_ctx("page"))
+            .await
+            .map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/votes/{id}")).into_response()),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let why = e.message.clone();
+            vote_view(p, id, vec![why], e.status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub(super) async fn close_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let c = &p.caller;
+    c.data.vote(id).await?;
+    may_run(c)?;
+    let a = state.assessor(&c.data).await?;
+    match c.data.close_vote(&a, id, &c.write_ctx("page")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/votes/{id}")).into_response()),
+        Err(anju_store::StoreError::Conflict(m)) => {
+            vote_view(p, id, vec![m], StatusCode::CONFLICT).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
