@@ -862,5 +862,55 @@ db_test!(staff_run_a_vote_from_the_pages, |db| {
         .await
         .unwrap();
     assert_eq!(html.matches("<svg").count(), 3, "{html}");
-    assert!(html.contains("/my/"));
+    // A household scans its slip: its own page, no login, where it votes.
+    let link = html
+        .split("http://")
+        .find_map(|s| {
+            s.split_once("/my/")
+                .map(|(_, rest)| rest.split('<').next().unwrap().to_string())
+        })
+        .unwrap();
+    let v2 = all
+        .open_vote(
+            estate,
+            &NewVote {
+                matter: 5,
+                title: "使用维修资金".into(),
+                building: None,
+                unit: None,
+                closes_at: chrono::Utc::now() + chrono::Duration::days(3),
+            },
+            &ctx(),
+        )
+        .await
+        .unwrap();
+    let resident = reqwest::Client::new();
+    let page = resident
+        .get(format!("{}/my/{link}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("梅山小区") && html.contains(&format!("/my/{link}/votes/{v2}")),
+        "{html}"
+    );
+    let html = resident
+        .post(format!("{}/my/{link}/votes/{v2}", app.base))
+        .form(&[("choice", "oppose")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("我的选择：反对"), "{html}");
+    assert_eq!(all.vote(v2).await.unwrap().ballots, 1);
+    let wrong = resident
+        .get(format!("{}/my/not-a-code", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), reqwest::StatusCode::NOT_FOUND);
 });

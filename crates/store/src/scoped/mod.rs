@@ -31,8 +31,8 @@ mod scenarios;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
 pub use residents::{
-    published_ballots, ConsultationView, Household, NewVote, OwnerView, PartView, RegisterReport,
-    VoteView,
+    published_ballots, ConsultationView, Household, HouseholdView, NewVote, OwnerView, PartView,
+    RegisterReport, VoteView,
 };
 pub use scenarios::{Scenario, ScenarioResult, ScenarioYear};
 

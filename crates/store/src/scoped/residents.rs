@@ -912,7 +912,79 @@ impl Store {
     }
 }
 
+/// What a household sees on its own page.
+#[derive(Debug, Clone)]
+pub struct HouseholdView {
+    pub estate_name: String,
+    pub parts: Vec<PartView>,
+    /// The estate's consultations, latest first, with the household's answer.
+    pub consultations: Vec<(consultation::Model, Option<String>)>,
+    /// The votes the household is in the electorate of, latest first, with its current ballot.
+    pub votes: Vec<(VoteView, Option<Choice>)>,
+}
+
 impl Household {
+    /// The household's page: its parts, its estate's consultations and its votes.
+    pub async fn view(&self) -> Result<HouseholdView> {
+        let db = &self.store.db;
+        let estate_name = estate::Entity::find_by_id(self.owner.estate_id)
+            .one(db)
+            .await?
+            .map(|e| e.name)
+            .unwrap_or_default();
+        let parts: Vec<owner_part::Model> = owner_part::Entity::find()
+            .filter(owner_part::Column::OwnerId.eq(self.owner.id))
+            .order_by_asc(owner_part::Column::Id)
+            .all(db)
+            .await?;
+        let mut consultations = Vec::new();
+        for c in consultation::Entity::find()
+            .filter(consultation::Column::EstateId.eq(self.owner.estate_id))
+            .order_by_desc(consultation::Column::Id)
+            .all(db)
+            .await?
+        {
+            let answer = consultation_answer::Entity::find()
+                .filter(consultation_answer::Column::ConsultationId.eq(c.id))
+                .filter(consultation_answer::Column::OwnerId.eq(self.owner.id))
+                .one(db)
+                .await?
+                .map(|a| a.answer);
+            consultations.push((c, answer));
+        }
+        let mut votes = Vec::new();
+        for v in owner_vote::Entity::find()
+            .filter(owner_vote::Column::EstateId.eq(self.owner.estate_id))
+            .order_by_desc(owner_vote::Column::Id)
+            .all(db)
+            .await?
+        {
+            let mine = parts.iter().any(|p| {
+                v.building.as_deref().is_none_or(|b| b == p.building)
+                    && v.unit.as_deref().is_none_or(|u| u == p.unit)
+            });
+            if mine {
+                let ballot = self.ballot(v.id).await?;
+                votes.push((vote_view(&self.store, v).await?, ballot));
+            }
+        }
+        Ok(HouseholdView {
+            estate_name,
+            parts: parts
+                .into_iter()
+                .map(|p| PartView {
+                    area: Area::from_centi_m2(p.area_centi_m2),
+                    basis: AreaBasis::from_key(&p.area_basis).unwrap_or(AreaBasis::Registered),
+                    building: p.building,
+                    unit: p.unit,
+                    room: p.room,
+                })
+                .collect(),
+            consultations,
+            votes,
+        })
+    }
+
     /// Casts the owner's ballot online; a later one replaces it while the vote is open.
     pub async fn cast(&self, vote_id: i64, choice: Choice) -> Result<()> {
         let actor = format!("owner:{}", self.owner.id);

@@ -389,6 +389,9 @@ pub fn pages() -> Router<AppState> {
         .route("/votes/{id}", get(vote_page))
         .route("/votes/{id}/ballots", post(ballot_submit))
         .route("/votes/{id}/close", post(close_submit))
+        .route("/my/{code}", get(my_page))
+        .route("/my/{code}/votes/{id}", post(my_vote_submit))
+        .route("/my/{code}/consultations/{id}", post(my_answer_submit))
 }
 
 /// An owner as the register table shows them.
@@ -804,5 +807,144 @@ pub(super) async fn close_submit(
             vote_view(p, id, vec![m], StatusCode::CONFLICT).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "my.html")]
+struct MyPage {
+    c: Chrome,
+    code: String,
+    v: anju_store::scoped::HouseholdView,
+    parts: String,
+    notice: Option<String>,
+    errors: Vec<String>,
+}
+
+impl MyPage {
+    fn answer_label(&self, key: &str) -> String {
+        Answer::from_key(key).map_or(key.to_string(), |a| self.c.say(&a.label()))
+    }
+
+    fn choice_label(&self, ch: &Choice) -> &'static str {
+        match ch {
+            Choice::Agree => self.c.t("同意", "agree"),
+            Choice::Oppose => self.c.t("反对", "oppose"),
+            Choice::Abstain => self.c.t("弃权", "abstain"),
+        }
+    }
+}
+
+/// The household of a personal code, or "not found" (a wrong code says nothing more).
+async fn household(state: &AppState, code: &str) -> Result<Household, ApiError> {
+    state
+        .store
+        .household(code)
+        .await?
+        .ok_or_else(ApiError::not_found)
+}
+
+async fn my_view(
+    state: &AppState,
+    lang: anju_domain::Lang,
+    code: String,
+    notice: Option<String>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let h = household(state, &code).await?;
+    let v = h.view().await?;
+    let parts = v
+        .parts
+        .iter()
+        .map(|p| {
+            if p.unit.is_empty() {
+                format!("{}-{}", p.building, p.room)
+            } else {
+                format!("{}-{}-{}", p.building, p.unit, p.room)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("、");
+    render(
+        &MyPage {
+            c: crate::page::anonymous(lang),
+            code,
+            v,
+            parts,
+            notice,
+            errors,
+        },
+        status,
+    )
+}
+
+/// A household's own page on a phone, reached from the QR code of its slip: its estate's
+/// consultations and its votes, to answer and cast.
+pub(super) async fn my_page(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    my_view(
+        &state,
+        crate::page::lang_from_headers(&headers),
+        code,
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+pub(super) async fn my_vote_submit(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let h = household(&state, &code).await?;
+    let done = match choice_of(f.get("choice").map(String::as_str).unwrap_or("")) {
+        Ok(choice) => h.cast(id, choice).await.map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    my_after(&state, crate::page::lang_from_headers(&headers), code, done).await
+}
+
+pub(super) async fn my_answer_submit(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path((code, id)): Path<(String, i64)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let h = household(&state, &code).await?;
+    let done = match answer_of(f.get("answer").map(String::as_str).unwrap_or("")) {
+        Ok(a) => h.answer(id, a).await.map_err(ApiError::from),
+        Err(e) => Err(e),
+    };
+    my_after(&state, crate::page::lang_from_headers(&headers), code, done).await
+}
+
+async fn my_after(
+    state: &AppState,
+    lang: anju_domain::Lang,
+    code: String,
+    done: Result<(), ApiError>,
+) -> Result<Response, ApiError> {
+    match done {
+        Ok(()) => {
+            let saved = lang.pick("已提交", "Saved").to_string();
+            my_view(state, lang, code, Some(saved), Vec::new(), StatusCode::OK).await
+        }
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let why = e.message.clone();
+            my_view(state, lang, code, None, vec![why], e.status).await
+        }
+        Err(e) => Err(e),
     }
 }
