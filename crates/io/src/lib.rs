@@ -7,6 +7,7 @@ pub mod counties;
 mod csvfile;
 pub mod demo;
 pub mod demo_planning;
+pub mod demo_residents;
 pub mod divisions;
 pub mod import;
 pub mod normalize;

@@ -144,7 +144,8 @@ pub(super) async fn demo(
                 .await?;
         }
         pb.finish_and_clear();
-        demo_planning(&store, s, seed).await?;
+        let planned = demo_planning(&store, s, seed).await?;
+        demo_residents(&store, s, seed, &planned).await?;
         println!(
             "{}",
             match s.lang {
@@ -175,7 +176,7 @@ const DEMO_CITY_POLICY: &str = "[catalogue.lift]\nunit_cost_yuan = 480000\n";
 /// circles, bundles from the proposals (with their income), and this year's plan adopted for a
 /// budget of the size of 安徽's (about 254,000 households a year) with the works begun in most
 /// of it — so that every planning page shows a programme in mid-year.
-async fn demo_planning(store: &Store, s: &Settings, seed: u64) -> anyhow::Result<()> {
+async fn demo_planning(store: &Store, s: &Settings, seed: u64) -> anyhow::Result<Vec<i64>> {
     use anju_domain::pool::PoolState;
     use anju_io::demo_planning::{self as dp, DemoSite};
     let ctx = WriteCtx::new("demo", Some("demo".into()));
@@ -328,6 +329,154 @@ async fn demo_planning(store: &Store, s: &Settings, seed: u64) -> anyhow::Result
                 chosen.len(),
                 begun.len()
             ),
+        }
+    );
+    Ok(chosen)
+}
+
+/// The demo's residents: in each county (the first 120), an estate of this year's plan whose
+/// consultation reached the threshold and whose owners have decided on their maintenance fund
+/// (closed), and an estate still in the reserve pool whose consultation is under way and whose
+/// first stairway unit is voting on a lift (open) — registers, answers and ballots by every
+/// channel, so that the residents' pages show real-looking cases.
+async fn demo_residents(
+    store: &Store,
+    s: &Settings,
+    seed: u64,
+    planned: &[i64],
+) -> anyhow::Result<()> {
+    use anju_domain::residents::{Answer, Channel};
+    use anju_domain::vote::Choice;
+    let ctx = WriteCtx::new("demo", Some("demo".into()));
+    let all = store.scoped(anju_domain::Scope::All);
+    let a = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let key = s.id_key()?;
+    let planned: std::collections::HashSet<i64> = planned.iter().copied().collect();
+    // Per county: (a planned estate, an unplanned eligible one).
+    let mut picks: std::collections::BTreeMap<
+        String,
+        (
+            Option<anju_store::entity::estate::Model>,
+            Option<anju_store::entity::estate::Model>,
+        ),
+    > = Default::default();
+    let mut after = 0;
+    loop {
+        let page = all.estates_after(None, None, after, 5_000).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for m in page {
+            if m.households < 12 || m.division_code.len() < 6 {
+                continue;
+            }
+            let county = m.division_code[..6].to_string();
+            if !picks.contains_key(&county) && picks.len() >= 120 {
+                continue;
+            }
+            let slot = picks.entry(county).or_default();
+            if planned.contains(&m.id) {
+                slot.0.get_or_insert(m);
+            } else if m.eligible {
+                slot.1.get_or_insert(m);
+            }
+        }
+    }
+    let mut rng = anju_io::demo::Rng::new(seed ^ 0x7265_7369);
+    let (mut estates, mut answers, mut ballots) = (0, 0, 0);
+    let channels = [
+        (Channel::Door, 0.5),
+        (Channel::Paper, 0.3),
+        (Channel::Staff, 0.2),
+    ];
+    for (county, (done, under_way)) in picks {
+        for (m, closed) in [(done, true), (under_way, false)] {
+            let Some(m) = m else { continue };
+            let lines = anju_io::demo_residents::register(
+                m.households,
+                m.building_count,
+                &county,
+                &mut rng,
+            );
+            all.import_register(m.id, &lines, &key, &ctx).await?;
+            estates += 1;
+            let owners = all.register(m.id).await?;
+            let households: Vec<&anju_store::scoped::OwnerView> =
+                owners.iter().filter(|o| !o.is_developer).collect();
+            let c = all
+                .open_consultation(m.id, "老旧小区改造意愿征求意见", &ctx)
+                .await?;
+            // A consultation that reached the threshold, or one still under way.
+            let share = if closed {
+                0.82 + rng.f() * 0.15
+            } else {
+                0.35 + rng.f() * 0.35
+            };
+            for o in &households {
+                if rng.chance(share) {
+                    let answer = if rng.chance(0.9) {
+                        Answer::Agree
+                    } else if rng.chance(0.5) {
+                        Answer::Oppose
+                    } else {
+                        Answer::Undecided
+                    };
+                    all.record_answer(c, o.id, answer, *rng.pick(&channels), &ctx)
+                        .await?;
+                    answers += 1;
+                }
+            }
+            let vote = if closed {
+                anju_store::scoped::NewVote {
+                    matter: 5,
+                    title: "使用专项维修资金用于屋面防水".into(),
+                    building: None,
+                    unit: None,
+                    closes_at: chrono::Utc::now() + chrono::Duration::days(14),
+                }
+            } else {
+                anju_store::scoped::NewVote {
+                    matter: 7,
+                    title: "1栋1单元加装电梯".into(),
+                    building: Some("1".into()),
+                    unit: Some("1".into()),
+                    closes_at: chrono::Utc::now() + chrono::Duration::days(14),
+                }
+            };
+            let v = all.open_vote(m.id, &vote, &ctx).await?;
+            let voters: Vec<&&anju_store::scoped::OwnerView> = households
+                .iter()
+                .filter(|o| {
+                    o.parts.iter().any(|p| {
+                        vote.building.as_deref().is_none_or(|b| b == p.building)
+                            && vote.unit.as_deref().is_none_or(|u| u == p.unit)
+                    })
+                })
+                .collect();
+            let turnout = if closed { 0.7 + rng.f() * 0.25 } else { 0.4 };
+            for (i, o) in voters.iter().enumerate() {
+                if rng.chance(turnout) {
+                    let choice = if rng.chance(0.8) {
+                        Choice::Agree
+                    } else if rng.chance(0.6) {
+                        Choice::Oppose
+                    } else {
+                        Choice::Abstain
+                    };
+                    all.enter_ballot(v, o.id, choice, Some(format!("{:04}", i + 1)), &ctx)
+                        .await?;
+                    ballots += 1;
+                }
+            }
+            if closed {
+                all.close_vote(&a, v, &ctx).await?;
+            }
+        }
+    }
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!("演示居民参与：{estates}个小区的业主名册，{answers}份征求意见答复，{ballots}张选票"),
+            Lang::En => format!("demo residents: the owner registers of {estates} estates, {answers} consultation answers, {ballots} ballots"),
         }
     );
     Ok(())
