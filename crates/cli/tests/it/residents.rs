@@ -94,6 +94,29 @@ fn register_rows() -> Vec<Vec<C>> {
     ]
 }
 
+/// [`an_estate`] with the register of [`register_rows`] imported from a sheet; the estate's
+/// neighbourhood staff and an assessor.
+async fn registered_estate(db: &TestDb) -> (i64, anju_store::scoped::Scoped, anju_store::Assessor) {
+    let estate = an_estate(db).await;
+    let sheet = db.path("owners.xlsx");
+    write_xlsx(&sheet, &register_rows(), &[]);
+    let out = db.anju(&[
+        "import",
+        "owners",
+        sheet.to_str().unwrap(),
+        "--estate",
+        &estate.to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let staff = db.store.scoped(Scope::Division(code("340104001001")));
+    let a = db
+        .store
+        .assessor(anju_domain::Policy::national(), 2026)
+        .await
+        .unwrap();
+    (estate, staff, a)
+}
+
 fn ctx() -> WriteCtx {
     WriteCtx::new("test", None)
 }
@@ -197,23 +220,7 @@ db_test!(
 );
 
 db_test!(the_consultation_rate_gates_the_plan, |db| {
-    let estate = an_estate(&db).await;
-    let sheet = db.path("owners.xlsx");
-    write_xlsx(&sheet, &register_rows(), &[]);
-    let out = db.anju(&[
-        "import",
-        "owners",
-        sheet.to_str().unwrap(),
-        "--estate",
-        &estate.to_string(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let staff = db.store.scoped(Scope::Division(code("340104001001")));
-    let a = db
-        .store
-        .assessor(anju_domain::Policy::national(), 2026)
-        .await
-        .unwrap();
+    let (estate, staff, a) = registered_estate(&db).await;
     let owners = staff.register(estate).await.unwrap();
     let households: Vec<i64> = owners
         .iter()
@@ -296,23 +303,7 @@ db_test!(the_consultation_rate_gates_the_plan, |db| {
 db_test!(
     a_vote_is_cast_replaced_closed_published_and_recounted,
     |db| {
-        let estate = an_estate(&db).await;
-        let sheet = db.path("owners.xlsx");
-        write_xlsx(&sheet, &register_rows(), &[]);
-        let out = db.anju(&[
-            "import",
-            "owners",
-            sheet.to_str().unwrap(),
-            "--estate",
-            &estate.to_string(),
-        ]);
-        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        let staff = db.store.scoped(Scope::Division(code("340104001001")));
-        let a = db
-            .store
-            .assessor(anju_domain::Policy::national(), 2026)
-            .await
-            .unwrap();
+        let (estate, staff, a) = registered_estate(&db).await;
         let owners = staff.register(estate).await.unwrap();
         let codes = staff.issue_codes(estate, &ctx()).await.unwrap();
         let code_of = |id: i64| codes.iter().find(|(o, _)| *o == id).unwrap().1.clone();
@@ -427,23 +418,7 @@ db_test!(
 );
 
 db_test!(concurrent_ballots_keep_one_per_owner, |db| {
-    let estate = an_estate(&db).await;
-    let sheet = db.path("owners.xlsx");
-    write_xlsx(&sheet, &register_rows(), &[]);
-    let out = db.anju(&[
-        "import",
-        "owners",
-        sheet.to_str().unwrap(),
-        "--estate",
-        &estate.to_string(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let staff = db.store.scoped(Scope::Division(code("340104001001")));
-    let a = db
-        .store
-        .assessor(anju_domain::Policy::national(), 2026)
-        .await
-        .unwrap();
+    let (estate, staff, a) = registered_estate(&db).await;
     let codes = staff.issue_codes(estate, &ctx()).await.unwrap();
     let v = staff
         .open_vote(

@@ -381,9 +381,8 @@ impl Scoped {
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("consultation {id}")))?;
         let e = self
-            .estate_in_scope(c.estate_id)
-            .await
-            .map_err(|_| StoreError::NotFound(format!("consultation {id}")))?;
+            .estate_of(c.estate_id, || format!("consultation {id}"))
+            .await?;
         Ok((c, e))
     }
 
@@ -492,11 +491,16 @@ impl Scoped {
             .one(&self.store.db)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("vote {id}")))?;
-        let e = self
-            .estate_in_scope(v.estate_id)
-            .await
-            .map_err(|_| StoreError::NotFound(format!("vote {id}")))?;
+        let e = self.estate_of(v.estate_id, || format!("vote {id}")).await?;
         Ok((v, e))
+    }
+
+    /// The estate of a consultation or vote, if it lies in the scope; else the record itself is
+    /// "not found" (`what` names it).
+    async fn estate_of(&self, estate_id: i64, what: impl Fn() -> String) -> Result<estate::Model> {
+        self.estate_in_scope(estate_id)
+            .await
+            .map_err(|_| StoreError::NotFound(what()))
     }
 
     /// A vote of the scope.
