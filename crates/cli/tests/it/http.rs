@@ -1024,6 +1024,11 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                         json!({"owner_id": 1, "answer": "agree"}),
                     ),
                     (
+                        reqwest::Method::POST,
+                        format!("/api/v1/consultations/{luyang_consultation}/close"),
+                        json!({}),
+                    ),
+                    (
                         reqwest::Method::GET,
                         format!("/api/v1/votes/{luyang_vote}"),
                         json!({}),
@@ -1313,6 +1318,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
         if outside_div == "340103" {
             posts.extend([
                 format!("/consultations/{luyang_consultation}/answers"),
+                format!("/consultations/{luyang_consultation}/close"),
                 format!("/votes/{luyang_vote}/ballots"),
                 format!("/votes/{luyang_vote}/close"),
             ]);

@@ -287,6 +287,16 @@ db_test!(the_consultation_rate_gates_the_plan, |db| {
         .move_in_pool(&ctx(), &a, &[estate], PoolState::Planned, Some(2026))
         .await
         .unwrap();
+    // Closed: no answer after, and closing twice is a conflict.
+    staff.close_consultation(c, &ctx()).await.unwrap();
+    let late = staff
+        .record_answer(c, households[6], Answer::Agree, Channel::Door, &ctx())
+        .await;
+    assert!(
+        matches!(late, Err(anju_store::StoreError::Conflict(_))),
+        "{late:?}"
+    );
+    assert!(staff.close_consultation(c, &ctx()).await.is_err());
     // An owner's code does not reach another estate's consultation, nor a developer's part.
     let outsider = staff
         .record_answer(

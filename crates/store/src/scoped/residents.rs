@@ -386,6 +386,38 @@ impl Scoped {
         Ok((c, e))
     }
 
+    /// Closes a consultation: no answer is taken after; its rate stays as it was.
+    pub async fn close_consultation(&self, id: i64, ctx: &WriteCtx) -> Result<()> {
+        let (_, e) = self.consultation_in_scope(id).await?;
+        let txn = self.store.begin_write().await?;
+        let closed = consultation::Entity::update_many()
+            .col_expr(
+                consultation::Column::ClosedAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+            )
+            .filter(consultation::Column::Id.eq(id))
+            .filter(consultation::Column::ClosedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if closed.rows_affected == 0 {
+            return Err(StoreError::Conflict(
+                "征求意见已结束 / the consultation is already closed".into(),
+            ));
+        }
+        let mut audit = AuditBatch::new(ctx);
+        audit.push(
+            "close",
+            "consultation",
+            id,
+            Some(&e.division_code),
+            None,
+            None,
+        );
+        audit.flush(&txn).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// Records a household's answer entered by staff (door to door, paper, by phone).
     pub async fn record_answer(
         &self,
@@ -788,6 +820,16 @@ async fn answer_consultation(
             ))
         })?;
     let txn = store.begin_write().await?;
+    // Read again under the write lock: a consultation closed meanwhile takes no answer.
+    let still_open = consultation::Entity::find_by_id(c.id)
+        .one(&txn)
+        .await?
+        .is_some_and(|c| c.closed_at.is_none());
+    if !still_open {
+        return Err(StoreError::Conflict(
+            "征求意见已结束 / the consultation is closed".into(),
+        ));
+    }
     let done = consultation_answer::Entity::insert(consultation_answer::ActiveModel {
         id: NotSet,
         consultation_id: Set(c.id),

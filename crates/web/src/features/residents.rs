@@ -33,6 +33,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(consultations_api, open_consultation_api))
         .routes(routes!(consultation_api))
         .routes(routes!(answer_api))
+        .routes(routes!(close_consultation_api))
         .routes(routes!(votes_api, open_vote_api))
         .routes(routes!(vote_api))
         .routes(routes!(paper_ballot_api))
@@ -197,6 +198,21 @@ pub(super) async fn answer_api(
             &c.write_ctx("api"),
         )
         .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Closes a consultation: no answer is taken after.
+#[utoipa::path(post, path = "/api/v1/consultations/{id}/close", params(("id" = i64, Path)),
+    responses((status = 204), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn close_consultation_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    let a = state.assessor(&c.data).await?;
+    c.data.consultation(&a, id).await?;
+    may_run(&c)?;
+    c.data.close_consultation(id, &c.write_ctx("api")).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -386,6 +402,7 @@ pub fn pages() -> Router<AppState> {
         .route("/estates/{id}/votes", post(vote_submit))
         .route("/estates/{id}/codes", post(codes_submit))
         .route("/consultations/{id}/answers", post(answer_submit))
+        .route("/consultations/{id}/close", post(close_consultation_submit))
         .route("/votes/{id}", get(vote_page))
         .route("/votes/{id}/ballots", post(ballot_submit))
         .route("/votes/{id}/close", post(close_submit))
@@ -626,6 +643,33 @@ pub(super) async fn answer_submit(
             .map_err(ApiError::from),
         Err(e) => Err(e),
     };
+    let estate = k.estate_id;
+    after(
+        &state,
+        p,
+        estate,
+        done,
+        format!("/estates/{estate}/residents"),
+    )
+    .await
+}
+
+pub(super) async fn close_consultation_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(cid): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let c = &p.caller;
+    let a = state.assessor(&c.data).await?;
+    let k = c.data.consultation(&a, cid).await?;
+    may_run(c)?;
+    let done = c
+        .data
+        .close_consultation(cid, &c.write_ctx("page"))
+        .await
+        .map_err(ApiError::from);
     let estate = k.estate_id;
     after(
         &state,
