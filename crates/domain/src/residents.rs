@@ -153,14 +153,29 @@ pub fn normalise_id_number(s: &str) -> Option<String> {
     if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
         return None;
     }
+    (b[17] == id_check_digit(&b[..17])).then_some(s)
+}
+
+/// The check character (GB 11643, ISO 7064 MOD 11-2) of an ID number's first 17 digits.
+pub fn id_check_digit(first17: &[u8]) -> u8 {
     const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = b[..17]
+    let sum: u32 = first17
         .iter()
         .zip(W)
         .map(|(d, w)| u32::from(d - b'0') * w)
         .sum();
-    let check = b"10X98765432"[(sum % 11) as usize];
-    (b[17] == check).then_some(s)
+    b"10X98765432"[(sum % 11) as usize]
+}
+
+/// Whether a part in `part_building`, `part_unit` is in the electorate of a vote on `building`
+/// (all when None) and `unit` (all of the building when None).
+pub fn in_electorate(
+    building: Option<&str>,
+    unit: Option<&str>,
+    part_building: &str,
+    part_unit: &str,
+) -> bool {
+    building.is_none_or(|b| b == part_building) && unit.is_none_or(|u| u == part_unit)
 }
 
 #[cfg(test)]

@@ -178,8 +178,7 @@ fn more_than(a: i64, b: i64, [n, d]: [u32; 2]) -> bool {
 }
 
 fn m2(centi: i64) -> String {
-    let sign = if centi < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", centi.abs() / 100, centi.abs() % 100)
+    crate::Area::from_centi_m2(centi).m2_text()
 }
 
 /// Tallies matter `matter` over the electorate `parts` and the `ballots` (owner, choice): each

@@ -23,13 +23,7 @@ fn id_number(region: &str, rng: &mut Rng) -> String {
         1 + rng.below(28),
         rng.below(1000)
     );
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .bytes()
-        .zip(W)
-        .map(|(d, w)| u32::from(d - b'0') * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    let check = anju_domain::residents::id_check_digit(body.as_bytes()) as char;
     format!("{body}{check}")
 }
 

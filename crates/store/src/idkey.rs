@@ -25,10 +25,7 @@ impl IdKey {
 
     /// A new random key.
     pub fn generate() -> IdKey {
-        use argon2::password_hash::rand_core::{OsRng, RngCore};
-        let mut b = [0u8; 32];
-        OsRng.fill_bytes(&mut b);
-        IdKey(b)
+        IdKey::from_hex(&crate::sessions::new_secret()).expect("32 random bytes in hex")
     }
 
     pub fn to_hex(&self) -> String {

@@ -20,8 +20,8 @@ pub fn new_secret() -> String {
     hex::encode(b)
 }
 
-/// What is stored of a secret.
-fn digest(secret: &str) -> String {
+/// What is stored of a secret (and the hash of anything published): SHA-256, hex.
+pub(crate) fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 

@@ -447,8 +447,12 @@ async fn demo_residents(
                 .iter()
                 .filter(|o| {
                     o.parts.iter().any(|p| {
-                        vote.building.as_deref().is_none_or(|b| b == p.building)
-                            && vote.unit.as_deref().is_none_or(|u| u == p.unit)
+                        anju_domain::residents::in_electorate(
+                            vote.building.as_deref(),
+                            vote.unit.as_deref(),
+                            &p.building,
+                            &p.unit,
+                        )
                     })
                 })
                 .collect();

@@ -21,7 +21,6 @@ use sea_orm::ActiveValue::{NotSet, Set};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 
 /// What an import of a register did.
@@ -99,10 +98,6 @@ struct Frozen {
     tally: serde_json::Value,
     owners_csv: String,
     ballots_csv: String,
-}
-
-fn sha256_hex(s: &str) -> String {
-    hex::encode(Sha256::digest(s.as_bytes()))
 }
 
 /// Which owner a register line belongs to (see `owner::Model::owner_key`).
@@ -319,7 +314,7 @@ impl Scoped {
             owner::Entity::update_many()
                 .col_expr(
                     owner::Column::AccessHash,
-                    sea_orm::sea_query::Expr::value(sha256_hex(&code)),
+                    sea_orm::sea_query::Expr::value(crate::sessions::digest(&code)),
                 )
                 .filter(owner::Column::Id.eq(o.id))
                 .exec(&txn)
@@ -629,7 +624,7 @@ impl Scoped {
             .map_err(|x| StoreError::Invalid(x.to_string()))?;
         let policy = &a.policy_for(&division).votes;
         let t = tally_of(v.matter as u32, &parts, &ballots, policy)?;
-        let hash = sha256_hex(&format!("{owners_csv}{ballots_csv}"));
+        let hash = crate::sessions::digest(&format!("{owners_csv}{ballots_csv}"));
         let frozen = Frozen {
             tally: serde_json::to_value(&t).unwrap_or_default(),
             owners_csv,
@@ -663,6 +658,11 @@ impl Scoped {
 }
 
 /// The tally of a vote over its parts and ballots.
+/// What a closed vote froze, read back.
+fn frozen(v: &owner_vote::Model) -> Option<Frozen> {
+    serde_json::from_str(v.result.as_deref()?).ok()
+}
+
 fn tally_of(
     matter: u32,
     parts: &[owner_part::Model],
@@ -702,11 +702,7 @@ async fn vote_view(store: &Store, v: owner_vote::Model) -> Result<VoteView> {
         .filter(ballot::Column::VoteId.eq(v.id))
         .count(&store.db)
         .await?;
-    let result = v
-        .result
-        .as_deref()
-        .and_then(|r| serde_json::from_str::<Frozen>(r).ok())
-        .and_then(|f| serde_json::from_value::<Tally>(f.tally).ok());
+    let result = frozen(&v).and_then(|f| serde_json::from_value::<Tally>(f.tally).ok());
     Ok(VoteView {
         id: v.id,
         estate_id: v.estate_id,
@@ -948,7 +944,7 @@ impl Store {
     /// The household whose personal code this is.
     pub async fn household(&self, code: &str) -> Result<Option<Household>> {
         let o = owner::Entity::find()
-            .filter(owner::Column::AccessHash.eq(sha256_hex(code.trim())))
+            .filter(owner::Column::AccessHash.eq(crate::sessions::digest(code.trim())))
             .one(&self.db)
             .await?;
         Ok(o.map(|owner| Household {
@@ -1006,8 +1002,12 @@ impl Household {
             .await?
         {
             let mine = parts.iter().any(|p| {
-                v.building.as_deref().is_none_or(|b| b == p.building)
-                    && v.unit.as_deref().is_none_or(|u| u == p.unit)
+                anju_domain::residents::in_electorate(
+                    v.building.as_deref(),
+                    v.unit.as_deref(),
+                    &p.building,
+                    &p.unit,
+                )
             });
             if mine {
                 let ballot = self.ballot(v.id).await?;
@@ -1087,11 +1087,7 @@ pub async fn published_ballots(
     else {
         return Ok(None);
     };
-    let Some(f) = v
-        .result
-        .as_deref()
-        .and_then(|r| serde_json::from_str::<Frozen>(r).ok())
-    else {
+    let Some(f) = frozen(&v) else {
         return Ok(None);
     };
     Ok(Some((

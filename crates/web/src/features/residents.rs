@@ -455,8 +455,9 @@ fn electorate(c: &Chrome, building: Option<&str>, unit: Option<&str>) -> String 
     }
 }
 
-fn parts_text(o: &anju_store::scoped::OwnerView) -> String {
-    o.parts
+/// An owner's parts as "building-unit-room", joined.
+fn parts_text(parts: &[anju_store::scoped::PartView]) -> String {
+    parts
         .iter()
         .map(|p| {
             if p.unit.is_empty() {
@@ -519,10 +520,10 @@ async fn residents_view(
             .map(|o| OwnerRow {
                 id: o.id,
                 is_developer: o.is_developer,
-                label: format!("{}（{}）", o.name, parts_text(o)),
+                label: format!("{}（{}）", o.name, parts_text(&o.parts)),
                 id_number: o.id_number.clone().unwrap_or_default(),
                 phone: o.phone.clone().unwrap_or_default(),
-                parts: parts_text(o),
+                parts: parts_text(&o.parts),
                 area: o.area.m2_text(),
             })
             .collect(),
@@ -714,7 +715,7 @@ pub(super) async fn codes_submit(
             let parts = owners
                 .iter()
                 .find(|o| o.id == owner)
-                .map(parts_text)
+                .map(|o| parts_text(&o.parts))
                 .unwrap_or_default();
             let link = format!("http://{host}/my/{code}");
             let svg = qr_svg(&link);
@@ -775,11 +776,15 @@ async fn vote_view(
         .iter()
         .filter(|o| {
             o.parts.iter().any(|p| {
-                v.building.as_deref().is_none_or(|b| b == p.building)
-                    && v.unit.as_deref().is_none_or(|u| u == p.unit)
+                anju_domain::residents::in_electorate(
+                    v.building.as_deref(),
+                    v.unit.as_deref(),
+                    &p.building,
+                    &p.unit,
+                )
             })
         })
-        .map(|o| (o.id, format!("{}（{}）", o.name, parts_text(o))))
+        .map(|o| (o.id, format!("{}（{}）", o.name, parts_text(&o.parts))))
         .collect();
     let page = VotePage {
         electorate: electorate(&p.chrome, v.building.as_deref(), v.unit.as_deref()),
@@ -898,18 +903,7 @@ async fn my_view(
 ) -> Result<Response, ApiError> {
     let h = household(state, &code).await?;
     let v = h.view().await?;
-    let parts = v
-        .parts
-        .iter()
-        .map(|p| {
-            if p.unit.is_empty() {
-                format!("{}-{}", p.building, p.room)
-            } else {
-                format!("{}-{}-{}", p.building, p.unit, p.room)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("、");
+    let parts = parts_text(&v.parts);
     render(
         &MyPage {
             c: crate::page::anonymous(lang),
