@@ -38,6 +38,7 @@ pub mod estate;
 pub mod i18n;
 pub mod mode;
 pub mod needs;
+pub mod participation;
 pub mod policy;
 pub mod pool;
 pub mod quantity;

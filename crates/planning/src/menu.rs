@@ -442,6 +442,16 @@ pub fn parse_amount(s: &str) -> Option<Amount> {
     Some(Amount::new(digits, BigInt::from(10).pow(frac.len() as u32)))
 }
 
+/// Fen as yuan, exactly (menus held in anju count in fen; the rules' reasons read in yuan).
+pub fn yuan_of_fen(fen: i64) -> Amount {
+    Amount::new(BigInt::from(fen), BigInt::from(100))
+}
+
+/// Yuan as fen, rounded half away from zero.
+pub fn fen_of_yuan(a: &Amount) -> i64 {
+    decimal(a, 2).replace('.', "").parse().unwrap_or(i64::MAX)
+}
+
 /// A whole number of units (yuan, fen) as an amount.
 pub fn whole(n: i64) -> Amount {
     Amount::from_integer(BigInt::from(n))

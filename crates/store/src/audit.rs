@@ -69,6 +69,21 @@ impl<'a> AuditBatch<'a> {
     }
 }
 
+/// Audits one change, in the change's own transaction.
+pub(crate) async fn audit_one(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx,
+    action: &str,
+    entity: &str,
+    id: impl ToString,
+    division: &str,
+    after: Option<String>,
+) -> crate::Result<()> {
+    let mut audit = AuditBatch::new(ctx);
+    audit.push(action, entity, id, Some(division), None, after);
+    audit.flush(db).await
+}
+
 /// Splits a vector into owned chunks.
 pub(crate) fn chunks<T>(v: Vec<T>, n: usize) -> Vec<Vec<T>> {
     let mut out = Vec::with_capacity(v.len() / n + 1);

@@ -22,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0012Demolition),
             Box::new(M0013Planning),
             Box::new(M0014Residents),
+            Box::new(M0015Participation),
         ]
     }
 }
@@ -1172,6 +1173,246 @@ impl MigrationTrait for M0014Residents {
                 .name("ballot_trail_vote")
                 .table(a("ballot_trail"))
                 .col(a("vote_id"))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0015Participation;
+
+impl MigrationName for M0015Participation {
+    fn name(&self) -> &str {
+        "m0015_participation"
+    }
+}
+
+fn long_text(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name)).text().not_null().to_owned()
+}
+fn time_null(name: &str) -> ColumnDef {
+    ColumnDef::new(a(name))
+        .timestamp_with_time_zone()
+        .null()
+        .to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0015Participation {
+    /// The rest of the residents' part: menus of works with one approval ballot per owner,
+    /// contributions with unique receipts, satisfaction surveys with one answer per owner, public
+    /// notices, and deliberation (posts, meetings, the owners' committee).
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        let fk = |table: &str, col: &str, to: &str| {
+            ForeignKey::create()
+                .name(format!("{table}_{col}"))
+                .from(a(table), a(col))
+                .to(a(to), a("id"))
+                .on_delete(ForeignKeyAction::Cascade)
+                .to_owned()
+        };
+        let index = |name: &str, table: &str, cols: &[&str], unique: bool| {
+            let mut i = Index::create();
+            i.name(name).table(a(table));
+            if unique {
+                i.unique();
+            }
+            for c in cols {
+                i.col(a(c));
+            }
+            i.to_owned()
+        };
+        let estate = |t: &str| fk(t, "estate_id", "estates");
+        m.create_table(
+            Table::create()
+                .table(a("menus"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("title"))
+                .col(big("budget_fen"))
+                .col(text("rule"))
+                .col(text("completion"))
+                .col(text("state"))
+                .col(time("opened_at"))
+                .col(time_null("closed_at"))
+                .col(long_text_null("result"))
+                .col(text("created_by"))
+                .foreign_key(&mut estate("menus"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("menu_items"))
+                .col(id("id"))
+                .col(big("menu_id"))
+                .col(text("code"))
+                .col(text("name"))
+                .col(big("cost_fen"))
+                .foreign_key(&mut fk("menu_items", "menu_id", "menus"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "menu_items_code",
+            "menu_items",
+            &["menu_id", "code"],
+            true,
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("menu_ballots"))
+                .col(id("id"))
+                .col(big("menu_id"))
+                .col(big("owner_id"))
+                .col(text("items"))
+                .col(text("channel"))
+                .col(text("entered_by"))
+                .col(time("at"))
+                .foreign_key(&mut fk("menu_ballots", "menu_id", "menus"))
+                .foreign_key(&mut fk("menu_ballots", "owner_id", "owners"))
+                .to_owned(),
+        )
+        .await?;
+        // One approval ballot per owner and menu; a later one replaces it while the menu is open.
+        m.create_index(index(
+            "menu_ballots_owner",
+            "menu_ballots",
+            &["menu_id", "owner_id"],
+            true,
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("contributions"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(big_null("owner_id"))
+                .col(text("kind"))
+                .col(big("amount_fen"))
+                .col(text("receipt_no"))
+                .col(text("received_on"))
+                .col(text_null("note"))
+                .col(text("entered_by"))
+                .col(time("at"))
+                .foreign_key(&mut estate("contributions"))
+                .foreign_key(&mut fk("contributions", "owner_id", "owners"))
+                .to_owned(),
+        )
+        .await?;
+        // A receipt is entered once: the same slip twice would count the money twice.
+        m.create_index(index(
+            "contributions_receipt",
+            "contributions",
+            &["estate_id", "receipt_no"],
+            true,
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("surveys"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("title"))
+                .col(time("opened_at"))
+                .col(time_null("closed_at"))
+                .col(text("created_by"))
+                .foreign_key(&mut estate("surveys"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("survey_answers"))
+                .col(id("id"))
+                .col(big("survey_id"))
+                .col(big("owner_id"))
+                .col(text("rating"))
+                .col(text_null("comment"))
+                .col(text("channel"))
+                .col(text("entered_by"))
+                .col(time("at"))
+                .foreign_key(&mut fk("survey_answers", "survey_id", "surveys"))
+                .foreign_key(&mut fk("survey_answers", "owner_id", "owners"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "survey_answers_owner",
+            "survey_answers",
+            &["survey_id", "owner_id"],
+            true,
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("notices"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("kind"))
+                .col(text("title"))
+                .col(long_text("body"))
+                .col(time("published_at"))
+                .col(text("published_by"))
+                .col(time_null("withdrawn_at"))
+                .col(text_null("withdrawn_reason"))
+                .foreign_key(&mut estate("notices"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("posts"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(big_null("parent_id"))
+                .col(text("kind"))
+                .col(big_null("owner_id"))
+                .col(text("author"))
+                .col(long_text("body"))
+                .col(flag("hidden"))
+                .col(text_null("hidden_reason"))
+                .col(text_null("hidden_by"))
+                .col(time("at"))
+                .foreign_key(&mut estate("posts"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("posts_estate", "posts", &["estate_id"], false))
+            .await?;
+        m.create_table(
+            Table::create()
+                .table(a("meetings"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(text("kind"))
+                .col(text("title"))
+                .col(time("held_at"))
+                .col(text("place"))
+                .col(long_text("agenda"))
+                .col(long_text("attendance"))
+                .col(int("attendees"))
+                .col(long_text("minutes"))
+                .col(long_text("decisions"))
+                .col(big_null("vote_id"))
+                .col(text("created_by"))
+                .foreign_key(&mut estate("meetings"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("committee_members"))
+                .col(id("id"))
+                .col(big("estate_id"))
+                .col(big("vote_id"))
+                .col(text("name"))
+                .col(text("duty"))
+                .col(time("recorded_at"))
+                .foreign_key(&mut estate("committee_members"))
+                .foreign_key(&mut fk("committee_members", "vote_id", "owner_votes"))
                 .to_owned(),
         )
         .await?;

@@ -888,6 +888,41 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             .unwrap();
         (c, v)
     };
+    // A menu, a survey, a notice and a proposal of that county's estate.
+    let (luyang_menu, luyang_survey, luyang_notice, luyang_post) = {
+        let all = db.store.scoped(Scope::All);
+        let m = all
+            .open_menu(
+                county.0,
+                &anju_store::scoped::NewMenu {
+                    title: "菜单".into(),
+                    budget: anju_domain::quantity::Money::from_yuan(100),
+                    rule: anju_planning::menu::Rule::Greedy,
+                    completion: anju_planning::menu::Completion::None,
+                    items: vec![(
+                        "A".into(),
+                        "加装电梯".into(),
+                        anju_domain::quantity::Money::from_yuan(50),
+                    )],
+                },
+                &ctx,
+            )
+            .await
+            .unwrap();
+        let s = all.open_survey(county.0, "满意度", &ctx).await.unwrap();
+        let n = all
+            .publish_notice(
+                county.0,
+                anju_domain::participation::NoticeKind::Scheme,
+                "方案",
+                "内容",
+                &ctx,
+            )
+            .await
+            .unwrap();
+        let p = all.staff_post(county.0, None, "议题", &ctx).await.unwrap();
+        (m, s, n, p)
+    };
     let walk = [
         ("county-340104", &county, "340103"),
         ("dept-340104", &county, "340103"),
@@ -941,6 +976,12 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/estates/{outside}/owners"),
                 format!("/api/v1/estates/{outside}/consultations"),
                 format!("/api/v1/estates/{outside}/votes"),
+                format!("/api/v1/estates/{outside}/menus"),
+                format!("/api/v1/estates/{outside}/contributions"),
+                format!("/api/v1/estates/{outside}/surveys"),
+                format!("/api/v1/estates/{outside}/notices"),
+                format!("/api/v1/estates/{outside}/deliberation"),
+                format!("/api/v1/satisfaction?division={outside_div}"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
                     .send()
@@ -997,6 +1038,30 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                     format!("/api/v1/estates/{outside}/votes"),
                     json!({"matter": 5, "title": "x"}),
                 ),
+                (
+                    format!("/api/v1/estates/{outside}/menus"),
+                    json!({"title": "x", "budget": "1", "rule": "greedy", "items": [{"code": "A", "name": "x", "cost": "1"}]}),
+                ),
+                (
+                    format!("/api/v1/estates/{outside}/contributions"),
+                    json!({"kind": "money", "amount": "1", "receipt_no": "x", "received_on": "2026-01-01"}),
+                ),
+                (
+                    format!("/api/v1/estates/{outside}/surveys"),
+                    json!({"title": "x"}),
+                ),
+                (
+                    format!("/api/v1/estates/{outside}/notices"),
+                    json!({"kind": "scheme", "title": "x", "body": "x"}),
+                ),
+                (
+                    format!("/api/v1/estates/{outside}/posts"),
+                    json!({"body": "x"}),
+                ),
+                (
+                    format!("/api/v1/estates/{outside}/meetings"),
+                    json!({"kind": "council", "title": "x", "held_at": "2026-01-01 10:00"}),
+                ),
             ] {
                 let r = send(reqwest::Method::POST, path.clone())
                     .json(&body)
@@ -1042,6 +1107,51 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                         reqwest::Method::POST,
                         format!("/api/v1/votes/{luyang_vote}/close"),
                         json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/votes/{luyang_vote}/committee"),
+                        json!({"members": [{"name": "x"}]}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/menus/{luyang_menu}"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/menus/{luyang_menu}/pb"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/menus/{luyang_menu}/ballots"),
+                        json!({"owner_id": 1, "items": ["A"]}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/menus/{luyang_menu}/close"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/surveys/{luyang_survey}/answers"),
+                        json!({"owner_id": 1, "rating": "satisfied"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/surveys/{luyang_survey}/close"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/notices/{luyang_notice}/withdraw"),
+                        json!({"reason": "x"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/posts/{luyang_post}/hide"),
+                        json!({"reason": "x"}),
                     ),
                 ] {
                     let r = send(m.clone(), path.clone())
@@ -1315,6 +1425,17 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             format!("/estates/{outside}/votes"),
             format!("/estates/{outside}/codes"),
         ];
+        for action in [
+            "menu",
+            "contribution",
+            "survey",
+            "notice",
+            "post",
+            "meeting",
+            "committee",
+        ] {
+            posts.push(format!("/estates/{outside}/participation/{action}"));
+        }
         if outside_div == "340103" {
             posts.extend([
                 format!("/consultations/{luyang_consultation}/answers"),
@@ -1328,6 +1449,48 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 .await
                 .unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} vote page");
+            for path in [
+                format!("/menus/{luyang_menu}"),
+                format!("/menus/{luyang_menu}/pb"),
+            ] {
+                let r = page
+                    .get(format!("{}{path}", app.base))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} page {path}");
+            }
+            // Through the user's own estate's forms, the county next door's menu, survey,
+            // notice, post and vote are still not found.
+            if user == "county-340104" {
+                let own = app.hefei_estate;
+                for (action, field, target) in [
+                    ("menu_ballot", "menu_id", luyang_menu),
+                    ("close_menu", "menu_id", luyang_menu),
+                    ("rating", "survey_id", luyang_survey),
+                    ("close_survey", "survey_id", luyang_survey),
+                    ("withdraw", "notice_id", luyang_notice),
+                    ("hide", "post_id", luyang_post),
+                    ("committee", "vote_id", luyang_vote),
+                ] {
+                    let target = target.to_string();
+                    let r = page
+                        .post(format!("{}/estates/{own}/participation/{action}", app.base))
+                        .form(&[
+                            ("csrf", page_csrf.as_str()),
+                            (field, target.as_str()),
+                            ("owner_id", "1"),
+                            ("item:A", "1"),
+                            ("rating", "satisfied"),
+                            ("reason", "越界"),
+                            ("members", "主任：某"),
+                        ])
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} POST {action}");
+                }
+            }
         }
         for path in posts {
             let r = page
@@ -1375,6 +1538,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             format!("/planning/bundles?division={outside_div}"),
             format!("/planning/gaps?division={outside_div}"),
             format!("/estates/{outside}/residents"),
+            format!("/estates/{outside}/participation"),
         ] {
             let r = page
                 .get(format!("{}{path}", app.base))

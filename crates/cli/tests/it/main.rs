@@ -11,6 +11,7 @@ mod http;
 mod import;
 mod menu;
 mod pages;
+mod participation;
 mod planning;
 mod residents;
 mod store;

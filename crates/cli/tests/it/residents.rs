@@ -96,7 +96,9 @@ fn register_rows() -> Vec<Vec<C>> {
 
 /// [`an_estate`] with the register of [`register_rows`] imported from a sheet; the estate's
 /// neighbourhood staff and an assessor.
-async fn registered_estate(db: &TestDb) -> (i64, anju_store::scoped::Scoped, anju_store::Assessor) {
+pub(crate) async fn registered_estate(
+    db: &TestDb,
+) -> (i64, anju_store::scoped::Scoped, anju_store::Assessor) {
     let estate = an_estate(db).await;
     let sheet = db.path("owners.xlsx");
     write_xlsx(&sheet, &register_rows(), &[]);

@@ -24,10 +24,17 @@ mod bundles;
 mod divisions;
 mod exports;
 mod imports;
+mod menus;
+mod participation;
 mod planning;
 mod policies;
 mod residents;
 mod scenarios;
+pub use menus::{
+    completion_from_key, completion_key, rule_from_key, rule_key, MenuBallots, MenuItemView,
+    MenuView, NewMenu,
+};
+pub use participation::*;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
 pub use residents::{

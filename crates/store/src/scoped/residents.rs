@@ -524,7 +524,11 @@ impl Scoped {
 
     /// The estate of a consultation or vote, if it lies in the scope; else the record itself is
     /// "not found" (`what` names it).
-    async fn estate_of(&self, estate_id: i64, what: impl Fn() -> String) -> Result<estate::Model> {
+    pub(super) async fn estate_of(
+        &self,
+        estate_id: i64,
+        what: impl Fn() -> String,
+    ) -> Result<estate::Model> {
         self.estate_in_scope(estate_id)
             .await
             .map_err(|_| StoreError::NotFound(what()))
@@ -697,7 +701,7 @@ fn electorate(
     q
 }
 
-async fn vote_view(store: &Store, v: owner_vote::Model) -> Result<VoteView> {
+pub(super) async fn vote_view(store: &Store, v: owner_vote::Model) -> Result<VoteView> {
     let ballots = ballot::Entity::find()
         .filter(ballot::Column::VoteId.eq(v.id))
         .count(&store.db)
@@ -806,15 +810,7 @@ async fn answer_consultation(
             "征求意见已结束 / the consultation is closed".into(),
         ));
     }
-    let o = owner::Entity::find_by_id(owner_id)
-        .one(&store.db)
-        .await?
-        .filter(|o| o.estate_id == c.estate_id && !o.is_developer)
-        .ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "业主{owner_id}不是本小区的住户 / owner {owner_id} is not a household of this estate"
-            ))
-        })?;
+    let o = household_of(&store.db, c.estate_id, owner_id).await?;
     let txn = store.begin_write().await?;
     // Read again under the write lock: a consultation closed meanwhile takes no answer.
     let still_open = consultation::Entity::find_by_id(c.id)
@@ -848,6 +844,24 @@ async fn answer_consultation(
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// The owner `owner_id` if they are a household of the estate (the developer is not: its unsold
+/// parts answer no consultation, menu or survey).
+pub(super) async fn household_of(
+    db: &impl ConnectionTrait,
+    estate_id: i64,
+    owner_id: i64,
+) -> Result<owner::Model> {
+    owner::Entity::find_by_id(owner_id)
+        .one(db)
+        .await?
+        .filter(|o| o.estate_id == estate_id && !o.is_developer)
+        .ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "业主{owner_id}不是本小区的住户 / owner {owner_id} is not a household of this estate"
+            ))
+        })
 }
 
 /// Casts (or, while the vote is open, replaces) an owner's ballot, in one transaction: the
@@ -936,7 +950,7 @@ async fn cast(store: &Store, b: Ballot, estate: Option<i64>, actor: &str) -> Res
 /// estate's open consultations and votes, and their own answers and ballots.
 #[derive(Debug, Clone)]
 pub struct Household {
-    store: Store,
+    pub(super) store: Store,
     pub owner: owner::Model,
 }
 

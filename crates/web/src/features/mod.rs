@@ -13,6 +13,7 @@ pub mod divisions;
 pub mod estates;
 pub mod exports;
 pub mod imports;
+pub mod participation;
 pub mod planning;
 pub mod policies;
 pub mod residents;
@@ -29,6 +30,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(policies::api())
         .merge(planning::api())
         .merge(residents::api())
+        .merge(participation::api())
 }
 
 /// Every feature's pages.
@@ -41,6 +43,7 @@ pub fn pages() -> Router<AppState> {
         .merge(exports::pages())
         .merge(imports::pages())
         .merge(residents::pages())
+        .merge(participation::pages())
         .merge(accounts::pages())
         .merge(policies::pages())
         .merge(planning::pages())

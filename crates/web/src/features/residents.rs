@@ -43,7 +43,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(my_answer_api))
 }
 
-fn may_run(c: &Caller) -> Result<(), ApiError> {
+pub(super) fn may_run(c: &Caller) -> Result<(), ApiError> {
     if c.account.role.runs_consultations() {
         Ok(())
     } else {
@@ -865,12 +865,38 @@ struct MyPage {
     c: Chrome,
     code: String,
     v: anju_store::scoped::HouseholdView,
+    x: anju_store::scoped::HouseholdExtras,
+    estate_id: i64,
     parts: String,
     notice: Option<String>,
     errors: Vec<String>,
 }
 
 impl MyPage {
+    fn yuan(&self, m: &anju_domain::quantity::Money) -> String {
+        m.yuan_text()
+    }
+
+    fn say(&self, t: &anju_domain::Text) -> String {
+        self.c.say(t)
+    }
+
+    fn approves(&self, mine: &Option<Vec<String>>, code: &str) -> bool {
+        mine.as_ref().is_some_and(|m| m.iter().any(|c| c == code))
+    }
+
+    fn rating_label(&self, r: &anju_domain::participation::Satisfaction) -> String {
+        self.c.say(&r.label())
+    }
+
+    fn replies(&self, id: &i64) -> Vec<&anju_store::scoped::PostView> {
+        self.x
+            .posts
+            .iter()
+            .filter(|r| r.parent_id == Some(*id))
+            .collect()
+    }
+
     fn answer_label(&self, key: &str) -> String {
         Answer::from_key(key).map_or(key.to_string(), |a| self.c.say(&a.label()))
     }
@@ -885,7 +911,7 @@ impl MyPage {
 }
 
 /// The household of a personal code, or "not found" (a wrong code says nothing more).
-async fn household(state: &AppState, code: &str) -> Result<Household, ApiError> {
+pub(super) async fn household(state: &AppState, code: &str) -> Result<Household, ApiError> {
     state
         .store
         .household(code)
@@ -903,12 +929,15 @@ async fn my_view(
 ) -> Result<Response, ApiError> {
     let h = household(state, &code).await?;
     let v = h.view().await?;
+    let x = h.extras().await?;
     let parts = parts_text(&v.parts);
     render(
         &MyPage {
             c: crate::page::anonymous(lang),
             code,
+            estate_id: h.owner.estate_id,
             v,
+            x,
             parts,
             notice,
             errors,
@@ -963,7 +992,7 @@ pub(super) async fn my_answer_submit(
     my_after(&state, crate::page::lang_from_headers(&headers), code, done).await
 }
 
-async fn my_after(
+pub(super) async fn my_after(
     state: &AppState,
     lang: anju_domain::Lang,
     code: String,
