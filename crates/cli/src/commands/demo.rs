@@ -353,13 +353,10 @@ async fn demo_residents(
     let key = s.id_key()?;
     let planned: std::collections::HashSet<i64> = planned.iter().copied().collect();
     // Per county: (a planned estate, an unplanned eligible one).
-    let mut picks: std::collections::BTreeMap<
-        String,
-        (
-            Option<anju_store::entity::estate::Model>,
-            Option<anju_store::entity::estate::Model>,
-        ),
-    > = Default::default();
+    // Per county: (a planned estate, an unplanned eligible one, one renovated in the last
+    // three years, whose works are done and whose households are asked how satisfied they are).
+    type Pick = Option<anju_store::entity::estate::Model>;
+    let mut picks: std::collections::BTreeMap<String, (Pick, Pick, Pick)> = Default::default();
     let mut after = 0;
     loop {
         let page = all.estates_after(None, None, after, 5_000).await?;
@@ -376,6 +373,11 @@ async fn demo_residents(
             let slot = picks.entry(county).or_default();
             if planned.contains(&m.id) {
                 slot.0.get_or_insert(m);
+            } else if m
+                .last_renovated_year
+                .is_some_and(|y| y >= s.reference_year - 3)
+            {
+                slot.2.get_or_insert(m);
             } else if m.eligible {
                 slot.1.get_or_insert(m);
             }
@@ -388,7 +390,25 @@ async fn demo_residents(
         (Channel::Paper, 0.3),
         (Channel::Staff, 0.2),
     ];
-    for (county, (done, under_way)) in picks {
+    let mut say = DemoSay::default();
+    let door = DemoDoor {
+        store,
+        all: &all,
+        a: &a,
+        s,
+    };
+    for (county, (done, under_way, renovated)) in picks {
+        if let Some(m) = renovated {
+            let lines = anju_io::demo_residents::register(
+                m.households,
+                m.building_count,
+                &county,
+                &mut rng,
+            );
+            all.import_register(m.id, &lines, &key, &ctx).await?;
+            estates += 1;
+            demo_say(&door, &m, Stage::Completed, &mut rng, &mut say).await?;
+        }
         for (m, closed) in [(done, true), (under_way, false)] {
             let Some(m) = m else { continue };
             let lines = anju_io::demo_residents::register(
@@ -474,14 +494,362 @@ async fn demo_residents(
             if closed {
                 all.close_vote(&a, v, &ctx).await?;
             }
+            let stage = if closed { Stage::Planned } else { Stage::Pool };
+            demo_say(&door, &m, stage, &mut rng, &mut say).await?;
         }
     }
     println!(
         "{}",
         match s.lang {
-            Lang::Zh => format!("演示居民参与：{estates}个小区的业主名册，{answers}份征求意见答复，{ballots}张选票"),
-            Lang::En => format!("demo residents: the owner registers of {estates} estates, {answers} consultation answers, {ballots} ballots"),
+            Lang::Zh => format!("演示居民参与：{estates}个小区的业主名册，{answers}份征求意见答复，{ballots}张选票；{}个菜单（{}张认可票），{}笔出资，{}份满意度答卷，{}条公示，{}次会议，{}条议事帖", say.menus, say.approvals, say.receipts, say.ratings, say.notices, say.meetings, say.posts),
+            Lang::En => format!("demo residents: the owner registers of {estates} estates, {answers} consultation answers, {ballots} ballots; {} menus ({} approval ballots), {} contributions, {} survey answers, {} notices, {} meetings, {} posts", say.menus, say.approvals, say.receipts, say.ratings, say.notices, say.meetings, say.posts),
         }
     );
+    Ok(())
+}
+
+/// Where an estate of the demo stands, which decides what its residents have done so far.
+#[derive(Clone, Copy, PartialEq)]
+enum Stage {
+    /// In the reserve pool: the scheme is out for comment, the menu open, a courtyard meeting.
+    Pool,
+    /// In this year's plan: scheme, list and budget published, the menu closed, contributions
+    /// coming in, the four-party meeting held.
+    Planned,
+    /// Renovated in the last three years: works boards, contributions in, the owners' committee
+    /// elected and the satisfaction survey closed.
+    Completed,
+}
+
+#[derive(Default)]
+struct DemoSay {
+    menus: usize,
+    approvals: usize,
+    receipts: usize,
+    ratings: usize,
+    notices: usize,
+    meetings: usize,
+    posts: usize,
+}
+
+/// The rest of the residents' part of one demo estate at its stage: notices, the menu of works
+/// and its approval ballots, contributions, meetings, the board, and — once the works are done —
+/// the owners' committee and the satisfaction survey.
+/// What every demo estate's residents are filled through.
+struct DemoDoor<'a> {
+    store: &'a Store,
+    all: &'a anju_store::scoped::Scoped,
+    a: &'a anju_store::Assessor,
+    s: &'a Settings,
+}
+
+async fn demo_say(
+    door: &DemoDoor<'_>,
+    m: &anju_store::entity::estate::Model,
+    stage: Stage,
+    rng: &mut anju_io::demo::Rng,
+    say: &mut DemoSay,
+) -> anyhow::Result<()> {
+    use anju_domain::participation::{ContributionKind, MeetingKind, NoticeKind, Satisfaction};
+    use anju_domain::quantity::Money;
+    let DemoDoor { store, all, a, s } = *door;
+    let ctx = WriteCtx::new("demo", Some("demo".into()));
+    let owners = all.register(m.id).await?;
+    let households: Vec<&anju_store::scoped::OwnerView> =
+        owners.iter().filter(|o| !o.is_developer).collect();
+    let menu_works = [
+        ("barrier_free", m.building_count.max(1) as i64),
+        ("lift", 1),
+        ("ev_charging", (m.households as i64 / 10).max(5)),
+        ("parcel_boxes", 1),
+        ("fitness", 1),
+        ("smart_security", 1),
+        ("property_room", 1),
+    ];
+    let items: Vec<(String, String, Money)> = menu_works
+        .iter()
+        .filter_map(|(code, n)| {
+            let item = s.policy.catalogue.get(*code)?;
+            Some((
+                code.to_string(),
+                item.name_zh.clone(),
+                Money::from_yuan(item.unit_cost_yuan * n),
+            ))
+        })
+        .collect();
+    let list: Vec<&str> = items.iter().map(|i| i.1.as_str()).collect();
+    let mut notices = vec![(
+        NoticeKind::Scheme,
+        format!("{}老旧小区改造方案", m.name),
+        format!(
+            "{}改造方案已编制完成，主要内容：{}等。公示期7天，如有意见请向社区居委会反映。",
+            m.name,
+            list.join("、")
+        ),
+    )];
+    if stage != Stage::Pool {
+        notices.push((
+            NoticeKind::RenovationList,
+            format!("{}年改造项目清单", s.reference_year),
+            format!(
+                "基础类：供水、排水、屋面防水、楼道修缮；完善类（居民选定）：{}",
+                list[..3.min(list.len())].join("、")
+            ),
+        ));
+        notices.push((
+            NoticeKind::Budget,
+            "居民出资标准及资金来源".to_string(),
+            format!(
+                "居民出资按不低于{}元/㎡筹集；其余由中央补助、省市县财政及专营单位承担。",
+                s.policy.planning.min_contribution_yuan_per_m2
+            ),
+        ));
+    }
+    if stage == Stage::Completed {
+        notices.push((
+            NoticeKind::WorksBoard,
+            "施工现场公示牌".to_string(),
+            "工程概况牌、管理人员名单及监督电话牌、消防保卫牌、安全生产牌、文明施工牌，施工现场总平面图。".to_string(),
+        ));
+    }
+    for (kind, title, body) in &notices {
+        all.publish_notice(m.id, *kind, title, body, &ctx).await?;
+        say.notices += 1;
+    }
+    // The menu: what households want most, with about 40 % of the items' cost available.
+    if !households.is_empty() && !items.is_empty() {
+        let total: i64 = items.iter().map(|i| i.2.fen()).sum();
+        let menu = all
+            .open_menu(
+                m.id,
+                &anju_store::scoped::NewMenu {
+                    title: "完善类改造内容选择".into(),
+                    budget: Money::from_fen(total * 2 / 5 / 100 * 100),
+                    rule: anju_planning::menu::Rule::EqualShares,
+                    completion: anju_planning::menu::Completion::Greedy,
+                    items: items.clone(),
+                },
+                &ctx,
+            )
+            .await?;
+        say.menus += 1;
+        // Households lean to a few popular items (the first ones of a shuffled taste).
+        let turnout = if stage == Stage::Pool { 0.45 } else { 0.75 };
+        for o in &households {
+            if !rng.chance(turnout) {
+                continue;
+            }
+            let mut chosen: Vec<String> = items
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| rng.chance(0.65 - 0.08 * *i as f64))
+                .map(|(_, it)| it.0.clone())
+                .collect();
+            if chosen.is_empty() {
+                chosen.push(items[rng.below(items.len() as u64) as usize].0.clone());
+            }
+            all.enter_menu_ballot(menu, o.id, &chosen, &ctx).await?;
+            say.approvals += 1;
+        }
+        if stage != Stage::Pool {
+            all.close_menu(menu, &ctx).await?;
+        }
+    }
+    // Contributions: each household's share (its area at the minimum per m²) by one of the
+    // ways people pay, and the estate's public income where it cedes some.
+    if stage != Stage::Pool {
+        let view = all.contributions(a, m.id).await?;
+        let pay = if stage == Stage::Completed { 0.95 } else { 0.6 };
+        let kinds = [
+            (ContributionKind::Money, 0.6),
+            (ContributionKind::MaintenanceFund, 0.25),
+            (ContributionKind::ProvidentFund, 0.1),
+            (ContributionKind::Labour, 0.05),
+        ];
+        let day = |n: u64| {
+            chrono::NaiveDate::from_ymd_opt(s.reference_year, 3, 1).unwrap()
+                + chrono::Duration::days(n as i64)
+        };
+        let mut collected = 0;
+        for h in &view.households {
+            if rng.chance(pay) {
+                let no = format!("{}-{:04}", m.id, say.receipts + 1);
+                all.record_contribution(
+                    m.id,
+                    &anju_store::scoped::NewContribution {
+                        owner_id: Some(h.owner_id),
+                        kind: *rng.pick(&kinds),
+                        amount: h.due,
+                        receipt_no: no,
+                        received_on: day(rng.below(200)),
+                        note: None,
+                    },
+                    &ctx,
+                )
+                .await?;
+                collected += h.due.fen();
+                say.receipts += 1;
+            }
+        }
+        // The register covers part of a large estate: ceded public income covers much of the
+        // rest in most estates, not in all.
+        let rest = view.check.required.fen() - collected;
+        if rest > 0 && rng.chance(0.7) {
+            let share = 0.6 + rng.f() * 0.6;
+            all.record_contribution(
+                m.id,
+                &anju_store::scoped::NewContribution {
+                    owner_id: None,
+                    kind: ContributionKind::PublicIncome,
+                    amount: Money::from_fen((rest as f64 * share) as i64 / 100 * 100),
+                    receipt_no: format!("{}-GG", m.id),
+                    received_on: day(rng.below(200)),
+                    note: Some("小区停车及广告收益".into()),
+                },
+                &ctx,
+            )
+            .await?;
+            say.receipts += 1;
+        }
+    }
+    // The board: proposals from the households, staff answers, one advertisement hidden.
+    let proposals = [
+        "希望保留小区里的老槐树，施工时注意保护。",
+        "建议在3栋和4栋之间增设晾晒区。",
+        "加装电梯后一楼住户的采光问题请设计单位考虑。",
+        "希望施工时间避开中午和晚上。",
+    ];
+    let staff_post = all
+        .staff_post(m.id, None, "改造方案征求意见：欢迎大家提出建议。", &ctx)
+        .await?;
+    say.posts += 1;
+    // Households post with their own codes (as from their phones), signed with their rooms.
+    let codes = all.issue_codes(m.id, &ctx).await?;
+    for (i, text) in proposals.iter().enumerate() {
+        if codes.is_empty() {
+            break;
+        }
+        if rng.chance(0.6) {
+            let (_, code) = &codes[rng.below(codes.len() as u64) as usize];
+            let Some(h) = store.household(code).await? else {
+                continue;
+            };
+            let p = h.post(None, text).await?;
+            say.posts += 1;
+            if i == 0 {
+                all.staff_post(m.id, Some(p), "已转设计单位，方案中保留古树。", &ctx)
+                    .await?;
+                say.posts += 1;
+            }
+        }
+    }
+    if rng.chance(0.3) && !codes.is_empty() {
+        let Some(h) = store.household(&codes[0].1).await? else {
+            return Ok(());
+        };
+        let ad = h
+            .post(Some(staff_post), "低价承接室内装修，电话详询。")
+            .await?;
+        all.hide_post(ad, "与改造无关的广告", &ctx).await?;
+        say.posts += 1;
+    }
+    // Meetings, and for a finished estate the owners' committee its assembly elected.
+    let held = chrono::NaiveDate::from_ymd_opt(s.reference_year, 2, 20)
+        .unwrap()
+        .and_hms_opt(1, 0, 0)
+        .unwrap()
+        .and_utc();
+    let (kind, title) = match stage {
+        Stage::Pool => (MeetingKind::Courtyard, "改造意愿坝坝会"),
+        Stage::Planned => (MeetingKind::FourParty, "改造方案四位一体联席会"),
+        Stage::Completed => (MeetingKind::OwnersAssembly, "首次业主大会"),
+    };
+    let mut vote = None;
+    if stage == Stage::Completed && households.len() >= 3 {
+        let v = all
+            .open_vote(
+                m.id,
+                &anju_store::scoped::NewVote {
+                    matter: 3,
+                    title: "选举业主委员会".into(),
+                    building: None,
+                    unit: None,
+                    closes_at: chrono::Utc::now() + chrono::Duration::days(14),
+                },
+                &ctx,
+            )
+            .await?;
+        for (i, o) in households.iter().enumerate() {
+            if rng.chance(0.85) {
+                let choice = if rng.chance(0.85) {
+                    anju_domain::vote::Choice::Agree
+                } else {
+                    anju_domain::vote::Choice::Abstain
+                };
+                all.enter_ballot(v, o.id, choice, Some(format!("{:04}", i + 1)), &ctx)
+                    .await?;
+            }
+        }
+        let closed = all.close_vote(a, v, &ctx).await?;
+        if closed.result.is_some_and(|t| t.passed) {
+            let members: Vec<(String, String)> = households
+                .iter()
+                .take(5)
+                .enumerate()
+                .map(|(i, o)| {
+                    let duty = match i {
+                        0 => "主任",
+                        1 => "副主任",
+                        _ => "委员",
+                    };
+                    (o.name.clone(), duty.to_string())
+                })
+                .collect();
+            all.record_committee(v, &members, &ctx).await?;
+        }
+        vote = Some(v);
+    }
+    all.record_meeting(
+        m.id,
+        &anju_store::scoped::NewMeeting {
+            kind,
+            title: title.into(),
+            held_at: held + chrono::Duration::days(rng.below(60) as i64),
+            place: "社区党群服务中心".into(),
+            agenda: "通报改造方案；听取居民意见；商定下一步工作".into(),
+            attendance: "社区党组织\n居民委员会\n业主代表\n物业服务企业\n设计单位".into(),
+            minutes: "与会各方对改造方案逐项讨论，居民代表提出的意见已记录并转设计单位。".into(),
+            decisions: if vote.is_some() {
+                "召开业主大会，选举业主委员会".into()
+            } else {
+                "按讨论意见修改方案后再次公示".into()
+            },
+            vote_id: vote,
+        },
+        &ctx,
+    )
+    .await?;
+    say.meetings += 1;
+    // The satisfaction survey of a finished estate: most satisfied, some basically, a few not.
+    if stage == Stage::Completed {
+        let survey = all.open_survey(m.id, "改造完成满意度调查", &ctx).await?;
+        let ratings = [
+            (Satisfaction::Satisfied, 0.7),
+            (Satisfaction::Basically, 0.22),
+            (Satisfaction::Dissatisfied, 0.08),
+        ];
+        let comments = ["楼道亮了，很满意", "停车还是紧张", "电梯什么时候装"];
+        for o in &households {
+            if rng.chance(0.75) {
+                let r = *rng.pick(&ratings);
+                let comment = rng
+                    .chance(0.1)
+                    .then(|| comments[rng.below(comments.len() as u64) as usize]);
+                all.record_rating(survey, o.id, r, comment, &ctx).await?;
+                say.ratings += 1;
+            }
+        }
+        all.close_survey(survey, &ctx).await?;
+    }
     Ok(())
 }
