@@ -10,6 +10,7 @@ use sha2::Sha256;
 #[derive(Clone)]
 pub struct IdKey([u8; 32]);
 
+/// Never the secret itself, whatever is logged.
 impl std::fmt::Debug for IdKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("IdKey(…)")

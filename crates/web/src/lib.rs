@@ -40,6 +40,9 @@ pub struct WebSettings {
     /// A map tile server for the dashboard's map; without one the map draws the estates on plain
     /// axes, which needs no internet.
     pub map_tiles: Option<MapTiles>,
+    /// The key of ID numbers' keyed hashes, for owner registers uploaded through the web; without
+    /// one an upload is refused (the command line's `anju import owners` works either way).
+    pub id_key: Option<anju_store::IdKey>,
 }
 
 /// A tile server (天地图, 高德 or a province's own), as a Leaflet URL template.
@@ -102,6 +105,7 @@ impl WebSettings {
             throttle_minutes: 15,
             max_body_bytes: 64 * 1024 * 1024,
             map_tiles: None,
+            id_key: None,
         }
     }
 }

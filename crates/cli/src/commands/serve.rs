@@ -17,6 +17,7 @@ pub(super) async fn serve_store(
     let mut web = anju_web::WebSettings::new(s.policy.clone(), s.reference_year);
     web.demo = demo;
     web.map_tiles = s.map_tiles.clone();
+    web.id_key = Some(s.id_key()?);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("无法监听 / cannot listen on {listen}"))?;

@@ -87,6 +87,7 @@ pub async fn spawn_app_with(db: &TestDb, change: impl FnOnce(&mut anju_web::WebS
     let store = db.store.clone();
     let mut web = anju_web::WebSettings::new(Policy::national(), 2026);
     web.demo = true;
+    web.id_key = Some(anju_store::IdKey::generate());
     change(&mut web);
     tokio::spawn(async move {
         anju_web::launch_with_listener(store, web, listener, std::future::pending())
@@ -1031,6 +1032,10 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             for (path, body) in [
                 (format!("/api/v1/estates/{outside}/owners/codes"), json!({})),
                 (
+                    format!("/api/v1/estates/{outside}/owners?format=csv"),
+                    json!("楼栋,房号,登记面积\n1,101,80\n"),
+                ),
+                (
                     format!("/api/v1/estates/{outside}/consultations"),
                     json!({"title": "x"}),
                 ),
@@ -1492,6 +1497,26 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 }
             }
         }
+        let upload = reqwest::multipart::Form::new()
+            .text("csrf", page_csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(
+                    b"\xe6\xa5\xbc\xe6\xa0\x8b,room,area\n1,101,80\n".to_vec(),
+                )
+                .file_name("owners.csv"),
+            );
+        let r = page
+            .post(format!("{}/estates/{outside}/owners", app.base))
+            .multipart(upload)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.status(),
+            StatusCode::NOT_FOUND,
+            "{user} POST owners upload"
+        );
         for path in posts {
             let r = page
                 .post(format!("{}{path}", app.base))

@@ -901,3 +901,82 @@ db_test!(staff_run_a_vote_from_the_pages, |db| {
         .unwrap();
     assert_eq!(wrong.status(), reqwest::StatusCode::NOT_FOUND);
 });
+
+db_test!(
+    the_register_is_uploaded_through_the_api_and_the_page,
+    |db| {
+        use crate::http::{login, spawn_app};
+        let app = spawn_app(&db).await;
+        let estate = app.hefei_estate;
+        let (county, csrf) = login(&app, "county-340104").await;
+        let upload = |csv: &'static str| {
+            county
+                .post(format!(
+                    "{}/api/v1/estates/{estate}/owners?format=csv",
+                    app.base
+                ))
+                .header("x-csrf-token", &csrf)
+                .header("content-type", "text/csv")
+                .body(csv)
+                .send()
+        };
+        let good = "楼栋,单元,房号,登记面积,业主姓名,身份证号,联系电话,已交付\n\
+                1,1,101,80.05,张三,11010519491231002X,13812345678,是\n\
+                1,1,102,60.10,张三,11010519491231002X,13812345678,是\n\
+                1,2,101,75.33,李四,,13900000000,\n";
+        let r = upload(good).await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(
+            (v["owners"].as_u64(), v["parts"].as_u64()),
+            (Some(2), Some(3))
+        );
+        // A room twice refuses the whole sheet, naming the cell; the register stays as it was.
+        let bad = "楼栋,单元,房号,登记面积,业主姓名\n1,1,101,80.05,张三\n1,1,101,60,王五\n";
+        let r = upload(bad).await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["code"], "invalid");
+        assert_eq!(v["errors"][0]["row"], 3, "{v}");
+        let owners = db.store.scoped(Scope::All).register(estate).await.unwrap();
+        assert_eq!(owners.len(), 2);
+        // The page's upload form does the same.
+        let (page, page_csrf) = crate::pages::page_login(&app, "county-340104").await;
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", page_csrf.clone())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bad.as_bytes().to_vec()).file_name("owners.csv"),
+            );
+        let r = page
+            .post(format!("{}/estates/{estate}/owners", app.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("第3行") && html.contains("“101”"), "{html}");
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", page_csrf)
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(
+                    "楼栋,单元,房号,登记面积,业主姓名\n2,1,101,70,王五\n"
+                        .as_bytes()
+                        .to_vec(),
+                )
+                .file_name("owners.csv"),
+            );
+        let r = page
+            .post(format!("{}/estates/{estate}/owners", app.base))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        let owners = db.store.scoped(Scope::All).register(estate).await.unwrap();
+        assert_eq!(owners.len(), 1);
+        assert_eq!(owners[0].parts[0].building, "2");
+    }
+);

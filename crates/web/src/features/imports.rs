@@ -53,13 +53,13 @@ async fn import_page(p: PageCaller) -> Result<Response, ApiError> {
 }
 
 /// An uploaded sheet on disk for the readers (which read files), removed when dropped.
-struct TempSheet {
+pub(super) struct TempSheet {
     dir: std::path::PathBuf,
-    path: std::path::PathBuf,
+    pub(super) path: std::path::PathBuf,
 }
 
 impl TempSheet {
-    fn write(filename: &str, bytes: &[u8]) -> Result<TempSheet, String> {
+    pub(super) fn write(filename: &str, bytes: &[u8]) -> Result<TempSheet, String> {
         let ext = std::path::Path::new(filename)
             .extension()
             .and_then(|e| e.to_str())

@@ -28,7 +28,7 @@ use utoipa_axum::routes;
 
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(owners_api))
+        .routes(routes!(owners_api, import_owners_api))
         .routes(routes!(issue_codes_api))
         .routes(routes!(consultations_api, open_consultation_api))
         .routes(routes!(consultation_api))
@@ -67,6 +67,116 @@ pub(super) async fn owners_api(
 ) -> Result<Json<Value>, ApiError> {
     let owners = c.data.register(id).await?;
     Ok(Json(json!({ "total": owners.len(), "items": owners })))
+}
+
+/// Reads an uploaded owner register (`.xlsx` or `.csv`): its lines, or the sheet's errors (each
+/// naming its cell) or why it cannot be read at all. Nothing is stored when there is an error.
+async fn read_register(
+    filename: &str,
+    bytes: &[u8],
+) -> Result<Vec<anju_domain::residents::RegisterLine>, Result<Vec<anju_io::CellError>, String>> {
+    let sheet = super::imports::TempSheet::write(filename, bytes).map_err(Err)?;
+    let path = sheet.path.clone();
+    let parsed = tokio::task::spawn_blocking(move || {
+        let grid = anju_io::read_grid(&path).map_err(|e| e.to_string())?;
+        anju_io::parse_register(&grid).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| Err(e.to_string()))?
+    .map_err(Err)?;
+    drop(sheet);
+    if parsed.errors.is_empty() {
+        Ok(parsed.rows)
+    } else {
+        Err(Ok(parsed.errors))
+    }
+}
+
+/// The cell of a sheet's error (C3), or its row when the error is about the whole line.
+fn where_in_sheet(e: &anju_io::CellError) -> String {
+    match e.column {
+        Some(_) => format!("{}{}", e.column_letter(), e.row),
+        None => format!("第{0}行 / row {0}", e.row),
+    }
+}
+
+/// Replaces an estate's register from an uploaded sheet, in one transaction.
+async fn import_owners(
+    state: &AppState,
+    c: &Caller,
+    id: i64,
+    filename: &str,
+    bytes: &[u8],
+    source: &str,
+) -> Result<Result<anju_store::scoped::RegisterReport, Vec<anju_io::CellError>>, ApiError> {
+    c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
+    may_run(c)?;
+    let key = state.web.id_key.as_ref().ok_or_else(|| {
+        ApiError::invalid(
+            "服务未配置身份证号密钥，请用命令 anju import owners 导入 / the server has no ID key: import with anju import owners",
+        )
+    })?;
+    let lines = match read_register(filename, bytes).await {
+        Ok(l) => l,
+        Err(Ok(errors)) => return Ok(Err(errors)),
+        Err(Err(why)) => return Err(ApiError::invalid(why)),
+    };
+    let ctx = c.write_ctx(&format!("{source}:{filename}"));
+    Ok(Ok(c.data.import_register(id, &lines, key, &ctx).await?))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct RegisterQuery {
+    /// xlsx (default) or csv
+    pub format: Option<String>,
+}
+
+/// Replaces an estate's owner register from a sheet sent as the body (`?format=csv` for CSV,
+/// otherwise `.xlsx`): checked whole — a repeated room, a part without area or a bad ID number
+/// refuses it with every error and its cell (422 `{"code":"invalid","errors":[…]}`) — then stored
+/// in one transaction; owners keep their ids, answers and ballots.
+#[utoipa::path(post, path = "/api/v1/estates/{id}/owners", params(("id" = i64, Path), RegisterQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 200, description = "owners and parts imported"), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn import_owners_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    crate::extract::Query(q): crate::extract::Query<RegisterQuery>,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let filename = match q.format.as_deref() {
+        Some("csv") => "owners.csv",
+        _ => "owners.xlsx",
+    };
+    match import_owners(&state, &c, id, filename, &body, "api").await? {
+        Ok(report) => Ok(Json(json!(report)).into_response()),
+        Err(errors) => {
+            let lang = anju_domain::Lang::Zh;
+            let items: Vec<Value> = errors
+                .iter()
+                .map(|e| {
+                    json!({
+                        "row": e.row,
+                        "cell": e.column.map(|_| format!("{}{}", e.column_letter(), e.row)),
+                        "header": e.header,
+                        "value": e.value,
+                        "expected": e.expected.get(lang),
+                        "expected_en": e.expected.get(anju_domain::Lang::En),
+                    })
+                })
+                .collect();
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(json!({
+                    "code": "invalid",
+                    "message": format!("业主名册有{}处错误，未导入 / the register has {} errors: nothing was imported", items.len(), items.len()),
+                    "errors": items,
+                })),
+            )
+                .into_response())
+        }
+    }
 }
 
 /// Issues new personal codes to every owner of an estate for the printable sheet of QR codes;
@@ -401,6 +511,7 @@ pub fn pages() -> Router<AppState> {
         .route("/estates/{id}/consultations", post(consultation_submit))
         .route("/estates/{id}/votes", post(vote_submit))
         .route("/estates/{id}/codes", post(codes_submit))
+        .route("/estates/{id}/owners", post(owners_upload))
         .route("/consultations/{id}/answers", post(answer_submit))
         .route("/consultations/{id}/close", post(close_consultation_submit))
         .route("/votes/{id}", get(vote_page))
@@ -564,6 +675,54 @@ async fn after(
         }
         Err(e) => Err(e),
     }
+}
+
+/// The register upload of the residents page (multipart: csrf, file).
+pub(super) async fn owners_upload(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let (mut csrf, mut file) = (None, None);
+    while let Ok(Some(field)) = form.next_field().await {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.ok(),
+            Some("file") => {
+                let name = field.file_name().unwrap_or("owners.xlsx").to_string();
+                match field.bytes().await {
+                    Ok(b) => file = Some((name, b.to_vec())),
+                    Err(e) => return Err(ApiError::bad_request(e.to_string())),
+                }
+            }
+            _ => {}
+        }
+    }
+    p.caller.check_csrf(csrf.as_deref())?;
+    let Some((filename, bytes)) = file else {
+        return Err(ApiError::invalid("缺少文件 / no file"));
+    };
+    let lang = p.chrome.lang();
+    let done = match import_owners(&state, &p.caller, id, &filename, &bytes, "page").await {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(errors)) => {
+            let lines = errors
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}（{}）“{}”：{}",
+                        where_in_sheet(e),
+                        e.header,
+                        e.value,
+                        e.expected.get(lang)
+                    )
+                })
+                .collect();
+            return residents_view(&state, p, id, lines, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+        Err(e) => Err(e),
+    };
+    after(&state, p, id, done, format!("/estates/{id}/residents")).await
 }
 
 pub(super) async fn consultation_submit(
