@@ -10,8 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench-out/ballots
 mkdir -p $out
-cargo build --release -q
-anju=$PWD/target/release/anju
+# ANJU_BIN runs another build of anju (to compare two versions in one sitting).
+if [[ -z ${ANJU_BIN:-} ]]; then cargo build --release -q; fi
+anju=${ANJU_BIN:-$PWD/target/release/anju}
 export ANJU_ID_KEY=$(printf '7e57%.0s' $(seq 16))
 dur=${BENCH_SECONDS:-10}
 port=18282

@@ -101,6 +101,7 @@ pub fn room_text(building: &str, unit: &str, room: &str) -> String {
 /// What [`Scoped::estate_holding`] looks up.
 #[derive(Debug, Clone, Copy)]
 pub enum Residents {
+    Consultation,
     Survey,
     Notice,
     Post,
@@ -590,10 +591,14 @@ pub struct DeliberationView {
 }
 
 impl Scoped {
-    /// The estate of a survey, notice or post of the scope ("not found" outside it): what a
+    /// The estate of a consultation, survey, notice or post of the scope ("not found" outside it): what a
     /// handler checks before it says whether the caller may act.
     pub async fn estate_holding(&self, what: Residents, id: i64) -> Result<i64> {
         let estate = match what {
+            Residents::Consultation => crate::entity::consultation::Entity::find_by_id(id)
+                .one(&self.store.db)
+                .await?
+                .map(|c| c.estate_id),
             Residents::Survey => survey::Entity::find_by_id(id)
                 .one(&self.store.db)
                 .await?

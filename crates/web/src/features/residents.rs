@@ -11,7 +11,7 @@ use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
 use anju_domain::residents::{Answer, Channel};
 use anju_domain::vote::Choice;
-use anju_store::scoped::{Household, NewVote};
+use anju_store::scoped::{Household, NewVote, Residents};
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
@@ -205,7 +205,7 @@ pub(super) async fn consultations_api(
     ApiCaller(c): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let a = state.assessor(&c.data).await?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     Ok(value(&c.data.consultations(&a, id).await?))
 }
 
@@ -229,7 +229,7 @@ pub(super) async fn open_consultation_api(
         .data
         .open_consultation(id, &body.title, &c.write_ctx("api"))
         .await?;
-    let a = state.assessor(&c.data).await?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     Ok((
         StatusCode::CREATED,
         value(&c.data.consultation(&a, cid).await?),
@@ -244,7 +244,7 @@ pub(super) async fn consultation_api(
     ApiCaller(c): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let a = state.assessor(&c.data).await?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     Ok(value(&c.data.consultation(&a, id).await?))
 }
 
@@ -281,13 +281,11 @@ fn choice_of(s: &str) -> Result<Choice, ApiError> {
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/answers", params(("id" = i64, Path)), request_body = AnswerBody,
     responses((status = 204), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn answer_api(
-    State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<i64>,
     Json(body): Json<AnswerBody>,
 ) -> Result<StatusCode, ApiError> {
-    let a = state.assessor(&c.data).await?;
-    c.data.consultation(&a, id).await?;
+    c.data.estate_holding(Residents::Consultation, id).await?;
     may_run(&c)?;
     let channel = match body.channel.as_deref() {
         None => Channel::Door,
@@ -315,12 +313,10 @@ pub(super) async fn answer_api(
 #[utoipa::path(post, path = "/api/v1/consultations/{id}/close", params(("id" = i64, Path)),
     responses((status = 204), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn close_consultation_api(
-    State(state): State<AppState>,
     ApiCaller(c): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    let a = state.assessor(&c.data).await?;
-    c.data.consultation(&a, id).await?;
+    c.data.estate_holding(Residents::Consultation, id).await?;
     may_run(&c)?;
     c.data.close_consultation(id, &c.write_ctx("api")).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -422,7 +418,7 @@ pub(super) async fn close_vote_api(
 ) -> Result<Json<Value>, ApiError> {
     c.data.vote(id).await?;
     may_run(&c)?;
-    let a = state.assessor(&c.data).await?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     Ok(value(
         &c.data.close_vote(&a, id, &c.write_ctx("api")).await?,
     ))
@@ -590,7 +586,7 @@ async fn residents_view(
 ) -> Result<Response, ApiError> {
     let c = &p.caller;
     let (m, _) = c.data.estate(id).await?.ok_or_else(ApiError::not_found)?;
-    let a = state.assessor(&c.data).await?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     let owners = c.data.register(id).await?;
     let reveals = anju_domain::DivisionCode::parse(&m.division_code)
         .is_ok_and(|d| anju_domain::residents::sees_personal_data(&c.data.scope, &d));
@@ -787,8 +783,7 @@ pub(super) async fn answer_submit(
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
     let c = &p.caller;
-    let a = state.assessor(&c.data).await?;
-    let k = c.data.consultation(&a, cid).await?;
+    let estate = c.data.estate_holding(Residents::Consultation, cid).await?;
     may_run(c)?;
     let owner_id = f.get("owner_id").and_then(|o| o.parse().ok()).unwrap_or(0);
     let channel = f
@@ -803,7 +798,6 @@ pub(super) async fn answer_submit(
             .map_err(ApiError::from),
         Err(e) => Err(e),
     };
-    let estate = k.estate_id;
     after(
         &state,
         p,
@@ -822,15 +816,13 @@ pub(super) async fn close_consultation_submit(
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
     let c = &p.caller;
-    let a = state.assessor(&c.data).await?;
-    let k = c.data.consultation(&a, cid).await?;
+    let estate = c.data.estate_holding(Residents::Consultation, cid).await?;
     may_run(c)?;
     let done = c
         .data
         .close_consultation(cid, &c.write_ctx("page"))
         .await
         .map_err(ApiError::from);
-    let estate = k.estate_id;
     after(
         &state,
         p,
@@ -1008,7 +1000,7 @@ pub(super) async fn close_submit(
     let c = &p.caller;
     c.data.vote(id).await?;
     may_run(c)?;
-    let a = state.assessor(&c.data).await?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     match c.data.close_vote(&a, id, &c.write_ctx("page")).await {
         Ok(_) => Ok(Redirect::to(&format!("/votes/{id}")).into_response()),
         Err(anju_store::StoreError::Conflict(m)) => {
