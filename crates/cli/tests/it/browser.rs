@@ -417,3 +417,142 @@ db_test!(a_county_official_works_in_the_browser, |db| {
         .count();
     assert!(planned >= 1, "{planned}");
 });
+
+db_test!(a_household_and_the_public_use_their_phones, |db| {
+    let Some(mut b) = Browser::launch().await else {
+        return;
+    };
+    let app = spawn_app(&db).await;
+    let estate = app.hefei_estate;
+    let all = db.store.scoped(anju_domain::Scope::All);
+    let ctx = anju_store::WriteCtx::new("test", None);
+    let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
+        row: 2,
+        building: "1".into(),
+        unit: "1".into(),
+        room: room.into(),
+        area: anju_domain::Area::from_centi_m2(8005),
+        basis: anju_domain::residents::AreaBasis::Registered,
+        name: name.into(),
+        id_number: None,
+        phone: None,
+        delivered: true,
+    };
+    all.import_register(
+        estate,
+        &[line("101", "张三"), line("102", "李四")],
+        &anju_store::IdKey::generate(),
+        &ctx,
+    )
+    .await
+    .unwrap();
+    let codes = all.issue_codes(estate, &ctx).await.unwrap();
+    let menu = all
+        .open_menu(
+            estate,
+            &anju_store::scoped::NewMenu {
+                title: "完善类改造内容选择".into(),
+                budget: anju_domain::quantity::Money::from_yuan(500_000),
+                rule: anju_planning::menu::Rule::EqualShares,
+                completion: anju_planning::menu::Completion::Greedy,
+                items: vec![
+                    (
+                        "lift".into(),
+                        "加装电梯".into(),
+                        anju_domain::quantity::Money::from_yuan(450_000),
+                    ),
+                    (
+                        "ev".into(),
+                        "电动汽车及电动自行车充电设施".into(),
+                        anju_domain::quantity::Money::from_yuan(30_000),
+                    ),
+                ],
+            },
+            &ctx,
+        )
+        .await
+        .unwrap();
+    all.publish_notice(
+        estate,
+        anju_domain::participation::NoticeKind::Scheme,
+        "梅山小区老旧小区改造方案",
+        "更换供水管网、屋面防水、外墙保温、增设充电桩、加装电梯（1栋1单元）等，公示期七天。",
+        &ctx,
+    )
+    .await
+    .unwrap();
+    // A closed vote, whose result and long hash the public page shows.
+    let vote = all
+        .open_vote(
+            estate,
+            &anju_store::scoped::NewVote {
+                matter: 5,
+                title: "使用专项维修资金用于屋面防水".into(),
+                building: None,
+                unit: None,
+                closes_at: chrono::Utc::now() + chrono::Duration::days(7),
+            },
+            &ctx,
+        )
+        .await
+        .unwrap();
+    for (_, code) in &codes {
+        let h = db.store.household(code).await.unwrap().unwrap();
+        h.cast(vote, anju_domain::vote::Choice::Agree).await.unwrap();
+    }
+    let a = db
+        .store
+        .assessor(anju_domain::Policy::national(), 2026)
+        .await
+        .unwrap();
+    all.close_vote(&a, vote, &ctx).await.unwrap();
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({"width": 375, "height": 740, "deviceScaleFactor": 2, "mobile": true}),
+    )
+    .await;
+    // The household ticks the lift on its phone and submits.
+    b.goto(&format!("{}/my/{}", app.base, codes[0].1)).await;
+    b.eval(&format!(
+        "document.querySelector('input[name=\"item:lift\"]').checked = true; \
+         document.querySelector('form[action=\"/my/{}/menus/{menu}\"]').submit(); true",
+        codes[0].1
+    ))
+    .await;
+    b.wait_for("document.readyState === 'complete' && !!document.querySelector('.notice')")
+        .await;
+    assert_eq!(
+        b.eval("document.querySelector('input[name=\"item:lift\"]').checked")
+            .await,
+        json!(true)
+    );
+    let h = db.store.household(&codes[0].1).await.unwrap().unwrap();
+    let x = h.extras().await.unwrap();
+    assert_eq!(x.menus[0].1.as_deref(), Some(&["lift".to_string()][..]));
+    // Nothing is wider than the phone.
+    let fits = "document.documentElement.scrollWidth <= document.documentElement.clientWidth";
+    assert_eq!(b.eval(fits).await, json!(true), "the household's page");
+    // The public page, without logging in: readable on the phone, and printed without the site's
+    // frame and forms.
+    b.goto(&format!("{}/public/estates/{estate}", app.base))
+        .await;
+    assert_eq!(b.eval(fits).await, json!(true), "the public page");
+    assert!(b
+        .eval("document.body.innerText")
+        .await
+        .as_str()
+        .unwrap()
+        .contains("公示期七天"));
+    b.call("Emulation.setEmulatedMedia", json!({"media": "print"}))
+        .await;
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('header.top')).display")
+            .await,
+        json!("none")
+    );
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.noprint')).display")
+            .await,
+        json!("none")
+    );
+});
