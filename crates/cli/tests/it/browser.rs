@@ -498,7 +498,9 @@ db_test!(a_household_and_the_public_use_their_phones, |db| {
         .unwrap();
     for (_, code) in &codes {
         let h = db.store.household(code).await.unwrap().unwrap();
-        h.cast(vote, anju_domain::vote::Choice::Agree).await.unwrap();
+        h.cast(vote, anju_domain::vote::Choice::Agree)
+            .await
+            .unwrap();
     }
     let a = db
         .store

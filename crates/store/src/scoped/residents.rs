@@ -18,7 +18,9 @@ use anju_domain::vote::{tally, Choice, Part, Tally};
 use anju_domain::{Area, DivisionCode};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::ActiveValue::{NotSet, Set};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use std::collections::{BTreeMap, HashMap};
 
 /// What an import of a register did.
@@ -883,82 +885,51 @@ async fn cast(store: &Store, b: Ballot, estate: Option<i64>, actor: &str) -> Res
         channel,
         ballot_no,
     } = b;
-    use sea_orm::sea_query::{Alias, Expr, JoinType, LockType, Query};
-    let now = chrono::Utc::now();
-    // One statement stores the ballot only if the vote is open (and the estate's, through an
-    // owner's door) and the owner holds a part in its electorate; it takes the vote's row shared
-    // until commit, so that closing the vote waits for this ballot (PostgreSQL; SQLite's single
-    // writer, taken first, orders the two anyway). A ballot is a few round trips: the checks
-    // ride on the insert.
-    let (v, p) = (Alias::new("v"), Alias::new("p"));
-    let mut open_and_eligible = Query::select();
-    open_and_eligible
-        .expr(Expr::val(vote_id))
-        .expr(Expr::val(owner_id))
-        .expr(Expr::val(choice.key()))
-        .expr(Expr::val(channel.key()))
-        .expr(Expr::val(ballot_no.clone()))
-        .expr(Expr::val(now))
-        .from_as(owner_vote::Entity, v.clone())
-        .join_as(
-            JoinType::InnerJoin,
-            owner_part::Entity,
-            p.clone(),
-            Expr::col((p.clone(), owner_part::Column::EstateId))
-                .equals((v.clone(), owner_vote::Column::EstateId)),
-        )
-        .and_where(Expr::col((v.clone(), owner_vote::Column::Id)).eq(vote_id))
-        .and_where(Expr::col((v.clone(), owner_vote::Column::State)).eq("open"))
-        .and_where(Expr::col((v.clone(), owner_vote::Column::ClosesAt)).gte(now))
-        .and_where(Expr::col((p.clone(), owner_part::Column::OwnerId)).eq(owner_id))
-        .and_where(
-            Expr::col((v.clone(), owner_vote::Column::Building))
-                .is_null()
-                .or(Expr::col((p.clone(), owner_part::Column::Building))
-                    .equals((v.clone(), owner_vote::Column::Building))),
-        )
-        .and_where(
-            Expr::col((v.clone(), owner_vote::Column::Unit))
-                .is_null()
-                .or(Expr::col((p.clone(), owner_part::Column::Unit))
-                    .equals((v.clone(), owner_vote::Column::Unit))),
-        )
-        .limit(1)
-        .lock_with_tables(LockType::Share, [v.clone()]);
-    if let Some(e) = estate {
-        open_and_eligible.and_where(Expr::col((v.clone(), owner_vote::Column::EstateId)).eq(e));
-    }
-    let mut upsert = Query::insert();
-    upsert
-        .into_table(ballot::Entity)
-        .columns([
-            ballot::Column::VoteId,
-            ballot::Column::OwnerId,
-            ballot::Column::Choice,
-            ballot::Column::Channel,
-            ballot::Column::BallotNo,
-            ballot::Column::At,
-        ])
-        .select_from(open_and_eligible)
-        .map_err(|e| StoreError::Invalid(e.to_string()))?
-        .on_conflict(
-            OnConflict::columns([ballot::Column::VoteId, ballot::Column::OwnerId])
-                .update_columns([
-                    ballot::Column::Choice,
-                    ballot::Column::Channel,
-                    ballot::Column::BallotNo,
-                    ballot::Column::At,
-                ])
-                .to_owned(),
-        );
     let txn = store.begin_write().await?;
-    let stored = txn
-        .execute(txn.get_database_backend().build(&upsert))
+    // Held shared until commit, so that closing the vote waits for this ballot (PostgreSQL;
+    // SQLite's single writer, taken first, orders the two anyway).
+    let v = owner_vote::Entity::find_by_id(vote_id)
+        .lock_shared()
+        .one(&txn)
         .await?
-        .rows_affected();
-    if stored == 0 {
-        return Err(why_not_cast(&txn, vote_id, owner_id, estate, now).await);
+        .filter(|v| estate.is_none_or(|e| e == v.estate_id))
+        .ok_or_else(|| StoreError::NotFound(format!("vote {vote_id}")))?;
+    let now = chrono::Utc::now();
+    if v.state != "open" || now > v.closes_at {
+        return Err(StoreError::Conflict(
+            "表决已结束，不再接受投票 / the vote is closed: no more ballots".into(),
+        ));
     }
+    let in_electorate = electorate(v.estate_id, v.building.as_deref(), v.unit.as_deref())
+        .filter(owner_part::Column::OwnerId.eq(owner_id))
+        .count(&txn)
+        .await?;
+    if in_electorate == 0 {
+        return Err(StoreError::Invalid(format!(
+            "业主{owner_id}不在本次表决范围内 / owner {owner_id} is not in the electorate"
+        )));
+    }
+    ballot::Entity::insert(ballot::ActiveModel {
+        id: NotSet,
+        vote_id: Set(vote_id),
+        owner_id: Set(owner_id),
+        choice: Set(choice.key().into()),
+        channel: Set(channel.key().into()),
+        ballot_no: Set(ballot_no.clone()),
+        at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::columns([ballot::Column::VoteId, ballot::Column::OwnerId])
+            .update_columns([
+                ballot::Column::Choice,
+                ballot::Column::Channel,
+                ballot::Column::BallotNo,
+                ballot::Column::At,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
     ballot_trail::Entity::insert(ballot_trail::ActiveModel {
         id: NotSet,
         vote_id: Set(vote_id),
@@ -973,30 +944,6 @@ async fn cast(store: &Store, b: Ballot, estate: Option<i64>, actor: &str) -> Res
     .await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Why a ballot was not stored: the vote is not found (or another estate's), closed, or the
-/// owner is not in its electorate.
-async fn why_not_cast(
-    db: &impl ConnectionTrait,
-    vote_id: i64,
-    owner_id: i64,
-    estate: Option<i64>,
-    now: chrono::DateTime<chrono::Utc>,
-) -> StoreError {
-    let v = match owner_vote::Entity::find_by_id(vote_id).one(db).await {
-        Ok(v) => v.filter(|v| estate.is_none_or(|e| e == v.estate_id)),
-        Err(e) => return e.into(),
-    };
-    match v {
-        None => StoreError::NotFound(format!("vote {vote_id}")),
-        Some(v) if v.state != "open" || now > v.closes_at => StoreError::Conflict(
-            "表决已结束，不再接受投票 / the vote is closed: no more ballots".into(),
-        ),
-        Some(_) => StoreError::Invalid(format!(
-            "业主{owner_id}不在本次表决范围内 / owner {owner_id} is not in the electorate"
-        )),
-    }
 }
 
 /// An owner's own door: found by their personal code, it reaches only their household — their
