@@ -635,6 +635,7 @@ async fn demo_say(
         say.menus += 1;
         // Households lean to a few popular items (the first ones of a shuffled taste).
         let turnout = if stage == Stage::Pool { 0.45 } else { 0.75 };
+        let mut stack = Vec::new();
         for o in &households {
             if !rng.chance(turnout) {
                 continue;
@@ -648,9 +649,11 @@ async fn demo_say(
             if chosen.is_empty() {
                 chosen.push(items[rng.below(items.len() as u64) as usize].0.clone());
             }
-            all.enter_menu_ballot(menu, o.id, &chosen, &ctx).await?;
-            say.approvals += 1;
+            stack.push((o.id, chosen));
         }
+        // Entered as staff enter a stack of paper ballots: at once.
+        all.enter_menu_ballots(menu, &stack, &ctx).await?;
+        say.approvals += stack.len();
         if stage != Stage::Pool {
             all.close_menu(menu, &ctx).await?;
         }
@@ -671,24 +674,18 @@ async fn demo_say(
                 + chrono::Duration::days(n as i64)
         };
         let mut collected = 0;
+        let mut receipts = Vec::new();
         for h in &view.households {
             if rng.chance(pay) {
-                let no = format!("{}-{:04}", m.id, say.receipts + 1);
-                all.record_contribution(
-                    m.id,
-                    &anju_store::scoped::NewContribution {
-                        owner_id: Some(h.owner_id),
-                        kind: *rng.pick(&kinds),
-                        amount: h.due,
-                        receipt_no: no,
-                        received_on: day(rng.below(200)),
-                        note: None,
-                    },
-                    &ctx,
-                )
-                .await?;
+                receipts.push(anju_store::scoped::NewContribution {
+                    owner_id: Some(h.owner_id),
+                    kind: *rng.pick(&kinds),
+                    amount: h.due,
+                    receipt_no: format!("{}-{:04}", m.id, receipts.len() + 1),
+                    received_on: day(rng.below(200)),
+                    note: None,
+                });
                 collected += h.due.fen();
-                say.receipts += 1;
             }
         }
         // The register covers part of a large estate: ceded public income covers much of the
@@ -696,21 +693,18 @@ async fn demo_say(
         let rest = view.check.required.fen() - collected;
         if rest > 0 && rng.chance(0.7) {
             let share = 0.6 + rng.f() * 0.6;
-            all.record_contribution(
-                m.id,
-                &anju_store::scoped::NewContribution {
-                    owner_id: None,
-                    kind: ContributionKind::PublicIncome,
-                    amount: Money::from_fen((rest as f64 * share) as i64 / 100 * 100),
-                    receipt_no: format!("{}-GG", m.id),
-                    received_on: day(rng.below(200)),
-                    note: Some("小区停车及广告收益".into()),
-                },
-                &ctx,
-            )
-            .await?;
-            say.receipts += 1;
+            receipts.push(anju_store::scoped::NewContribution {
+                owner_id: None,
+                kind: ContributionKind::PublicIncome,
+                amount: Money::from_fen((rest as f64 * share) as i64 / 100 * 100),
+                receipt_no: format!("{}-GG", m.id),
+                received_on: day(rng.below(200)),
+                note: Some("小区停车及广告收益".into()),
+            });
         }
+        // Entered as a treasurer enters a stack of receipts: at once.
+        all.record_contributions(m.id, &receipts, &ctx).await?;
+        say.receipts += receipts.len();
     }
     // The board: proposals from the households, staff answers, one advertisement hidden.
     let proposals = [

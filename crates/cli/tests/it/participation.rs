@@ -72,7 +72,7 @@ db_test!(a_menu_funds_what_households_chose_by_its_rule, |db| {
                 h.approve(menu, &wants).await.unwrap();
             } else {
                 staff
-                    .enter_menu_ballot(menu, *owner, &wants, &ctx())
+                    .enter_menu_ballots(menu, &[(*owner, wants.clone())], &ctx())
                     .await
                     .unwrap();
             }
@@ -161,7 +161,8 @@ db_test!(contributions_are_checked_against_the_minimum_per_m2, |db| {
         received_on: chrono::NaiveDate::from_ymd_opt(2026, 5, 1).unwrap(),
         note: None,
     };
-    for r in [
+    // A stack of receipts is stored all or none: one with a repeated number stores nothing.
+    let stack = [
         receipt(
             Some(households[0]),
             ContributionKind::Money,
@@ -175,14 +176,37 @@ db_test!(contributions_are_checked_against_the_minimum_per_m2, |db| {
             "R002",
         ),
         receipt(None, ContributionKind::PublicIncome, 299_999, "R003"),
-    ] {
-        staff.record_contribution(estate, &r, &ctx()).await.unwrap();
-    }
+    ];
+    let twice = [stack[0].clone(), stack[0].clone()];
+    let r = staff.record_contributions(estate, &twice, &ctx()).await;
+    assert!(
+        matches!(r, Err(StoreError::Conflict(ref m)) if m.contains("R001")),
+        "{r:?}"
+    );
+    assert_eq!(
+        staff
+            .contributions(&a, estate)
+            .await
+            .unwrap()
+            .check
+            .collected,
+        Money::ZERO
+    );
+    let ids = staff
+        .record_contributions(estate, &stack, &ctx())
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 3);
     // The same receipt twice would count the money twice.
     let again = staff
-        .record_contribution(
+        .record_contributions(
             estate,
-            &receipt(Some(households[2]), ContributionKind::Money, 100, "R001"),
+            &[receipt(
+                Some(households[2]),
+                ContributionKind::Money,
+                100,
+                "R001",
+            )],
             &ctx(),
         )
         .await;
@@ -195,7 +219,7 @@ db_test!(contributions_are_checked_against_the_minimum_per_m2, |db| {
         receipt(Some(households[2]), ContributionKind::Money, 100, "  "),
         receipt(Some(999_999), ContributionKind::Money, 100, "R010"),
     ] {
-        let r = staff.record_contribution(estate, &bad, &ctx()).await;
+        let r = staff.record_contributions(estate, &[bad], &ctx()).await;
         assert!(matches!(r, Err(StoreError::Invalid(_))), "{r:?}");
     }
     let v = staff.contributions(&a, estate).await.unwrap();
@@ -204,9 +228,14 @@ db_test!(contributions_are_checked_against_the_minimum_per_m2, |db| {
     assert_eq!(v.short, Money::from_fen(1));
     // One fen more meets it exactly ("不低于").
     staff
-        .record_contribution(
+        .record_contributions(
             estate,
-            &receipt(Some(households[2]), ContributionKind::Labour, 1, "R004"),
+            &[receipt(
+                Some(households[2]),
+                ContributionKind::Labour,
+                1,
+                "R004",
+            )],
             &ctx(),
         )
         .await

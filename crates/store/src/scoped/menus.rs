@@ -320,16 +320,16 @@ impl Scoped {
         menus_of(&self.store, estate_id).await
     }
 
-    /// A household's paper ballot, entered by staff (it replaces an earlier one while open).
-    pub async fn enter_menu_ballot(
+    /// Households' paper ballots, entered by staff: each replaces the household's earlier one
+    /// while the menu is open; all or none.
+    pub async fn enter_menu_ballots(
         &self,
         menu_id: i64,
-        owner_id: i64,
-        codes: &[String],
+        ballots: &[(i64, Vec<String>)],
         ctx: &WriteCtx,
     ) -> Result<()> {
         let (m, _) = self.menu_in_scope(menu_id).await?;
-        approve(&self.store, &m, owner_id, codes, Channel::Paper, &ctx.actor).await
+        approve(&self.store, &m, ballots, Channel::Paper, &ctx.actor).await
     }
 
     /// Closes a menu: the rule picks the funded items from the ballots as they stand, and the
@@ -417,39 +417,52 @@ pub(super) async fn menus_of(store: &Store, estate_id: i64) -> Result<Vec<MenuVi
     Ok(out)
 }
 
-/// Stores a household's approval ballot on an open menu of its estate (replacing its earlier
-/// one), every code one of the menu's items.
+/// Stores households' approval ballots on an open menu of their estate (each replacing the
+/// household's earlier one), every code one of the menu's items: all or none, in one
+/// transaction — one household online, or a stack of paper ballots entered by staff.
 pub(super) async fn approve(
     store: &Store,
     m: &menu::Model,
-    owner_id: i64,
-    codes: &[String],
+    ballots: &[(i64, Vec<String>)],
     channel: Channel,
     actor: &str,
 ) -> Result<()> {
-    household_of(&store.db, m.estate_id, owner_id).await?;
     let items = items_of(&store.db, m.id).await?;
-    let mut chosen: Vec<&str> = Vec::new();
-    for c in codes {
-        let c = c.trim();
-        if c.is_empty() {
-            continue;
+    let mut rows = Vec::with_capacity(ballots.len());
+    let now = chrono::Utc::now();
+    for (owner_id, codes) in ballots {
+        household_of(&store.db, m.estate_id, *owner_id).await?;
+        let mut chosen: Vec<&str> = Vec::new();
+        for c in codes {
+            let c = c.trim();
+            if c.is_empty() {
+                continue;
+            }
+            if !items.iter().any(|it| it.code == c) {
+                return Err(StoreError::Invalid(format!(
+                    "菜单中没有“{c}”这一项 / the menu has no item {c:?}"
+                )));
+            }
+            if !chosen.contains(&c) {
+                chosen.push(c);
+            }
         }
-        if !items.iter().any(|it| it.code == c) {
+        if chosen.is_empty() {
             return Err(StoreError::Invalid(format!(
-                "菜单中没有“{c}”这一项 / the menu has no item {c:?}"
+                "业主{owner_id}：请至少选择一项 / owner {owner_id}: choose at least one item"
             )));
         }
-        if !chosen.contains(&c) {
-            chosen.push(c);
-        }
+        chosen.sort_unstable();
+        rows.push(menu_ballot::ActiveModel {
+            id: NotSet,
+            menu_id: Set(m.id),
+            owner_id: Set(*owner_id),
+            items: Set(chosen.join(",")),
+            channel: Set(channel.key().into()),
+            entered_by: Set(actor.into()),
+            at: Set(now),
+        });
     }
-    if chosen.is_empty() {
-        return Err(StoreError::Invalid(
-            "请至少选择一项 / choose at least one item".into(),
-        ));
-    }
-    chosen.sort_unstable();
     let txn = store.begin_write().await?;
     let open = menu::Entity::find_by_id(m.id)
         .lock_shared()
@@ -461,27 +474,21 @@ pub(super) async fn approve(
             "菜单投票已结束 / the menu is closed: no more ballots".into(),
         ));
     }
-    menu_ballot::Entity::insert(menu_ballot::ActiveModel {
-        id: NotSet,
-        menu_id: Set(m.id),
-        owner_id: Set(owner_id),
-        items: Set(chosen.join(",")),
-        channel: Set(channel.key().into()),
-        entered_by: Set(actor.into()),
-        at: Set(chrono::Utc::now()),
-    })
-    .on_conflict(
-        OnConflict::columns([menu_ballot::Column::MenuId, menu_ballot::Column::OwnerId])
-            .update_columns([
-                menu_ballot::Column::Items,
-                menu_ballot::Column::Channel,
-                menu_ballot::Column::EnteredBy,
-                menu_ballot::Column::At,
-            ])
-            .to_owned(),
-    )
-    .exec_without_returning(&txn)
-    .await?;
+    for row in rows {
+        menu_ballot::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([menu_ballot::Column::MenuId, menu_ballot::Column::OwnerId])
+                    .update_columns([
+                        menu_ballot::Column::Items,
+                        menu_ballot::Column::Channel,
+                        menu_ballot::Column::EnteredBy,
+                        menu_ballot::Column::At,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
     txn.commit().await?;
     Ok(())
 }

@@ -10,7 +10,7 @@ use super::residents::household_of;
 use super::VoteView;
 use super::{Household, Scoped};
 use crate::assess::Assessor;
-use crate::audit::{audit_one, WriteCtx};
+use crate::audit::{audit_one, AuditBatch, WriteCtx};
 use crate::entity::{committee_member, contribution, division, estate, meeting, notice, owner};
 use crate::entity::{owner_part, owner_vote, post, survey, survey_answer};
 use crate::{Result, Store, StoreError};
@@ -620,66 +620,74 @@ impl Scoped {
 
     // -------------------------------------------------------------- contributions
 
-    /// Records one receipt of an estate of the scope; the receipt number is unique in the estate.
-    pub async fn record_contribution(
+    /// Records receipts of an estate of the scope — one, or a stack entered at once — all or
+    /// none, in one transaction; a receipt number is unique in the estate. Their ids, in order.
+    pub async fn record_contributions(
         &self,
         estate_id: i64,
-        c: &NewContribution,
+        receipts: &[NewContribution],
         ctx: &WriteCtx,
-    ) -> Result<i64> {
+    ) -> Result<Vec<i64>> {
         let e = self.estate_in_scope(estate_id).await?;
-        if c.amount.fen() <= 0 {
-            return Err(StoreError::Invalid(
-                "金额应大于0 / the amount must be more than 0".into(),
-            ));
-        }
-        let receipt = c.receipt_no.trim();
-        if receipt.is_empty() {
-            return Err(StoreError::Invalid(
-                "请填写收据号 / the receipt number is missing".into(),
-            ));
-        }
-        if let Some(o) = c.owner_id {
-            household_of(&self.store.db, estate_id, o).await?;
+        for c in receipts {
+            let receipt = c.receipt_no.trim();
+            if receipt.is_empty() {
+                return Err(StoreError::Invalid(
+                    "请填写收据号 / the receipt number is missing".into(),
+                ));
+            }
+            if c.amount.fen() <= 0 {
+                return Err(StoreError::Invalid(format!(
+                    "收据{receipt}：金额应大于0 / receipt {receipt}: the amount must be more than 0"
+                )));
+            }
+            if let Some(o) = c.owner_id {
+                household_of(&self.store.db, estate_id, o).await?;
+            }
         }
         let txn = self.store.begin_write().await?;
-        let id = contribution::Entity::insert(contribution::ActiveModel {
-            id: NotSet,
-            estate_id: Set(estate_id),
-            owner_id: Set(c.owner_id),
-            kind: Set(c.kind.key().into()),
-            amount_fen: Set(c.amount.fen()),
-            receipt_no: Set(receipt.into()),
-            received_on: Set(c.received_on.to_string()),
-            note: Set(c.note.clone().filter(|n| !n.trim().is_empty())),
-            entered_by: Set(ctx.actor.clone()),
-            at: Set(chrono::Utc::now()),
-        })
-        .exec(&txn)
-        .await
-        .map_err(|e| {
-            taken(e, || {
-                format!("收据号“{receipt}”已经录入过 / receipt {receipt:?} is already entered")
+        let mut audit = AuditBatch::new(ctx);
+        let mut ids = Vec::with_capacity(receipts.len());
+        for c in receipts {
+            let receipt = c.receipt_no.trim();
+            let id = contribution::Entity::insert(contribution::ActiveModel {
+                id: NotSet,
+                estate_id: Set(estate_id),
+                owner_id: Set(c.owner_id),
+                kind: Set(c.kind.key().into()),
+                amount_fen: Set(c.amount.fen()),
+                receipt_no: Set(receipt.into()),
+                received_on: Set(c.received_on.to_string()),
+                note: Set(c.note.clone().filter(|n| !n.trim().is_empty())),
+                entered_by: Set(ctx.actor.clone()),
+                at: Set(chrono::Utc::now()),
             })
-        })?
-        .last_insert_id;
-        audit_one(
-            &txn,
-            ctx,
-            "record",
-            "contribution",
-            id,
-            &e.division_code,
-            Some(format!(
-                "{} {} {}",
-                c.kind.key(),
-                c.amount.yuan_text(),
-                receipt
-            )),
-        )
-        .await?;
+            .exec(&txn)
+            .await
+            .map_err(|e| {
+                taken(e, || {
+                    format!("收据号“{receipt}”已经录入过 / receipt {receipt:?} is already entered")
+                })
+            })?
+            .last_insert_id;
+            audit.push(
+                "record",
+                "contribution",
+                id,
+                Some(&e.division_code),
+                None,
+                Some(format!(
+                    "{} {} {}",
+                    c.kind.key(),
+                    c.amount.yuan_text(),
+                    receipt
+                )),
+            );
+            ids.push(id);
+        }
+        audit.flush(&txn).await?;
         txn.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// An estate's contributions against the minimum of the policy in force there.
@@ -1259,15 +1267,8 @@ impl Household {
     /// Approves items of a menu of the household's estate (replacing its earlier approvals).
     pub async fn approve(&self, menu_id: i64, codes: &[String]) -> Result<()> {
         let m = menu_of_estate(&self.store, self.owner.estate_id, menu_id).await?;
-        approve(
-            &self.store,
-            &m,
-            self.owner.id,
-            codes,
-            Channel::Online,
-            &self.actor(),
-        )
-        .await
+        let ballot = [(self.owner.id, codes.to_vec())];
+        approve(&self.store, &m, &ballot, Channel::Online, &self.actor()).await
     }
 
     /// Rates the finished renovation in a survey of the household's estate.

@@ -374,7 +374,7 @@ pub(super) async fn menu_ballot_api(
         .owner_id
         .ok_or_else(|| ApiError::invalid("owner_id 缺失 / owner_id is missing"))?;
     c.data
-        .enter_menu_ballot(id, owner, &body.items, &c.write_ctx("api"))
+        .enter_menu_ballots(id, &[(owner, body.items)], &c.write_ctx("api"))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -458,11 +458,11 @@ pub(super) async fn record_contribution_api(
     Json(body): Json<ContributionBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     may_run_estate(&c, id).await?;
-    let cid = c
+    let ids = c
         .data
-        .record_contribution(id, &body.parse()?, &c.write_ctx("api"))
+        .record_contributions(id, &[body.parse()?], &c.write_ctx("api"))
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": cid }))))
+    Ok((StatusCode::CREATED, Json(json!({ "id": ids[0] }))))
 }
 
 /// The satisfaction surveys of an estate with their counts, latest first.
@@ -833,7 +833,7 @@ async fn act(
         "menu_ballot" => {
             let m = id_field(f, "menu_id")?;
             c.data
-                .enter_menu_ballot(m, id_field(f, "owner_id")?, &approved(f), &ctx)
+                .enter_menu_ballots(m, &[(id_field(f, "owner_id")?, approved(f))], &ctx)
                 .await?;
             return Ok(format!("/menus/{m}"));
         }
@@ -851,7 +851,9 @@ async fn act(
                 received_on: text("received_on"),
                 note: field(f, "note"),
             };
-            c.data.record_contribution(id, &body.parse()?, &ctx).await?;
+            c.data
+                .record_contributions(id, &[body.parse()?], &ctx)
+                .await?;
         }
         "survey" => {
             c.data.open_survey(id, &text("title"), &ctx).await?;
