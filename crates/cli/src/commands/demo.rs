@@ -431,6 +431,7 @@ async fn demo_residents(
             } else {
                 0.35 + rng.f() * 0.35
             };
+            let mut forms = Vec::new();
             for o in &households {
                 if rng.chance(share) {
                     let answer = if rng.chance(0.9) {
@@ -440,11 +441,12 @@ async fn demo_residents(
                     } else {
                         Answer::Undecided
                     };
-                    all.record_answer(c, o.id, answer, *rng.pick(&channels), &ctx)
-                        .await?;
-                    answers += 1;
+                    forms.push((o.id, answer, *rng.pick(&channels)));
                 }
             }
+            // Entered as staff enter the forms of a round of door-to-door visits: at once.
+            all.record_answers(c, &forms, &ctx).await?;
+            answers += forms.len();
             let vote = if closed {
                 anju_store::scoped::NewVote {
                     matter: 5,
@@ -833,16 +835,19 @@ async fn demo_say(
             (Satisfaction::Dissatisfied, 0.08),
         ];
         let comments = ["楼道亮了，很满意", "停车还是紧张", "电梯什么时候装"];
+        let mut forms = Vec::new();
         for o in &households {
             if rng.chance(0.75) {
                 let r = *rng.pick(&ratings);
                 let comment = rng
                     .chance(0.1)
-                    .then(|| comments[rng.below(comments.len() as u64) as usize]);
-                all.record_rating(survey, o.id, r, comment, &ctx).await?;
-                say.ratings += 1;
+                    .then(|| comments[rng.below(comments.len() as u64) as usize].to_string());
+                forms.push((o.id, r, comment));
             }
         }
+        // Entered from the paper forms collected door to door: at once.
+        all.record_ratings(survey, &forms, &ctx).await?;
+        say.ratings += forms.len();
         all.close_survey(survey, &ctx).await?;
     }
     Ok(())

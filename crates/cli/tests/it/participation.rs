@@ -291,6 +291,14 @@ db_test!(
             .record_rating(s, codes[0].0, Satisfaction::Dissatisfied, None, &ctx())
             .await;
         assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+        // A stack of paper forms with one household that already answered stores none of them.
+        let stack = [
+            (codes[4].0, Satisfaction::Satisfied, None),
+            (codes[1].0, Satisfaction::Satisfied, None),
+        ];
+        let r = staff.record_ratings(s, &stack, &ctx()).await;
+        assert!(matches!(r, Err(StoreError::Conflict(_))), "{r:?}");
+        assert_eq!(staff.surveys(estate).await.unwrap()[0].count.answered, 4);
         staff
             .record_rating(s, codes[4].0, Satisfaction::Satisfied, None, &ctx())
             .await

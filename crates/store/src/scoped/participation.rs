@@ -310,20 +310,34 @@ async fn surveys_of(db: &impl ConnectionTrait, estate_id: i64) -> Result<Vec<Sur
     Ok(out)
 }
 
+/// Stores households' ratings in an open survey of their estate — one online, or a stack of
+/// paper forms entered by staff — all or none, in one transaction: one per household.
 async fn rate(
     store: &Store,
     s: &survey::Model,
-    owner_id: i64,
-    rating: Satisfaction,
-    comment: Option<&str>,
+    ratings: &[(i64, Satisfaction, Option<String>)],
     channel: Channel,
     actor: &str,
 ) -> Result<()> {
-    household_of(&store.db, s.estate_id, owner_id).await?;
-    let comment = match comment.map(str::trim).filter(|c| !c.is_empty()) {
-        Some(c) => Some(written(c, "意见")?),
-        None => None,
-    };
+    let mut rows = Vec::with_capacity(ratings.len());
+    let now = chrono::Utc::now();
+    for (owner_id, rating, comment) in ratings {
+        household_of(&store.db, s.estate_id, *owner_id).await?;
+        let comment = match comment.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+            Some(c) => Some(written(c, "意见")?),
+            None => None,
+        };
+        rows.push(survey_answer::ActiveModel {
+            id: NotSet,
+            survey_id: Set(s.id),
+            owner_id: Set(*owner_id),
+            rating: Set(rating.key().into()),
+            comment: Set(comment),
+            channel: Set(channel.key().into()),
+            entered_by: Set(actor.into()),
+            at: Set(now),
+        });
+    }
     let txn = store.begin_write().await?;
     let open = survey::Entity::find_by_id(s.id)
         .one(&txn)
@@ -334,23 +348,17 @@ async fn rate(
             "满意度调查已结束 / the survey is closed".into(),
         ));
     }
-    survey_answer::Entity::insert(survey_answer::ActiveModel {
-        id: NotSet,
-        survey_id: Set(s.id),
-        owner_id: Set(owner_id),
-        rating: Set(rating.key().into()),
-        comment: Set(comment),
-        channel: Set(channel.key().into()),
-        entered_by: Set(actor.into()),
-        at: Set(chrono::Utc::now()),
-    })
-    .exec(&txn)
-    .await
-    .map_err(|e| {
-        taken(e, || {
-            format!("业主{owner_id}已参加过本次调查（每户一次）/ owner {owner_id} has already answered this survey (once per household)")
-        })
-    })?;
+    for row in rows {
+        let owner_id = row.owner_id.clone().unwrap();
+        survey_answer::Entity::insert(row)
+            .exec(&txn)
+            .await
+            .map_err(|e| {
+                taken(e, || {
+                    format!("业主{owner_id}已参加过本次调查（每户一次）/ owner {owner_id} has already answered this survey (once per household)")
+                })
+            })?;
+    }
     txn.commit().await?;
     Ok(())
 }
@@ -771,17 +779,19 @@ impl Scoped {
         comment: Option<&str>,
         ctx: &WriteCtx,
     ) -> Result<()> {
+        let rating = (owner_id, rating, comment.map(str::to_string));
+        self.record_ratings(survey_id, &[rating], ctx).await
+    }
+
+    /// A stack of households' ratings entered by staff (paper forms), all or none.
+    pub async fn record_ratings(
+        &self,
+        survey_id: i64,
+        ratings: &[(i64, Satisfaction, Option<String>)],
+        ctx: &WriteCtx,
+    ) -> Result<()> {
         let (s, _) = self.survey_in_scope(survey_id).await?;
-        rate(
-            &self.store,
-            &s,
-            owner_id,
-            rating,
-            comment,
-            Channel::Staff,
-            &ctx.actor,
-        )
-        .await
+        rate(&self.store, &s, ratings, Channel::Staff, &ctx.actor).await
     }
 
     /// The surveys of an estate of the scope, latest first.
@@ -1283,16 +1293,8 @@ impl Household {
             .await?
             .filter(|s| s.estate_id == self.owner.estate_id)
             .ok_or_else(|| StoreError::NotFound(format!("survey {survey_id}")))?;
-        rate(
-            &self.store,
-            &s,
-            self.owner.id,
-            rating,
-            comment,
-            Channel::Online,
-            &self.actor(),
-        )
-        .await
+        let rating = [(self.owner.id, rating, comment.map(str::to_string))];
+        rate(&self.store, &s, &rating, Channel::Online, &self.actor()).await
     }
 
     /// Posts a proposal (or a comment on one) on the estate's board, signed with the household's

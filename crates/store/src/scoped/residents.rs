@@ -422,8 +422,19 @@ impl Scoped {
         channel: Channel,
         ctx: &WriteCtx,
     ) -> Result<()> {
+        self.record_answers(consultation_id, &[(owner_id, answer, channel)], ctx)
+            .await
+    }
+
+    /// Records a stack of households' answers entered by staff, all or none.
+    pub async fn record_answers(
+        &self,
+        consultation_id: i64,
+        answers: &[(i64, Answer, Channel)],
+        ctx: &WriteCtx,
+    ) -> Result<()> {
         let (c, _) = self.consultation_in_scope(consultation_id).await?;
-        answer_consultation(&self.store, &c, owner_id, answer, channel, &ctx.actor).await
+        answer_consultation(&self.store, &c, answers, &ctx.actor).await
     }
 
     /// A consultation of the scope with its rate.
@@ -797,12 +808,12 @@ pub(crate) async fn latest_rates(
     Ok(out)
 }
 
+/// Stores households' answers to an open consultation of their estate — one online, or a stack
+/// of door-to-door forms entered by staff — all or none, in one transaction: one per household.
 async fn answer_consultation(
     store: &Store,
     c: &consultation::Model,
-    owner_id: i64,
-    answer: Answer,
-    channel: Channel,
+    answers: &[(i64, Answer, Channel)],
     actor: &str,
 ) -> Result<()> {
     if c.closed_at.is_some() {
@@ -810,7 +821,9 @@ async fn answer_consultation(
             "征求意见已结束 / the consultation is closed".into(),
         ));
     }
-    let o = household_of(&store.db, c.estate_id, owner_id).await?;
+    for (owner_id, ..) in answers {
+        household_of(&store.db, c.estate_id, *owner_id).await?;
+    }
     let txn = store.begin_write().await?;
     // Read again under the write lock: a consultation closed meanwhile takes no answer.
     let still_open = consultation::Entity::find_by_id(c.id)
@@ -822,25 +835,30 @@ async fn answer_consultation(
             "征求意见已结束 / the consultation is closed".into(),
         ));
     }
-    let done = consultation_answer::Entity::insert(consultation_answer::ActiveModel {
-        id: NotSet,
-        consultation_id: Set(c.id),
-        owner_id: Set(o.id),
-        answer: Set(answer.key().into()),
-        channel: Set(channel.key().into()),
-        entered_by: Set(actor.into()),
-        at: Set(chrono::Utc::now()),
-    })
-    .exec(&txn)
-    .await;
-    match done {
-        Ok(_) => {}
-        Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(StoreError::Conflict(format!(
-                "业主{owner_id}已答复过本次征求意见（每户一次）/ owner {owner_id} has already answered this consultation (once per household)"
-            )))
+    let now = chrono::Utc::now();
+    for &(owner_id, answer, channel) in answers {
+        let done = consultation_answer::Entity::insert(consultation_answer::ActiveModel {
+            id: NotSet,
+            consultation_id: Set(c.id),
+            owner_id: Set(owner_id),
+            answer: Set(answer.key().into()),
+            channel: Set(channel.key().into()),
+            entered_by: Set(actor.into()),
+            at: Set(now),
+        })
+        .exec(&txn)
+        .await;
+        match done {
+            Ok(_) => {}
+            Err(e)
+                if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) =>
+            {
+                return Err(StoreError::Conflict(format!(
+                    "业主{owner_id}已答复过本次征求意见（每户一次）/ owner {owner_id} has already answered this consultation (once per household)"
+                )))
+            }
+            Err(e) => return Err(e.into()),
         }
-        Err(e) => return Err(e.into()),
     }
     txn.commit().await?;
     Ok(())
@@ -1067,15 +1085,8 @@ impl Household {
             .filter(|c| c.estate_id == self.owner.estate_id)
             .ok_or_else(|| StoreError::NotFound(format!("consultation {consultation_id}")))?;
         let actor = format!("owner:{}", self.owner.id);
-        answer_consultation(
-            &self.store,
-            &c,
-            self.owner.id,
-            answer,
-            Channel::Online,
-            &actor,
-        )
-        .await
+        let answer = [(self.owner.id, answer, Channel::Online)];
+        answer_consultation(&self.store, &c, &answer, &actor).await
     }
 
     /// The household's current ballot on a vote of its estate.

@@ -127,11 +127,12 @@ async fn check_upload(
     Ok(parsed)
 }
 
-async fn import_upload(
-    State(state): State<AppState>,
-    p: PageCaller,
+/// The sheet of an upload form (multipart: `csrf`, `file`), its CSRF token checked: its name and
+/// bytes.
+pub(super) async fn uploaded_sheet(
+    p: &PageCaller,
     mut form: axum::extract::Multipart,
-) -> Result<Response, ApiError> {
+) -> Result<(String, Vec<u8>), ApiError> {
     let (mut csrf, mut file) = (None, None);
     while let Ok(Some(field)) = form.next_field().await {
         match field.name() {
@@ -147,9 +148,15 @@ async fn import_upload(
         }
     }
     p.caller.check_csrf(csrf.as_deref())?;
-    let Some((filename, bytes)) = file else {
-        return Err(ApiError::invalid("缺少文件 / no file"));
-    };
+    file.ok_or_else(|| ApiError::invalid("缺少文件 / no file"))
+}
+
+async fn import_upload(
+    State(state): State<AppState>,
+    p: PageCaller,
+    form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let (filename, bytes) = uploaded_sheet(&p, form).await?;
     let lang = p.chrome.lang();
     match check_upload(&p, state.web.reference_year, &filename, &bytes).await {
         Err(why) => {

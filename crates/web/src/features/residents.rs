@@ -678,26 +678,9 @@ pub(super) async fn owners_upload(
     State(state): State<AppState>,
     p: PageCaller,
     Path(id): Path<i64>,
-    mut form: axum::extract::Multipart,
+    form: axum::extract::Multipart,
 ) -> Result<Response, ApiError> {
-    let (mut csrf, mut file) = (None, None);
-    while let Ok(Some(field)) = form.next_field().await {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.ok(),
-            Some("file") => {
-                let name = field.file_name().unwrap_or("owners.xlsx").to_string();
-                match field.bytes().await {
-                    Ok(b) => file = Some((name, b.to_vec())),
-                    Err(e) => return Err(ApiError::bad_request(e.to_string())),
-                }
-            }
-            _ => {}
-        }
-    }
-    p.caller.check_csrf(csrf.as_deref())?;
-    let Some((filename, bytes)) = file else {
-        return Err(ApiError::invalid("缺少文件 / no file"));
-    };
+    let (filename, bytes) = super::imports::uploaded_sheet(&p, form).await?;
     let lang = p.chrome.lang();
     let done = match import_owners(&state, &p.caller, id, &filename, &bytes, "page").await {
         Ok(Ok(_)) => Ok(()),
