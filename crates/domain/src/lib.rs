@@ -30,6 +30,7 @@ macro_rules! keyed_enum {
 }
 
 pub mod account;
+pub mod approvals;
 pub mod bundle;
 pub mod catalogue;
 pub mod division;
@@ -41,6 +42,7 @@ pub mod needs;
 pub mod participation;
 pub mod policy;
 pub mod pool;
+pub mod project;
 pub mod quantity;
 pub mod residents;
 pub mod search;

@@ -36,6 +36,13 @@ pub struct Policy {
     /// The thresholds of owners' decisions (the Civil Code's by default).
     #[serde(default = "national_votes")]
     pub votes: crate::vote::VotePolicy,
+    /// The numbers of the approval rules of projects.
+    #[serde(default = "national_approvals")]
+    pub approvals: crate::approvals::ApprovalPolicy,
+}
+
+fn national_approvals() -> crate::approvals::ApprovalPolicy {
+    national_section(|mut t| t.remove("approvals"))
 }
 
 fn national_votes() -> crate::vote::VotePolicy {
@@ -423,6 +430,16 @@ impl Policy {
         }
         crate::catalogue::check(&p.catalogue).map_err(PolicyError)?;
         p.votes.check().map_err(PolicyError)?;
+        let a = &p.approvals;
+        if a.construction_permit_min_yuan < 0
+            || !a.construction_permit_min_m2.is_finite()
+            || a.construction_permit_min_m2 < 0.0
+        {
+            return Err(PolicyError(format!(
+                "approvals.construction_permit_min_yuan {} 与 construction_permit_min_m2 {} 不能为负 / must not be negative",
+                a.construction_permit_min_yuan, a.construction_permit_min_m2
+            )));
+        }
         let b = &p.bundles;
         let distances_ok = b.max_distance_m > 0.0
             && b.max_distance_m <= 10_000.0
