@@ -75,6 +75,12 @@ impl Role {
         self.records_needs()
     }
 
+    /// Whether this role runs projects through their lifecycle: the implementing entity, and the
+    /// staff who plan (DOMAIN §2).
+    pub fn runs_projects(self) -> bool {
+        self.plans() || self == Role::ImplementingEntity
+    }
+
     /// Whether this role manages accounts inside its scope.
     pub fn manages_accounts(self) -> bool {
         matches!(self, Role::Admin | Role::DivisionAdmin)

@@ -23,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0013Planning),
             Box::new(M0014Residents),
             Box::new(M0015Participation),
+            Box::new(M0016Projects),
         ]
     }
 }
@@ -1413,6 +1414,93 @@ impl MigrationTrait for M0015Participation {
                 .col(time("recorded_at"))
                 .foreign_key(&mut estate("committee_members"))
                 .foreign_key(&mut fk("committee_members", "vote_id", "owner_votes"))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0016Projects;
+
+impl MigrationName for M0016Projects {
+    fn name(&self) -> &str {
+        "m0016_projects"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0016Projects {
+    /// Projects (one estate or a bundle) with their state and what their gates look at, and the
+    /// estates each covers.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(a("projects"))
+                .col(id("id"))
+                .col(text("name"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(text("state"))
+                .col(text_null("scheme_approval"))
+                .col(big_null("estimate_fen"))
+                .col(text_null("contractor"))
+                .col(long_text_null("approvals_done"))
+                .col(int_null("fire_lane_structures_left"))
+                .col(int("progress_pct"))
+                .col(flag("rain_sewage_separated"))
+                .col(flag("closed_water_test_passed"))
+                .col(flag("residents_in_acceptance"))
+                .col(text_null("management_mode"))
+                .col(text_null("managing_unit"))
+                .col(flag("land_changes"))
+                .col(flag("small_environmental_impact"))
+                .col(flag("low_risk_structure_untouched"))
+                .col(flag("in_national_plan"))
+                .col(flag("self_funded"))
+                .col(big("investment_fen"))
+                .col(big("works_area_centi_m2"))
+                .col(time("created_at"))
+                .col(time("updated_at"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("projects_division")
+                .table(a("projects"))
+                .col(a("division_code"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("project_estates"))
+                .col(big("project_id"))
+                .col(big("estate_id"))
+                .primary_key(Index::create().col(a("project_id")).col(a("estate_id")))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("project_estates_project")
+                        .from(a("project_estates"), a("project_id"))
+                        .to(a("projects"), a("id"))
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("project_estates_estate")
+                        .from(a("project_estates"), a("estate_id"))
+                        .to(a("estates"), a("id")),
+                )
+                .to_owned(),
+        )
+        .await?;
+        // An estate is in one project at a time.
+        m.create_index(
+            Index::create()
+                .name("project_estates_estate")
+                .table(a("project_estates"))
+                .col(a("estate_id"))
+                .unique()
                 .to_owned(),
         )
         .await?;

@@ -15,6 +15,8 @@ pub struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Option<serde_json::Value>,
+    /// Every failed gate of a refused step (`gate_failed`).
+    pub reasons: Option<serde_json::Value>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -24,6 +26,9 @@ pub struct ErrorBody {
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
+    /// Every failed gate of a refused step, each `{"gate","reason","reason_en"}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reasons: Option<serde_json::Value>,
 }
 
 impl ApiError {
@@ -33,6 +38,7 @@ impl ApiError {
             code,
             message: message.into(),
             details: None,
+            reasons: None,
         }
     }
     pub fn unauthorized() -> Self {
@@ -63,6 +69,39 @@ impl ApiError {
     /// A request that could not be read at all (broken JSON, a broken upload): 400.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+    /// A step of a project refused by its gates: 409 `gate_failed` with every failed gate.
+    pub fn gates_failed(failed: &[anju_domain::project::GateFailure]) -> Self {
+        let mut e = Self::new(
+            StatusCode::CONFLICT,
+            "gate_failed",
+            format!(
+                "{} / {}",
+                failed
+                    .iter()
+                    .map(|g| g.reason.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                failed
+                    .iter()
+                    .map(|g| g.reason.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+        e.reasons = Some(serde_json::Value::Array(
+            failed
+                .iter()
+                .map(|g| {
+                    serde_json::json!({
+                        "gate": g.gate.key(),
+                        "reason": g.reason.zh,
+                        "reason_en": g.reason.en,
+                    })
+                })
+                .collect(),
+        ));
+        e
     }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {e}");
@@ -108,6 +147,7 @@ impl IntoResponse for ApiError {
             code: self.code.to_string(),
             message: self.message,
             details: self.details,
+            reasons: self.reasons,
         };
         let mut resp = (self.status, Json(body)).into_response();
         resp.extensions_mut().insert(shown);

@@ -924,6 +924,31 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
         let p = all.staff_post(county.0, None, "议题", &ctx).await.unwrap();
         (m, s, n, p)
     };
+    // A project of that county's estate (both its households answered the consultation).
+    let luyang_project = {
+        let all = db.store.scoped(Scope::All);
+        let forms: Vec<_> = all
+            .register(county.0)
+            .await
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o.id,
+                    anju_domain::residents::Answer::Agree,
+                    anju_domain::residents::Channel::Door,
+                )
+            })
+            .collect();
+        all.record_answers(luyang_consultation, &forms, &ctx)
+            .await
+            .unwrap();
+        all.create_project(&a, "庐阳项目", &[county.0], &ctx)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    };
     let walk = [
         ("county-340104", &county, "340103"),
         ("dept-340104", &county, "340103"),
@@ -1158,6 +1183,21 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                         format!("/api/v1/posts/{luyang_post}/hide"),
                         json!({"reason": "x"}),
                     ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/projects/{luyang_project}"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::PATCH,
+                        format!("/api/v1/projects/{luyang_project}"),
+                        json!({"contractor": "x"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{luyang_project}/transitions"),
+                        json!({"to": "scheme_approved"}),
+                    ),
                 ] {
                     let r = send(m.clone(), path.clone())
                         .json(&body)
@@ -1233,6 +1273,34 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                     );
                 }
             }
+            // No project of an estate outside: not listed, not made.
+            let v: Value = send(reqwest::Method::GET, "/api/v1/projects".into())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(
+                v["items"].as_array().unwrap().iter().all(|p| p["estates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|e| e != outside)),
+                "{}: {v}",
+                what("projects")
+            );
+            let r = send(reqwest::Method::POST, "/api/v1/projects".into())
+                .json(&json!({"estates": [outside]}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::NOT_FOUND,
+                "{}",
+                what("POST project")
+            );
             let r = send(reqwest::Method::POST, "/api/v1/bundles".into())
                 .json(&json!({"name": "越界片区", "members": [outside, app.hefei_estate]}))
                 .send()

@@ -13,5 +13,6 @@ mod menu;
 mod pages;
 mod participation;
 mod planning;
+mod projects;
 mod residents;
 mod store;

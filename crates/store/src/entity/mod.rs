@@ -28,6 +28,8 @@ pub mod plan_scenario;
 pub mod policy_override;
 pub mod pool_entry;
 pub mod post;
+pub mod project;
+pub mod project_estate;
 pub mod session;
 pub mod survey;
 pub mod survey_answer;

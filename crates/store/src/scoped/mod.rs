@@ -28,6 +28,7 @@ mod menus;
 mod participation;
 mod planning;
 mod policies;
+mod projects;
 mod residents;
 mod scenarios;
 pub use menus::{
@@ -37,6 +38,7 @@ pub use menus::{
 pub use participation::*;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
+pub use projects::{ProjectPatch, ProjectView};
 pub use residents::{
     published_ballots, ConsultationView, Household, HouseholdView, NewVote, OwnerView, PartView,
     RegisterReport, VoteView,

@@ -16,6 +16,7 @@ pub mod imports;
 pub mod participation;
 pub mod planning;
 pub mod policies;
+pub mod projects;
 pub mod residents;
 pub mod session;
 
@@ -31,6 +32,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(planning::api())
         .merge(residents::api())
         .merge(participation::api())
+        .merge(projects::api())
 }
 
 /// Every feature's pages.

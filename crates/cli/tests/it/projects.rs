@@ -1,0 +1,254 @@
+//! Projects end to end over HTTP, on both backends: made from an estate only once its
+//! consultation reached the threshold, then moved step by step from planned to handed over by
+//! the implementing entity — each step first refused by its gates with every reason, then taken
+//! once what it needs is recorded — and every step audited.
+
+use crate::db_test;
+use crate::http::{login, spawn_app};
+use anju_domain::Scope;
+use anju_store::WriteCtx;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+db_test!(
+    a_project_goes_from_planned_to_handed_over_through_its_gates,
+    |db| {
+        let app = spawn_app(&db).await;
+        let estate = app.hefei_estate;
+        let ctx = WriteCtx::new("test", None);
+        let all = db.store.scoped(Scope::All);
+        let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
+            row: 2,
+            building: "1".into(),
+            unit: "1".into(),
+            room: room.into(),
+            area: anju_domain::Area::from_centi_m2(8005),
+            basis: anju_domain::residents::AreaBasis::Registered,
+            name: name.into(),
+            id_number: None,
+            phone: None,
+            delivered: true,
+        };
+        all.import_register(
+            estate,
+            &[line("101", "张三"), line("102", "李四")],
+            &anju_store::IdKey::generate(),
+            &ctx,
+        )
+        .await
+        .unwrap();
+        let (builder, csrf) = login(&app, "builder-340104").await;
+        let send = |m: reqwest::Method, path: String, body: Value| {
+            builder
+                .request(m, format!("{}{path}", app.base))
+                .header("x-csrf-token", &csrf)
+                .json(&body)
+                .send()
+        };
+        let post = |path: String, body: Value| send(reqwest::Method::POST, path, body);
+        let reasons = |v: &Value| -> Vec<String> {
+            v["reasons"]
+                .as_array()
+                .map(|r| {
+                    r.iter()
+                        .map(|g| g["gate"].as_str().unwrap().to_string())
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        // No consultation yet: the project cannot be planned.
+        let r = post("/api/v1/projects".into(), json!({"estates": [estate]}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["code"], "gate_failed");
+        assert_eq!(reasons(&v), ["consultation"], "{v}");
+        // Both households answer: 100 %.
+        let c = all.open_consultation(estate, "征询", &ctx).await.unwrap();
+        let owners = all.register(estate).await.unwrap();
+        let forms: Vec<_> = owners
+            .iter()
+            .map(|o| {
+                (
+                    o.id,
+                    anju_domain::residents::Answer::Agree,
+                    anju_domain::residents::Channel::Door,
+                )
+            })
+            .collect();
+        all.record_answers(c, &forms, &ctx).await.unwrap();
+        let r = post(
+            "/api/v1/projects".into(),
+            json!({"name": "梅山小区改造", "estates": [estate]}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let p: Value = r.json().await.unwrap();
+        let id = p["id"].as_i64().unwrap();
+        assert_eq!(p["state"], "planned");
+        // An estate is in one project at a time.
+        let r = post("/api/v1/projects".into(), json!({"estates": [estate]}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let step = |to: &'static str| {
+            post(
+                format!("/api/v1/projects/{id}/transitions"),
+                json!({"to": to}),
+            )
+        };
+        let patch = |body: Value| {
+            send(
+                reqwest::Method::PATCH,
+                format!("/api/v1/projects/{id}"),
+                body,
+            )
+        };
+        // A jump names the steps it skips.
+        let v: Value = step("designed").await.unwrap().json().await.unwrap();
+        assert_eq!(reasons(&v), ["step"]);
+        assert!(v["reasons"][0]["reason_en"]
+            .as_str()
+            .unwrap()
+            .contains("scheme_approved"));
+        // Each step: refused with its gates, then taken once they are green.
+        let walk: Vec<(&str, Vec<&str>, Value)> = vec![
+            (
+                "scheme_approved",
+                vec!["scheme_published", "scheme_approval"],
+                json!({"scheme_approval": "合建〔2026〕12号"}),
+            ),
+            (
+                "designed",
+                vec!["estimate"],
+                json!({"estimate_fen": 320_000_000}),
+            ),
+            (
+                "tendered",
+                vec!["contractor"],
+                json!({"contractor": "安徽某建设有限公司"}),
+            ),
+            (
+                "under_construction",
+                vec!["approvals"],
+                json!({"approvals_done": ["project_proposal", "construction_permit"], "fire_lane_structures_left": 0}),
+            ),
+            (
+                "completed",
+                vec!["works_done"],
+                json!({"progress_pct": 100}),
+            ),
+            (
+                "accepted",
+                vec!["closed_water_test", "residents"],
+                json!({"closed_water_test_passed": true, "residents_in_acceptance": true}),
+            ),
+            (
+                "handed_over",
+                vec!["management"],
+                json!({"managing_unit": "某物业服务有限公司", "management_mode": "professional"}),
+            ),
+        ];
+        for (to, gates, fix) in walk {
+            match to {
+                // The scheme is publicised through the estate's notices.
+                "scheme_approved" => {
+                    let r = post(
+                        format!("/api/v1/estates/{estate}/notices"),
+                        json!({"kind": "scheme", "title": "改造方案", "body": "更换管网"}),
+                    )
+                    .await
+                    .unwrap();
+                    // The implementing entity does not publish notices: staff do.
+                    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+                }
+                // 3.2 million yuan of works need a construction permit; the proposal is needed anyway.
+                "under_construction" => {
+                    let p: Value = patch(json!({"investment_fen": 320_000_000}))
+                        .await
+                        .unwrap()
+                        .json()
+                        .await
+                        .unwrap();
+                    assert_eq!(p["blocking"][0]["gate"], "approvals", "{p}");
+                }
+                "accepted" => {
+                    patch(json!({"rain_sewage_separated": true})).await.unwrap();
+                }
+                _ => {}
+            }
+            let r = step(to).await.unwrap();
+            assert_eq!(r.status(), StatusCode::CONFLICT, "{to}");
+            let v: Value = r.json().await.unwrap();
+            assert_eq!(reasons(&v), gates, "{to}: {v}");
+            let r = patch(fix).await.unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{to}");
+            if to == "scheme_approved" {
+                all.publish_notice(
+                    estate,
+                    anju_domain::participation::NoticeKind::Scheme,
+                    "梅山小区改造方案",
+                    "更换供水管网、屋面防水",
+                    &ctx,
+                )
+                .await
+                .unwrap();
+            }
+            let r = step(to).await.unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::OK,
+                "{to}: {}",
+                r.text().await.unwrap()
+            );
+            let v: Value = r.json().await.unwrap();
+            assert_eq!(v["state"], to);
+        }
+        let v: Value = builder
+            .get(format!("{}/api/v1/projects?state=handed_over", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["total"], 1);
+        assert_eq!(v["items"][0]["id"], id);
+        assert_eq!(v["items"][0]["name"], "梅山小区改造");
+        let v: Value = builder
+            .get(format!("{}/api/v1/projects?state=planned", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["total"], 0);
+        // Nothing goes back, and every step is audited with its states.
+        let r = step("accepted").await.unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let history = db.store.history("project", &id.to_string()).await.unwrap();
+        let moves: Vec<(Option<String>, Option<String>)> = history
+            .iter()
+            .filter(|h| h.action == "transition")
+            .map(|h| (h.before.clone(), h.after.clone()))
+            .collect();
+        assert_eq!(moves.len(), 7);
+        assert_eq!(
+            moves[0],
+            (Some("planned".into()), Some("scheme_approved".into()))
+        );
+        // The department user sees the project but may not move it.
+        let (dept, dcsrf) = login(&app, "dept-340104").await;
+        let r = dept
+            .post(format!("{}/api/v1/projects/{id}/transitions", app.base))
+            .header("x-csrf-token", &dcsrf)
+            .json(&json!({"to": "handed_over"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+);

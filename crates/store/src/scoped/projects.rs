@@ -1,0 +1,477 @@
+//! Projects through the scoped door (DOMAIN §8): an implementing entity turns planned estates
+//! (one, or a bundle's) into a project, records what each step produces, and moves it through
+//! its lifecycle; every step checks its gates (`anju_domain::project`) against what is stored —
+//! the estates' eligibility and consultations, the scheme's notice, the approvals the project
+//! needs (`anju_domain::approvals`) — and is audited.
+
+use super::residents::latest_rates;
+use super::Scoped;
+use crate::assess::Assessor;
+use crate::audit::{audit_one, WriteCtx};
+use crate::entity::{estate, notice, project, project_estate};
+use crate::{Result, StoreError};
+use anju_domain::approvals::{approvals_needed, Approval, Need, ProjectAttributes};
+use anju_domain::project::{
+    check_planning, check_transition, GateFailure, ProjectFacts, ProjectState,
+};
+use anju_domain::quantity::{Area, Money};
+use anju_domain::DivisionCode;
+use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+/// What the implementing entity records of a project; each field given replaces the stored one.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProjectPatch {
+    pub scheme_approval: Option<String>,
+    pub estimate_fen: Option<i64>,
+    pub contractor: Option<String>,
+    /// The keys of the approvals done.
+    pub approvals_done: Option<Vec<String>>,
+    pub fire_lane_structures_left: Option<i32>,
+    pub progress_pct: Option<i32>,
+    pub rain_sewage_separated: Option<bool>,
+    pub closed_water_test_passed: Option<bool>,
+    pub residents_in_acceptance: Option<bool>,
+    pub management_mode: Option<String>,
+    pub managing_unit: Option<String>,
+    pub land_changes: Option<bool>,
+    pub small_environmental_impact: Option<bool>,
+    pub low_risk_structure_untouched: Option<bool>,
+    pub in_national_plan: Option<bool>,
+    pub self_funded: Option<bool>,
+    pub investment_fen: Option<i64>,
+    pub works_area_centi_m2: Option<i64>,
+}
+
+/// A project as its page and the API show it: its state, the approvals it needs and why, and
+/// what still stops its next step.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProjectView {
+    pub id: i64,
+    pub name: String,
+    pub state: ProjectState,
+    pub division_code: String,
+    pub estates: Vec<i64>,
+    pub scheme_approval: Option<String>,
+    pub estimate_fen: Option<i64>,
+    pub contractor: Option<String>,
+    pub progress_pct: i32,
+    pub managing_unit: Option<String>,
+    pub approvals: Vec<(Approval, Need)>,
+    pub approvals_done: Vec<Approval>,
+    /// The next state and every gate that would refuse it now (empty: it may go).
+    pub next: Option<ProjectState>,
+    pub blocking: Vec<GateFailure>,
+}
+
+fn attributes(p: &project::Model) -> ProjectAttributes {
+    ProjectAttributes {
+        land_changes: p.land_changes,
+        small_environmental_impact: p.small_environmental_impact,
+        low_risk_structure_untouched: p.low_risk_structure_untouched,
+        in_national_plan: p.in_national_plan,
+        self_funded: p.self_funded,
+        investment: Money::from_fen(p.investment_fen),
+        works_area: Area::from_centi_m2(p.works_area_centi_m2),
+    }
+}
+
+fn approvals_done(p: &project::Model) -> Vec<Approval> {
+    p.approvals_done
+        .as_deref()
+        .unwrap_or("")
+        .split(',')
+        .filter_map(Approval::from_key)
+        .collect()
+}
+
+fn state_of(p: &project::Model) -> ProjectState {
+    ProjectState::from_key(&p.state).unwrap_or(ProjectState::Planned)
+}
+
+impl Scoped {
+    /// The facts the gates of a project of these estates look at.
+    async fn facts(
+        &self,
+        a: &Assessor,
+        estates: &[estate::Model],
+        p: Option<&project::Model>,
+    ) -> Result<ProjectFacts> {
+        let db = &self.store.db;
+        let ids: Vec<i64> = estates.iter().map(|e| e.id).collect();
+        let rates = latest_rates(db, &ids).await?;
+        let threshold = estates
+            .first()
+            .and_then(|e| DivisionCode::parse(&e.division_code).ok())
+            .map(|d| a.policy_for(&d).planning.consultation_threshold_pct)
+            .unwrap_or(a.policy.planning.consultation_threshold_pct);
+        let scheme_published = notice::Entity::find()
+            .filter(notice::Column::EstateId.is_in(ids.clone()))
+            .filter(notice::Column::Kind.eq("scheme"))
+            .filter(notice::Column::WithdrawnAt.is_null())
+            .count(db)
+            .await?
+            > 0;
+        let unremoved: i32 = estates
+            .iter()
+            .map(|e| {
+                (e.illegal_structures.unwrap_or(0) - e.illegal_structures_removed.unwrap_or(0))
+                    .max(0)
+            })
+            .sum();
+        let mut f = ProjectFacts {
+            ineligible: estates
+                .iter()
+                .filter(|e| !e.eligible)
+                .map(|e| format!("{}（{}）", e.name, e.failed_rules))
+                .collect(),
+            consultations: estates
+                .iter()
+                .map(|e| (e.name.clone(), rates.get(&e.id).copied()))
+                .collect(),
+            consultation_threshold_pct: threshold,
+            scheme_published,
+            fire_lane_structures_left: unremoved as u32,
+            ..Default::default()
+        };
+        if let Some(p) = p {
+            let done = approvals_done(p);
+            let policy = estates
+                .first()
+                .and_then(|e| DivisionCode::parse(&e.division_code).ok())
+                .map(|d| a.policy_for(&d).approvals)
+                .unwrap_or(a.policy.approvals);
+            f.scheme_approval = p.scheme_approval.clone();
+            f.estimate_fen = p.estimate_fen;
+            f.contractor = p.contractor.clone();
+            f.approvals_missing = anju_domain::approvals::required(&attributes(p), &policy)
+                .into_iter()
+                .filter(|r| !done.contains(r))
+                .collect();
+            if let Some(n) = p.fire_lane_structures_left {
+                f.fire_lane_structures_left = n.max(0) as u32;
+            }
+            f.progress_pct = p.progress_pct.clamp(0, 100) as u32;
+            f.rain_sewage_separated = p.rain_sewage_separated;
+            f.closed_water_test_passed = p.closed_water_test_passed;
+            f.residents_in_acceptance = p.residents_in_acceptance;
+            f.managing_unit = p.managing_unit.clone();
+        }
+        Ok(f)
+    }
+
+    async fn project_in_scope(&self, id: i64) -> Result<(project::Model, Vec<estate::Model>)> {
+        let p = project::Entity::find_by_id(id)
+            .one(&self.store.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("project {id}")))?;
+        let ids: Vec<i64> = project_estate::Entity::find()
+            .filter(project_estate::Column::ProjectId.eq(id))
+            .all(&self.store.db)
+            .await?
+            .into_iter()
+            .map(|m| m.estate_id)
+            .collect();
+        let mut estates = Vec::new();
+        for e in ids {
+            // Every estate of the project must be the caller's.
+            estates.push(self.estate_of(e, || format!("project {id}")).await?);
+        }
+        Ok((p, estates))
+    }
+
+    async fn project_view(
+        &self,
+        a: &Assessor,
+        p: project::Model,
+        estates: &[estate::Model],
+    ) -> Result<ProjectView> {
+        let state = state_of(&p);
+        let facts = self.facts(a, estates, Some(&p)).await?;
+        let next = state.next();
+        let blocking = match next {
+            Some(n) => check_transition(state, n, &facts).err().unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let policy = estates
+            .first()
+            .and_then(|e| DivisionCode::parse(&e.division_code).ok())
+            .map(|d| a.policy_for(&d).approvals)
+            .unwrap_or(a.policy.approvals);
+        Ok(ProjectView {
+            approvals: approvals_needed(&attributes(&p), &policy),
+            approvals_done: approvals_done(&p),
+            id: p.id,
+            name: p.name,
+            state,
+            division_code: p.division_code,
+            estates: estates.iter().map(|e| e.id).collect(),
+            scheme_approval: p.scheme_approval,
+            estimate_fen: p.estimate_fen,
+            contractor: p.contractor,
+            progress_pct: p.progress_pct,
+            managing_unit: p.managing_unit,
+            next,
+            blocking,
+        })
+    }
+
+    /// Makes a project of estates of the scope, in the state `planned`: refused with every failed
+    /// gate unless each estate is eligible and its consultation reached the threshold. An estate
+    /// is in one project at a time.
+    pub async fn create_project(
+        &self,
+        a: &Assessor,
+        name: &str,
+        estate_ids: &[i64],
+        ctx: &WriteCtx,
+    ) -> Result<std::result::Result<ProjectView, Vec<GateFailure>>> {
+        if estate_ids.is_empty() {
+            return Err(StoreError::Invalid(
+                "项目至少包含一个小区 / a project needs at least one estate".into(),
+            ));
+        }
+        let mut estates = Vec::new();
+        for &id in estate_ids {
+            estates.push(self.estate_in_scope(id).await?);
+        }
+        let facts = self.facts(a, &estates, None).await?;
+        if let Err(failed) = check_planning(&facts) {
+            return Ok(Err(failed));
+        }
+        // Their lowest common division: where the project is seen from.
+        let mut division = estates[0].division_code.clone();
+        for e in &estates[1..] {
+            let common = division
+                .chars()
+                .zip(e.division_code.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            division = format!("{:0<12}", &division[..common]);
+        }
+        let name = match name.trim() {
+            "" => estates
+                .iter()
+                .map(|e| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+            n => n.to_string(),
+        };
+        let now = chrono::Utc::now();
+        let txn = self.store.begin_write().await?;
+        let id = project::Entity::insert(project::ActiveModel {
+            id: NotSet,
+            name: Set(name.clone()),
+            division_code: Set(division.clone()),
+            state: Set(ProjectState::Planned.key().into()),
+            scheme_approval: Set(None),
+            estimate_fen: Set(None),
+            contractor: Set(None),
+            approvals_done: Set(None),
+            fire_lane_structures_left: Set(None),
+            progress_pct: Set(0),
+            rain_sewage_separated: Set(false),
+            closed_water_test_passed: Set(false),
+            residents_in_acceptance: Set(false),
+            management_mode: Set(None),
+            managing_unit: Set(None),
+            land_changes: Set(false),
+            small_environmental_impact: Set(true),
+            low_risk_structure_untouched: Set(true),
+            in_national_plan: Set(true),
+            self_funded: Set(false),
+            investment_fen: Set(0),
+            works_area_centi_m2: Set(estates.iter().map(|e| e.floor_area_centi_m2).sum()),
+            created_at: Set(now),
+            updated_at: Set(now),
+        })
+        .exec(&txn)
+        .await?
+        .last_insert_id;
+        for e in &estates {
+            project_estate::Entity::insert(project_estate::ActiveModel {
+                project_id: Set(id),
+                estate_id: Set(e.id),
+            })
+            .exec_without_returning(&txn)
+            .await
+            .map_err(|err| match err.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                    StoreError::Conflict(format!(
+                        "{}已在另一个项目中 / {} is already in another project",
+                        e.name, e.name
+                    ))
+                }
+                _ => err.into(),
+            })?;
+        }
+        audit_one(&txn, ctx, "create", "project", id, &division, Some(name)).await?;
+        txn.commit().await?;
+        Ok(Ok(self.project(a, id).await?))
+    }
+
+    /// A project of the scope.
+    pub async fn project(&self, a: &Assessor, id: i64) -> Result<ProjectView> {
+        let (p, estates) = self.project_in_scope(id).await?;
+        self.project_view(a, p, &estates).await
+    }
+
+    /// The projects of the scope (in `state` when given), newest first, and how many.
+    pub async fn projects(
+        &self,
+        a: &Assessor,
+        state: Option<ProjectState>,
+    ) -> Result<(Vec<ProjectView>, u64)> {
+        let mut q = project::Entity::find();
+        if let Some(d) = self.home() {
+            let (lo, hi) = d.range();
+            q = q.filter(project::Column::DivisionCode.between(lo, hi));
+        }
+        if let Some(s) = state {
+            q = q.filter(project::Column::State.eq(s.key()));
+        }
+        let mut out = Vec::new();
+        for p in q
+            .order_by_desc(project::Column::Id)
+            .all(&self.store.db)
+            .await?
+        {
+            // A bundle across the scope's edge is the scope's only if all its estates are.
+            if let Ok((p, estates)) = self.project_in_scope(p.id).await {
+                out.push(self.project_view(a, p, &estates).await?);
+            }
+        }
+        let total = out.len() as u64;
+        Ok((out, total))
+    }
+
+    /// Records what a step produced (the approved scheme, the estimate, the contractor, the
+    /// approvals done, the progress …); audited with the fields given.
+    pub async fn update_project(
+        &self,
+        a: &Assessor,
+        id: i64,
+        patch: &ProjectPatch,
+        ctx: &WriteCtx,
+    ) -> Result<ProjectView> {
+        let (p, _) = self.project_in_scope(id).await?;
+        if let Some(done) = &patch.approvals_done {
+            if let Some(bad) = done.iter().find(|k| Approval::from_key(k).is_none()) {
+                return Err(StoreError::Invalid(format!(
+                    "未知的审批事项“{bad}” / unknown approval {bad:?}"
+                )));
+            }
+        }
+        if patch.progress_pct.is_some_and(|p| !(0..=100).contains(&p)) {
+            return Err(StoreError::Invalid(
+                "形象进度应在0–100之间 / progress must be 0 to 100".into(),
+            ));
+        }
+        if patch.estimate_fen.is_some_and(|e| e < 0) || patch.investment_fen.is_some_and(|e| e < 0)
+        {
+            return Err(StoreError::Invalid(
+                "金额不能为负 / amounts must not be negative".into(),
+            ));
+        }
+        let mut m = project::ActiveModel {
+            id: Unchanged(id),
+            updated_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        };
+        macro_rules! put {
+            ($($f:ident),*) => { $( if let Some(v) = &patch.$f { m.$f = Set(v.clone().into()); } )* };
+        }
+        put!(
+            scheme_approval,
+            estimate_fen,
+            contractor,
+            fire_lane_structures_left,
+            management_mode,
+            managing_unit
+        );
+        macro_rules! put_plain {
+            ($($f:ident),*) => { $( if let Some(v) = patch.$f { m.$f = Set(v); } )* };
+        }
+        put_plain!(
+            progress_pct,
+            rain_sewage_separated,
+            closed_water_test_passed,
+            residents_in_acceptance,
+            land_changes,
+            small_environmental_impact,
+            low_risk_structure_untouched,
+            in_national_plan,
+            self_funded,
+            investment_fen,
+            works_area_centi_m2
+        );
+        if let Some(done) = &patch.approvals_done {
+            m.approvals_done = Set(Some(done.join(",")));
+        }
+        let txn = self.store.begin_write().await?;
+        project::Entity::update(m).exec(&txn).await?;
+        audit_one(
+            &txn,
+            ctx,
+            "update",
+            "project",
+            id,
+            &p.division_code,
+            Some(format!("{patch:?}")),
+        )
+        .await?;
+        txn.commit().await?;
+        self.project(a, id).await
+    }
+
+    /// Moves a project to `to`: refused with every failed gate (a jump names the steps it skips);
+    /// audited with the states before and after.
+    pub async fn transition(
+        &self,
+        a: &Assessor,
+        id: i64,
+        to: ProjectState,
+        ctx: &WriteCtx,
+    ) -> Result<std::result::Result<ProjectView, Vec<GateFailure>>> {
+        let (p, estates) = self.project_in_scope(id).await?;
+        let from = state_of(&p);
+        let facts = self.facts(a, &estates, Some(&p)).await?;
+        if let Err(failed) = check_transition(from, to, &facts) {
+            return Ok(Err(failed));
+        }
+        let txn = self.store.begin_write().await?;
+        // Only from the state the gates were checked in: a concurrent step wins, this one fails.
+        let moved = project::Entity::update_many()
+            .col_expr(
+                project::Column::State,
+                sea_orm::sea_query::Expr::value(to.key()),
+            )
+            .col_expr(
+                project::Column::UpdatedAt,
+                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
+            )
+            .filter(project::Column::Id.eq(id))
+            .filter(project::Column::State.eq(from.key()))
+            .exec(&txn)
+            .await?;
+        if moved.rows_affected == 0 {
+            return Err(StoreError::Conflict(
+                "项目状态已被他人更改，请刷新 / the project's state changed meanwhile: reload"
+                    .into(),
+            ));
+        }
+        let mut audit = crate::audit::AuditBatch::new(ctx);
+        audit.push(
+            "transition",
+            "project",
+            id,
+            Some(&p.division_code),
+            Some(from.key().into()),
+            Some(to.key().into()),
+        );
+        audit.flush(&txn).await?;
+        txn.commit().await?;
+        Ok(Ok(self.project(a, id).await?))
+    }
+}

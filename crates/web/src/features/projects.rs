@@ -1,0 +1,165 @@
+//! Projects (DOMAIN §8) through the API: made from planned estates, moved through their
+//! lifecycle step by step — a step refused by its gates is 409 `{"code":"gate_failed",
+//! "reasons":[…]}` with every failed gate — with what each step produced recorded on the way.
+
+use crate::auth::{ApiCaller, Caller};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::AppState;
+use anju_domain::project::ProjectState;
+use anju_store::scoped::ProjectPatch;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(projects_api, create_project_api))
+        .routes(routes!(project_api, update_project_api))
+        .routes(routes!(transition_api))
+}
+
+fn may_run(c: &Caller) -> Result<(), ApiError> {
+    if c.account.role.runs_projects() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(
+            "只有实施主体和规划工作人员可以推进项目 / only implementing entities and planning staff run projects",
+        ))
+    }
+}
+
+fn state_of(s: &str) -> Result<ProjectState, ApiError> {
+    ProjectState::from_key(s.trim()).ok_or_else(|| {
+        let keys: Vec<&str> = ProjectState::ALL.iter().map(|s| s.key()).collect();
+        ApiError::invalid(format!(
+            "状态应为 {} 之一，实为“{s}” / the state must be one of {}, got {s:?}",
+            keys.join("、"),
+            keys.join(", ")
+        ))
+    })
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ProjectsQuery {
+    /// planned | scheme_approved | designed | tendered | under_construction | completed |
+    /// accepted | handed_over
+    pub state: Option<String>,
+}
+
+/// The projects of the caller's jurisdiction, newest first: `{"items":[{"id","name","state",…}],"total"}`.
+#[utoipa::path(get, path = "/api/v1/projects", params(ProjectsQuery),
+    responses((status = 200, description = "the projects"), (status = 422, body = ErrorBody)))]
+pub(super) async fn projects_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Query(q): Query<ProjectsQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let s = match q.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(state_of(s)?),
+        None => None,
+    };
+    let a = state.assessor_for(&c.data, &[]).await?;
+    let (items, total) = c.data.projects(&a, s).await?;
+    Ok(Json(json!({ "items": items, "total": total })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewProjectBody {
+    /// The project's name (the estates' names when blank).
+    #[serde(default)]
+    pub name: String,
+    /// One estate, or a bundle's estates.
+    pub estates: Vec<i64>,
+}
+
+/// Makes a project of estates in the state `planned`: refused (409 `gate_failed`) unless each
+/// estate is eligible and its consultation reached the threshold.
+#[utoipa::path(post, path = "/api/v1/projects", request_body = NewProjectBody,
+    responses((status = 201, description = "the project"), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn create_project_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Json(body): Json<NewProjectBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    for &e in &body.estates {
+        c.data.estate(e).await?.ok_or_else(ApiError::not_found)?;
+    }
+    may_run(&c)?;
+    let a = state.assessor_for(&c.data, &[]).await?;
+    match c
+        .data
+        .create_project(&a, &body.name, &body.estates, &c.write_ctx("api"))
+        .await?
+    {
+        Ok(p) => Ok((StatusCode::CREATED, Json(json!(p)))),
+        Err(failed) => Err(ApiError::gates_failed(&failed)),
+    }
+}
+
+/// A project: its state, the approvals it needs (with the reason for each waived) and what
+/// still stops its next step.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", params(("id" = i64, Path)),
+    responses((status = 200, description = "the project"), (status = 404, body = ErrorBody)))]
+pub(super) async fn project_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let a = state.assessor_for(&c.data, &[]).await?;
+    Ok(Json(json!(c.data.project(&a, id).await?)))
+}
+
+/// Records what a step produced: `scheme_approval`, `estimate_fen`, `contractor`,
+/// `approvals_done`, `progress_pct`, `closed_water_test_passed`, `residents_in_acceptance`,
+/// `managing_unit` … (each field given replaces the stored one; audited).
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", params(("id" = i64, Path)),
+    request_body(content = Value, description = "the fields to record"),
+    responses((status = 200, description = "the project"), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn update_project_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let a = state.assessor_for(&c.data, &[]).await?;
+    c.data.project(&a, id).await?;
+    may_run(&c)?;
+    let patch: ProjectPatch = serde_json::from_value(body)
+        .map_err(|e| ApiError::invalid(format!("字段有误 / invalid fields: {e}")))?;
+    Ok(Json(json!(
+        c.data
+            .update_project(&a, id, &patch, &c.write_ctx("api"))
+            .await?
+    )))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransitionBody {
+    /// The state to move to: the next one.
+    pub to: String,
+}
+
+/// Moves a project to its next state; 409 `{"code":"gate_failed","reasons":[…]}` with every
+/// failed gate (a jump over states names the missing steps). Audited.
+#[utoipa::path(post, path = "/api/v1/projects/{id}/transitions", params(("id" = i64, Path)), request_body = TransitionBody,
+    responses((status = 200, description = "the project in its new state"), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn transition_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<TransitionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let a = state.assessor_for(&c.data, &[]).await?;
+    c.data.project(&a, id).await?;
+    may_run(&c)?;
+    let to = state_of(&body.to)?;
+    match c.data.transition(&a, id, to, &c.write_ctx("api")).await? {
+        Ok(p) => Ok(Json(json!(p))),
+        Err(failed) => Err(ApiError::gates_failed(&failed)),
+    }
+}
