@@ -23,6 +23,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The input had errors: nothing was imported.
     pub const INVALID_INPUT: u8 = 3;
+    /// The funding ledger's chain is broken: an entry was changed or removed.
+    pub const LEDGER_BROKEN: u8 = 4;
 }
 
 #[derive(Parser, Debug)]
@@ -109,6 +111,9 @@ pub enum Command {
     /// 菜单式改造：住户认可投票选定实施项目 / menu renovation: the items funded from households' approval ballots
     #[command(subcommand)]
     Menu(MenuCmd),
+    /// 资金台账（追加、哈希链校验）/ the funding ledger (append-only, hash-chained)
+    #[command(subcommand)]
+    Ledger(LedgerCmd),
     /// 查看一个小区：楼栋、判定理由、变更记录 / show one estate: buildings, eligibility reasons, history
     Estate {
         /// 小区ID / estate id
@@ -193,6 +198,43 @@ pub enum VoteCmd {
         /// 输出JSON / print JSON
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LedgerCmd {
+    /// 校验哈希链：完好则退出码0，否则指出第一条被改动的记录 / check the chain: exit 0 when intact, otherwise name the first altered entry's id
+    Verify {
+        /// 已公布的链头哈希：须仍在链中（用于发现被删除的尾部）/ a published head's hash, which must still be in the chain (a removed tail shows)
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// 链头：记录数和最后一条的哈希 / the chain's head: the number of entries and the last hash
+    Head {
+        /// 输出JSON：{"count","hash"} / print JSON: {"count","hash"}
+        #[arg(long)]
+        json: bool,
+    },
+    /// 追加一条记录 / append an entry
+    Append {
+        /// 区划代码 / division code
+        #[arg(long)]
+        division: String,
+        /// allocation（下达）| receipt（到位）| disbursement（拨付）
+        #[arg(long)]
+        kind: String,
+        /// 资金来源 / the source: central, provincial, city_county, special_bond, utility, residents, social_capital, bank_credit
+        #[arg(long)]
+        source: String,
+        /// 金额（元）/ amount in yuan
+        #[arg(long)]
+        amount: String,
+        /// 项目ID / the project's id
+        #[arg(long)]
+        project: Option<i64>,
+        /// 摘要 / memo
+        #[arg(long, default_value = "")]
+        memo: String,
     },
 }
 

@@ -13,6 +13,7 @@ pub mod divisions;
 pub mod entity;
 pub mod estates;
 pub mod idkey;
+pub mod ledger;
 pub mod migration;
 pub mod policies;
 pub mod scoped;

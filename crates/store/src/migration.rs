@@ -24,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0014Residents),
             Box::new(M0015Participation),
             Box::new(M0016Projects),
+            Box::new(M0017FundLedger),
         ]
     }
 }
@@ -1501,6 +1502,45 @@ impl MigrationTrait for M0016Projects {
                 .table(a("project_estates"))
                 .col(a("estate_id"))
                 .unique()
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+struct M0017FundLedger;
+
+impl MigrationName for M0017FundLedger {
+    fn name(&self) -> &str {
+        "m0017_fund_ledger"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0017FundLedger {
+    /// The funding ledger: append-only, each row's hash chaining the previous row's, its ids
+    /// given by the appender (1, 2, 3 … with no gap) so that the chain's order is the ids'.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(a("fund_ledger"))
+                .col(
+                    ColumnDef::new(a("id"))
+                        .big_integer()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(big("at_micros"))
+                .col(big_null("project_id"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(text("kind"))
+                .col(text("source"))
+                .col(big("amount_fen"))
+                .col(text("memo"))
+                .col(text("actor"))
+                .col(text("prev_hash"))
+                .col(text("hash"))
                 .to_owned(),
         )
         .await?;

@@ -2,11 +2,11 @@
 //! scoped use cases as the web application), report. What they share is here.
 
 use crate::config::{self, Settings, DEFAULT_DATABASE_URL};
-use crate::UserCmd;
 use crate::{
     exit, Cli, Command, DivisionsCmd, ExportCmd, FormatArg, ImportArgs, ImportCmd, MenuCmd,
     MenuCompletionArg, MenuRuleArg, PlanArgs, PlanCmd, PolicyCmd, ScaleArg, TemplateArg, VoteCmd,
 };
+use crate::{LedgerCmd, UserCmd};
 use anju_domain::{summary::m2, DivisionCode, Lang, Summary};
 use anju_io::write::{
     write_errors_out, write_summary_xlsx, write_template, EstateWriter, TemplateKind,
@@ -23,6 +23,7 @@ mod divisions;
 mod estate;
 mod export;
 mod import;
+mod ledger;
 mod menu;
 mod plan;
 mod policy;
@@ -146,6 +147,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             completion,
             json,
         }) => menu::solve(&s, &file, rule, completion, json),
+        Command::Ledger(LedgerCmd::Verify { head }) => ledger::verify(&s, head.as_deref()).await,
+        Command::Ledger(LedgerCmd::Head { json }) => ledger::head(&s, json).await,
+        Command::Ledger(LedgerCmd::Append {
+            division,
+            kind,
+            source,
+            amount,
+            project,
+            memo,
+        }) => ledger::append(&s, &division, &kind, &source, &amount, project, &memo).await,
         Command::Demo {
             no_serve,
             scale,

@@ -9,6 +9,7 @@ mod cli;
 mod errors;
 mod http;
 mod import;
+mod ledger;
 mod menu;
 mod pages;
 mod participation;

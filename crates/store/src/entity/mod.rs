@@ -15,6 +15,7 @@ pub mod division;
 pub mod estate;
 pub mod estate_need;
 pub mod facility;
+pub mod fund_ledger;
 pub mod login_attempt;
 pub mod meeting;
 pub mod menu;
