@@ -14,10 +14,7 @@ use crate::{Result, Store, StoreError};
 use anju_domain::catalogue::FundingSource;
 use anju_domain::quantity::Money;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Statement,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 
 /// The hash before the first entry.
@@ -103,14 +100,7 @@ impl Store {
             ));
         }
         let txn = self.begin_write().await?;
-        if txn.get_database_backend() == DatabaseBackend::Postgres {
-            txn.execute(Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                "SELECT pg_advisory_xact_lock($1)",
-                [LEDGER_LOCK.into()],
-            ))
-            .await?;
-        }
+        crate::advisory_xact_lock(&txn, LEDGER_LOCK).await?;
         let last = fund_ledger::Entity::find()
             .order_by_desc(fund_ledger::Column::Id)
             .limit(1)

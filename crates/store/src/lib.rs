@@ -307,3 +307,18 @@ impl Store {
         }
     }
 }
+
+/// On PostgreSQL, waits for the transaction-scoped advisory lock `key` and holds it until the
+/// transaction ends, so that writers of one kind go one at a time (SQLite's writers already do:
+/// `Store::begin_write` takes its single write lock first).
+pub(crate) async fn advisory_xact_lock(conn: &impl ConnectionTrait, key: i64) -> Result<()> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute(sea_orm::Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock($1)",
+            [key.into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}

@@ -89,15 +89,7 @@ const TOTALS_LOCK: i64 = 0x0061_6e6a_7574_6f74; // "anjutot"
 /// Waits until no other transaction is rebuilding totals, and keeps others waiting until this one
 /// ends.
 async fn lock_totals(conn: &impl ConnectionTrait) -> Result<()> {
-    if conn.get_database_backend() == DatabaseBackend::Postgres {
-        conn.execute(Statement::from_sql_and_values(
-            DatabaseBackend::Postgres,
-            "SELECT pg_advisory_xact_lock($1)",
-            [TOTALS_LOCK.into()],
-        ))
-        .await?;
-    }
-    Ok(())
+    crate::advisory_xact_lock(conn, TOTALS_LOCK).await
 }
 
 /// Recomputes the rows of every division whose code lies between the neighbourhood codes `lo`

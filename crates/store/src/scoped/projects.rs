@@ -241,15 +241,18 @@ impl Scoped {
             return Ok(Err(failed));
         }
         // Their lowest common division: where the project is seen from.
-        let mut division = estates[0].division_code.clone();
-        for e in &estates[1..] {
-            let common = division
-                .chars()
-                .zip(e.division_code.chars())
-                .take_while(|(a, b)| a == b)
-                .count();
-            division = format!("{:0<12}", &division[..common]);
+        let codes: Vec<DivisionCode> = estates
+            .iter()
+            .filter_map(|e| DivisionCode::parse(&e.division_code).ok())
+            .collect();
+        let mut common = codes.first().copied();
+        while let Some(d) = common {
+            if codes.iter().all(|c| d.contains(c)) {
+                break;
+            }
+            common = d.parent();
         }
+        let division = common.map_or_else(String::new, |d| d.as_str().to_string());
         let name = match name.trim() {
             "" => estates
                 .iter()
