@@ -486,6 +486,15 @@ db_test!(notices_the_board_and_the_public_page_over_http, |db| {
     .unwrap();
     assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("works_board"));
+    // A meeting whose attendance names a resident: public in its decisions, not its people.
+    let r = post(
+        format!("/api/v1/estates/{estate}/meetings"),
+        json!({"kind": "council", "title": "居民议事会", "held_at": "2026-06-01 19:00",
+               "attendance": "张三\n社区居委会", "decisions": "同意加装电梯"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::CREATED);
     // A contribution and a menu through the API, amounts in yuan as text.
     let r = post(
         format!("/api/v1/estates/{estate}/contributions"),
@@ -634,6 +643,7 @@ db_test!(notices_the_board_and_the_public_page_over_http, |db| {
         .await
         .unwrap();
     assert_eq!(v["notices"].as_array().unwrap().len(), 2);
+    assert!(!v.to_string().contains("张三"), "{v}");
     assert_eq!(v["contributions"]["collected"], 123456);
     let r = client()
         .get(format!("{}/public/estates/999999", app.base))

@@ -1207,13 +1207,20 @@ impl Store {
         if let Some(s) = survey.as_mut() {
             s.comments.clear();
         }
+        // Meetings show when, where, the agenda and what was decided; who attended and the
+        // minutes may name people, and stay with the staff.
+        let mut meetings = meetings_of(db, id).await?;
+        for m in &mut meetings {
+            m.attendance.clear();
+            m.minutes.clear();
+        }
         Ok(Some(PublicEstate {
             notices: notices_of(db, id).await?,
             votes,
             menus,
             survey,
             contributions,
-            meetings: meetings_of(db, id).await?,
+            meetings,
             committee: committee_of(db, id).await?,
             id: e.id,
             name: e.name,
