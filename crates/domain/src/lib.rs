@@ -37,6 +37,7 @@ pub mod division;
 pub mod eligibility;
 pub mod estate;
 pub mod i18n;
+pub mod milestones;
 pub mod mode;
 pub mod needs;
 pub mod participation;

@@ -39,6 +39,13 @@ pub struct Policy {
     /// The numbers of the approval rules of projects.
     #[serde(default = "national_approvals")]
     pub approvals: crate::approvals::ApprovalPolicy,
+    /// The deadlines of a year's projects.
+    #[serde(default = "national_calendar")]
+    pub calendar: crate::milestones::CalendarPolicy,
+}
+
+fn national_calendar() -> crate::milestones::CalendarPolicy {
+    national_section(|mut t| t.remove("calendar"))
 }
 
 fn national_approvals() -> crate::approvals::ApprovalPolicy {
@@ -430,6 +437,7 @@ impl Policy {
         }
         crate::catalogue::check(&p.catalogue).map_err(PolicyError)?;
         p.votes.check().map_err(PolicyError)?;
+        p.calendar.check().map_err(PolicyError)?;
         let a = &p.approvals;
         if a.construction_permit_min_yuan < 0
             || !a.construction_permit_min_m2.is_finite()

@@ -1460,6 +1460,13 @@ impl MigrationTrait for M0016Projects {
                 .col(flag("self_funded"))
                 .col(big("investment_fen"))
                 .col(big("works_area_centi_m2"))
+                .col(int("plan_year"))
+                .col(text_null("start_planned"))
+                .col(text_null("start_actual"))
+                .col(text_null("works_done_planned"))
+                .col(text_null("works_done_actual"))
+                .col(text_null("basic_done_planned"))
+                .col(text_null("basic_done_actual"))
                 .col(time("created_at"))
                 .col(time("updated_at"))
                 .to_owned(),

@@ -943,7 +943,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
         all.record_answers(luyang_consultation, &forms, &ctx)
             .await
             .unwrap();
-        all.create_project(&a, "庐阳项目", &[county.0], &ctx)
+        all.create_project(&a, "庐阳项目", &[county.0], 2026, &ctx)
             .await
             .unwrap()
             .unwrap()
@@ -1290,6 +1290,27 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 "{}: {v}",
                 what("projects")
             );
+            let v: Value = send(
+                reqwest::Method::GET,
+                "/api/v1/projects/overdue?on=2026-07-01".into(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+            if outside_div == "340103" {
+                assert!(
+                    v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|p| p["id"] != luyang_project),
+                    "{}: {v}",
+                    what("overdue projects")
+                );
+            }
             let r = send(reqwest::Method::POST, "/api/v1/projects".into())
                 .json(&json!({"estates": [outside]}))
                 .send()

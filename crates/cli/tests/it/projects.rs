@@ -80,7 +80,7 @@ db_test!(
         all.record_answers(c, &forms, &ctx).await.unwrap();
         let r = post(
             "/api/v1/projects".into(),
-            json!({"name": "梅山小区改造", "estates": [estate]}),
+            json!({"name": "梅山小区改造", "estates": [estate], "year": 2026}),
         )
         .await
         .unwrap();
@@ -88,6 +88,26 @@ db_test!(
         let p: Value = r.json().await.unwrap();
         let id = p["id"].as_i64().unwrap();
         assert_eq!(p["state"], "planned");
+        // The calendar on a fixed clock: the 2026 plan's projects start by 30 June.
+        let overdue = |on: &'static str| {
+            let builder = builder.clone();
+            let base = app.base.clone();
+            async move {
+                builder
+                    .get(format!("{base}/api/v1/projects/overdue?on={on}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(overdue("2026-06-30").await["total"], 0);
+        let v = overdue("2026-07-01").await;
+        assert_eq!(v["total"], 1, "{v}");
+        assert_eq!(v["items"][0]["alerts"][0]["milestone"], "start");
+        assert_eq!(v["items"][0]["alerts"][0]["overdue_days"], 1);
         // An estate is in one project at a time.
         let r = post("/api/v1/projects".into(), json!({"estates": [estate]}))
             .await
@@ -226,6 +246,25 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(v["total"], 0);
+        // The steps dated the start and the completion; the basic items' date is still open, so on
+        // the first day of 2027 that alone is overdue.
+        let v = overdue("2027-01-01").await;
+        let alerts: Vec<&str> = v["items"][0]["alerts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["milestone"].as_str().unwrap())
+            .collect();
+        assert_eq!(alerts, ["basic_done"], "{v}");
+        let r = patch(json!({"basic_done_actual": "2026-12-20"}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(overdue("2027-01-01").await["total"], 0);
+        let r = patch(json!({"basic_done_actual": "20.12.2026"}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         // Nothing goes back, and every step is audited with its states.
         let r = step("accepted").await.unwrap();
         assert_eq!(r.status(), StatusCode::CONFLICT);

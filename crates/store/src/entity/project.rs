@@ -33,6 +33,15 @@ pub struct Model {
     pub self_funded: bool,
     pub investment_fen: i64,
     pub works_area_centi_m2: i64,
+    /// The year of the plan the project belongs to: its calendar's year.
+    pub plan_year: i32,
+    /// Milestones, planned and actual (YYYY-MM-DD).
+    pub start_planned: Option<String>,
+    pub start_actual: Option<String>,
+    pub works_done_planned: Option<String>,
+    pub works_done_actual: Option<String>,
+    pub basic_done_planned: Option<String>,
+    pub basic_done_actual: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

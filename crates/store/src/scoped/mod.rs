@@ -38,7 +38,7 @@ pub use menus::{
 pub use participation::*;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
-pub use projects::{ProjectPatch, ProjectView};
+pub use projects::{today_in_china, MilestoneAlert, OverdueProject, ProjectPatch, ProjectView};
 pub use residents::{
     published_ballots, ConsultationView, Household, HouseholdView, NewVote, OwnerView, PartView,
     RegisterReport, VoteView,

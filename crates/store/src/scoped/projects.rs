@@ -11,6 +11,7 @@ use crate::audit::{audit_one, WriteCtx};
 use crate::entity::{estate, notice, project, project_estate};
 use crate::{Result, StoreError};
 use anju_domain::approvals::{approvals_needed, Approval, Need, ProjectAttributes};
+use anju_domain::milestones::{CalendarPolicy, Milestone, MilestoneStatus};
 use anju_domain::project::{
     check_planning, check_transition, GateFailure, ProjectFacts, ProjectState,
 };
@@ -42,6 +43,77 @@ pub struct ProjectPatch {
     pub self_funded: Option<bool>,
     pub investment_fen: Option<i64>,
     pub works_area_centi_m2: Option<i64>,
+    pub plan_year: Option<i32>,
+    /// Milestone dates, YYYY-MM-DD (the actual start and completion are also set by the steps
+    /// to `under_construction` and `completed`).
+    pub start_planned: Option<String>,
+    pub start_actual: Option<String>,
+    pub works_done_planned: Option<String>,
+    pub works_done_actual: Option<String>,
+    pub basic_done_planned: Option<String>,
+    pub basic_done_actual: Option<String>,
+}
+
+/// A date of a milestone as stored.
+fn date(s: &Option<String>) -> Option<chrono::NaiveDate> {
+    s.as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+/// Today in China (the calendar's dates are Beijing dates).
+pub fn today_in_china() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
+}
+
+/// The milestones of a project against its year's calendar, on `on`.
+fn milestones(
+    p: &project::Model,
+    cal: &CalendarPolicy,
+    on: chrono::NaiveDate,
+) -> Vec<MilestoneStatus> {
+    [
+        (Milestone::Start, &p.start_planned, &p.start_actual),
+        (
+            Milestone::WorksDone,
+            &p.works_done_planned,
+            &p.works_done_actual,
+        ),
+        (
+            Milestone::BasicDone,
+            &p.basic_done_planned,
+            &p.basic_done_actual,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(m, planned, actual)| {
+        let due = cal.due(p.plan_year, m)?;
+        Some(MilestoneStatus::new(
+            m,
+            due,
+            date(planned),
+            date(actual),
+            on,
+        ))
+    })
+    .collect()
+}
+
+/// A project with a milestone overdue (or planned past its deadline) on a day.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OverdueProject {
+    pub id: i64,
+    pub name: String,
+    pub state: ProjectState,
+    pub division_code: String,
+    pub alerts: Vec<MilestoneAlert>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MilestoneAlert {
+    pub milestone: Milestone,
+    pub due: chrono::NaiveDate,
+    pub overdue_days: Option<i64>,
+    pub reason: anju_domain::Text,
 }
 
 /// A project as its page and the API show it: its state, the approvals it needs and why, and
@@ -63,6 +135,9 @@ pub struct ProjectView {
     /// The next state and every gate that would refuse it now (empty: it may go).
     pub next: Option<ProjectState>,
     pub blocking: Vec<GateFailure>,
+    pub plan_year: i32,
+    /// The milestones against the calendar, today.
+    pub milestones: Vec<MilestoneStatus>,
 }
 
 fn attributes(p: &project::Model) -> ProjectAttributes {
@@ -84,6 +159,15 @@ fn approvals_done(p: &project::Model) -> Vec<Approval> {
         .split(',')
         .filter_map(Approval::from_key)
         .collect()
+}
+
+/// The calendar of the policy in force where the project's estates are.
+fn calendar_of(a: &Assessor, estates: &[estate::Model]) -> CalendarPolicy {
+    estates
+        .first()
+        .and_then(|e| DivisionCode::parse(&e.division_code).ok())
+        .map(|d| a.policy_for(&d).calendar.clone())
+        .unwrap_or_else(|| a.policy.calendar.clone())
 }
 
 fn state_of(p: &project::Model) -> ProjectState {
@@ -199,7 +283,10 @@ impl Scoped {
             .and_then(|e| DivisionCode::parse(&e.division_code).ok())
             .map(|d| a.policy_for(&d).approvals)
             .unwrap_or(a.policy.approvals);
+        let cal = calendar_of(a, estates);
         Ok(ProjectView {
+            milestones: milestones(&p, &cal, today_in_china()),
+            plan_year: p.plan_year,
             approvals: approvals_needed(&attributes(&p), &policy),
             approvals_done: approvals_done(&p),
             id: p.id,
@@ -225,6 +312,7 @@ impl Scoped {
         a: &Assessor,
         name: &str,
         estate_ids: &[i64],
+        plan_year: i32,
         ctx: &WriteCtx,
     ) -> Result<std::result::Result<ProjectView, Vec<GateFailure>>> {
         if estate_ids.is_empty() {
@@ -286,6 +374,13 @@ impl Scoped {
             self_funded: Set(false),
             investment_fen: Set(0),
             works_area_centi_m2: Set(estates.iter().map(|e| e.floor_area_centi_m2).sum()),
+            plan_year: Set(plan_year),
+            start_planned: Set(None),
+            start_actual: Set(None),
+            works_done_planned: Set(None),
+            works_done_actual: Set(None),
+            basic_done_planned: Set(None),
+            basic_done_actual: Set(None),
             created_at: Set(now),
             updated_at: Set(now),
         })
@@ -377,6 +472,23 @@ impl Scoped {
                 "金额不能为负 / amounts must not be negative".into(),
             ));
         }
+        for d in [
+            &patch.start_planned,
+            &patch.start_actual,
+            &patch.works_done_planned,
+            &patch.works_done_actual,
+            &patch.basic_done_planned,
+            &patch.basic_done_actual,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+                return Err(StoreError::Invalid(format!(
+                    "日期应为 YYYY-MM-DD，实为“{d}” / dates are YYYY-MM-DD, got {d:?}"
+                )));
+            }
+        }
         let mut m = project::ActiveModel {
             id: Unchanged(id),
             updated_at: Set(chrono::Utc::now()),
@@ -391,7 +503,13 @@ impl Scoped {
             contractor,
             fire_lane_structures_left,
             management_mode,
-            managing_unit
+            managing_unit,
+            start_planned,
+            start_actual,
+            works_done_planned,
+            works_done_actual,
+            basic_done_planned,
+            basic_done_actual
         );
         macro_rules! put_plain {
             ($($f:ident),*) => { $( if let Some(v) = patch.$f { m.$f = Set(v); } )* };
@@ -407,7 +525,8 @@ impl Scoped {
             in_national_plan,
             self_funded,
             investment_fen,
-            works_area_centi_m2
+            works_area_centi_m2,
+            plan_year
         );
         if let Some(done) = &patch.approvals_done {
             m.approvals_done = Set(Some(done.join(",")));
@@ -428,6 +547,51 @@ impl Scoped {
         self.project(a, id).await
     }
 
+    /// The projects of the scope with a milestone overdue on `on`, or planned past its deadline
+    /// (a fixed day, so that tests and reports can ask "as of").
+    pub async fn overdue(
+        &self,
+        a: &Assessor,
+        on: chrono::NaiveDate,
+    ) -> Result<Vec<OverdueProject>> {
+        let mut q = project::Entity::find();
+        if let Some(d) = self.home() {
+            let (lo, hi) = d.range();
+            q = q.filter(project::Column::DivisionCode.between(lo, hi));
+        }
+        let mut out = Vec::new();
+        for p in q
+            .order_by_asc(project::Column::Id)
+            .all(&self.store.db)
+            .await?
+        {
+            let Ok((p, estates)) = self.project_in_scope(p.id).await else {
+                continue;
+            };
+            let alerts: Vec<MilestoneAlert> = milestones(&p, &calendar_of(a, &estates), on)
+                .into_iter()
+                .filter_map(|s| {
+                    s.alert().map(|reason| MilestoneAlert {
+                        milestone: s.milestone,
+                        due: s.due,
+                        overdue_days: s.overdue_days,
+                        reason,
+                    })
+                })
+                .collect();
+            if !alerts.is_empty() {
+                out.push(OverdueProject {
+                    id: p.id,
+                    state: state_of(&p),
+                    name: p.name,
+                    division_code: p.division_code,
+                    alerts,
+                });
+            }
+        }
+        Ok(out)
+    }
+
     /// Moves a project to `to`: refused with every failed gate (a jump names the steps it skips);
     /// audited with the states before and after.
     pub async fn transition(
@@ -445,7 +609,25 @@ impl Scoped {
         }
         let txn = self.store.begin_write().await?;
         // Only from the state the gates were checked in: a concurrent step wins, this one fails.
-        let moved = project::Entity::update_many()
+        let mut update = project::Entity::update_many();
+        // Reaching these states dates their milestones, unless a date was recorded already.
+        let today = today_in_china().to_string();
+        match to {
+            ProjectState::UnderConstruction if p.start_actual.is_none() => {
+                update = update.col_expr(
+                    project::Column::StartActual,
+                    sea_orm::sea_query::Expr::value(today),
+                );
+            }
+            ProjectState::Completed if p.works_done_actual.is_none() => {
+                update = update.col_expr(
+                    project::Column::WorksDoneActual,
+                    sea_orm::sea_query::Expr::value(today),
+                );
+            }
+            _ => {}
+        }
+        let moved = update
             .col_expr(
                 project::Column::State,
                 sea_orm::sea_query::Expr::value(to.key()),

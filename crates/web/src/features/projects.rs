@@ -21,6 +21,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(projects_api, create_project_api))
         .routes(routes!(project_api, update_project_api))
         .routes(routes!(transition_api))
+        .routes(routes!(overdue_api))
 }
 
 fn may_run(c: &Caller) -> Result<(), ApiError> {
@@ -75,6 +76,9 @@ pub struct NewProjectBody {
     pub name: String,
     /// One estate, or a bundle's estates.
     pub estates: Vec<i64>,
+    /// The year of the plan (its calendar's deadlines); this year when absent.
+    #[serde(default)]
+    pub year: Option<i32>,
 }
 
 /// Makes a project of estates in the state `planned`: refused (409 `gate_failed`) unless each
@@ -93,7 +97,14 @@ pub(super) async fn create_project_api(
     let a = state.assessor_for(&c.data, &[]).await?;
     match c
         .data
-        .create_project(&a, &body.name, &body.estates, &c.write_ctx("api"))
+        .create_project(
+            &a,
+            &body.name,
+            &body.estates,
+            body.year
+                .unwrap_or_else(|| chrono::Datelike::year(&anju_store::scoped::today_in_china())),
+            &c.write_ctx("api"),
+        )
         .await?
     {
         Ok(p) => Ok((StatusCode::CREATED, Json(json!(p)))),
@@ -162,4 +173,32 @@ pub(super) async fn transition_api(
         Ok(p) => Ok(Json(json!(p))),
         Err(failed) => Err(ApiError::gates_failed(&failed)),
     }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct OverdueQuery {
+    /// The day to judge on, YYYY-MM-DD (today in China when absent).
+    pub on: Option<String>,
+}
+
+/// The projects with a milestone overdue (or planned past its deadline) on a day:
+/// `{"items":[{"id","name","state","division_code","alerts":[{"milestone","due","overdue_days","reason"}]}],"total"}`.
+#[utoipa::path(get, path = "/api/v1/projects/overdue", params(OverdueQuery),
+    responses((status = 200, description = "the overdue projects"), (status = 422, body = ErrorBody)))]
+pub(super) async fn overdue_api(
+    State(state): State<AppState>,
+    ApiCaller(c): ApiCaller,
+    Query(q): Query<OverdueQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let on = match q.on.as_deref().filter(|s| !s.is_empty()) {
+        Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            ApiError::invalid(format!(
+                "on 应为 YYYY-MM-DD / on must be YYYY-MM-DD, got {d:?}"
+            ))
+        })?,
+        None => anju_store::scoped::today_in_china(),
+    };
+    let a = state.assessor_for(&c.data, &[]).await?;
+    let items = c.data.overdue(&a, on).await?;
+    Ok(Json(json!({ "total": items.len(), "items": items })))
 }
