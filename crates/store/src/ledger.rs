@@ -136,8 +136,35 @@ impl Store {
         })
         .exec_without_returning(&txn)
         .await?;
+        crate::audit::audit_one(
+            &txn,
+            ctx,
+            "append",
+            "fund_ledger",
+            id,
+            &e.division_code,
+            Some(format!(
+                "{} {} {}",
+                e.kind.key(),
+                e.source.key(),
+                e.amount.yuan_text()
+            )),
+        )
+        .await?;
         txn.commit().await?;
         Ok(id)
+    }
+
+    /// A project's entries, oldest first.
+    pub(crate) async fn ledger_of_project(
+        &self,
+        project_id: i64,
+    ) -> Result<Vec<fund_ledger::Model>> {
+        Ok(fund_ledger::Entity::find()
+            .filter(fund_ledger::Column::ProjectId.eq(project_id))
+            .order_by_asc(fund_ledger::Column::Id)
+            .all(&self.db)
+            .await?)
     }
 
     /// Walks the chain from its start: `None` when every entry fits, else the id of the first

@@ -1198,6 +1198,16 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                         format!("/api/v1/projects/{luyang_project}/transitions"),
                         json!({"to": "scheme_approved"}),
                     ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/projects/{luyang_project}/money"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{luyang_project}/money"),
+                        json!({"kind": "receipt", "source": "central", "amount": "1"}),
+                    ),
                 ] {
                     let r = send(m.clone(), path.clone())
                         .json(&body)

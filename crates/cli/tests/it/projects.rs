@@ -265,6 +265,37 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // Money through the ledger: received, disbursed, the rate, and a warning when more is paid
+        // out than came in.
+        let money = |body: Value| post(format!("/api/v1/projects/{id}/money"), body);
+        let r = money(json!({"kind": "receipt", "source": "central", "amount": "1,000,000"}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value =
+            money(json!({"kind": "disbursement", "source": "central", "amount": "600000"}))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        assert_eq!(v["disbursement_rate_pct"], 60.0);
+        assert!(v["warning"].is_null());
+        let v: Value =
+            money(json!({"kind": "disbursement", "source": "central", "amount": "500000.01"}))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        assert_eq!(v["disbursed"], 110_000_001);
+        assert!(v["warning"]["zh"].as_str().unwrap().contains("超过"), "{v}");
+        let r = money(json!({"kind": "gift", "source": "central", "amount": "1"}))
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(db.store.ledger_verify().await.unwrap(), None);
+        assert_eq!(db.store.ledger_head().await.unwrap().count, 3);
         // Nothing goes back, and every step is audited with its states.
         let r = step("accepted").await.unwrap();
         assert_eq!(r.status(), StatusCode::CONFLICT);

@@ -38,7 +38,10 @@ pub use menus::{
 pub use participation::*;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
-pub use projects::{today_in_china, MilestoneAlert, OverdueProject, ProjectPatch, ProjectView};
+pub use projects::{
+    today_in_china, MilestoneAlert, OverdueProject, ProjectMoney, ProjectPatch, ProjectView,
+    SourceMoney,
+};
 pub use residents::{
     published_ballots, ConsultationView, Household, HouseholdView, NewVote, OwnerView, PartView,
     RegisterReport, VoteView,

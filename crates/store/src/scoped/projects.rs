@@ -9,8 +9,10 @@ use super::Scoped;
 use crate::assess::Assessor;
 use crate::audit::{audit_one, WriteCtx};
 use crate::entity::{estate, notice, project, project_estate};
+use crate::ledger::{EntryKind, NewEntry};
 use crate::{Result, StoreError};
 use anju_domain::approvals::{approvals_needed, Approval, Need, ProjectAttributes};
+use anju_domain::catalogue::FundingSource;
 use anju_domain::milestones::{CalendarPolicy, Milestone, MilestoneStatus};
 use anju_domain::project::{
     check_planning, check_transition, GateFailure, ProjectFacts, ProjectState,
@@ -96,6 +98,28 @@ fn milestones(
         ))
     })
     .collect()
+}
+
+/// A project's money by source: allocated, received and disbursed (拨付), the disbursement rate
+/// (disbursed ÷ received) and a warning when more was paid out than came in.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProjectMoney {
+    pub project_id: i64,
+    pub allocated: Money,
+    pub received: Money,
+    pub disbursed: Money,
+    pub by_source: Vec<SourceMoney>,
+    pub disbursement_rate_pct: Option<f64>,
+    pub warning: Option<anju_domain::Text>,
+    pub entries: u64,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceMoney {
+    pub source: FundingSource,
+    pub allocated: Money,
+    pub received: Money,
+    pub disbursed: Money,
 }
 
 /// A project with a milestone overdue (or planned past its deadline) on a day.
@@ -545,6 +569,86 @@ impl Scoped {
         .await?;
         txn.commit().await?;
         self.project(a, id).await
+    }
+
+    /// Records money of a project of the scope in the funding ledger (an allocation to it, a
+    /// receipt, a disbursement); its money after.
+    pub async fn record_money(
+        &self,
+        id: i64,
+        kind: EntryKind,
+        source: FundingSource,
+        amount: Money,
+        memo: &str,
+        ctx: &WriteCtx,
+    ) -> Result<ProjectMoney> {
+        let (p, _) = self.project_in_scope(id).await?;
+        self.store
+            .ledger_append(
+                &NewEntry {
+                    project_id: Some(id),
+                    division_code: p.division_code.clone(),
+                    kind,
+                    source,
+                    amount,
+                    memo: memo.trim().to_string(),
+                },
+                ctx,
+            )
+            .await?;
+        self.project_money(id).await
+    }
+
+    /// A project's money from the ledger.
+    pub async fn project_money(&self, id: i64) -> Result<ProjectMoney> {
+        self.project_in_scope(id).await?;
+        let mut by: std::collections::BTreeMap<FundingSource, [i64; 3]> = Default::default();
+        let entries = self.store.ledger_of_project(id).await?;
+        for e in &entries {
+            let (Some(kind), Some(source)) = (
+                EntryKind::from_key(&e.kind),
+                FundingSource::from_key(&e.source),
+            ) else {
+                continue;
+            };
+            let slot = by.entry(source).or_default();
+            slot[kind as usize] += e.amount_fen;
+        }
+        let sum = |k: usize| Money::from_fen(by.values().map(|v| v[k]).sum());
+        let (allocated, received, disbursed) = (sum(0), sum(1), sum(2));
+        let warning = (disbursed > received).then(|| {
+            anju_domain::Text::new(
+                format!(
+                    "拨付{}元超过到位资金{}元",
+                    disbursed.yuan_text(),
+                    received.yuan_text()
+                ),
+                format!(
+                    "{} yuan disbursed is more than the {} yuan received",
+                    disbursed.yuan_text(),
+                    received.yuan_text()
+                ),
+            )
+        });
+        Ok(ProjectMoney {
+            project_id: id,
+            allocated,
+            received,
+            disbursed,
+            disbursement_rate_pct: (received.fen() > 0)
+                .then(|| 100.0 * disbursed.fen() as f64 / received.fen() as f64),
+            warning,
+            entries: entries.len() as u64,
+            by_source: by
+                .into_iter()
+                .map(|(source, v)| SourceMoney {
+                    source,
+                    allocated: Money::from_fen(v[0]),
+                    received: Money::from_fen(v[1]),
+                    disbursed: Money::from_fen(v[2]),
+                })
+                .collect(),
+        })
     }
 
     /// The projects of the scope with a milestone overdue on `on`, or planned past its deadline

@@ -22,6 +22,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(project_api, update_project_api))
         .routes(routes!(transition_api))
         .routes(routes!(overdue_api))
+        .routes(routes!(money_api, record_money_api))
 }
 
 fn may_run(c: &Caller) -> Result<(), ApiError> {
@@ -201,4 +202,60 @@ pub(super) async fn overdue_api(
     let a = state.assessor_for(&c.data, &[]).await?;
     let items = c.data.overdue(&a, on).await?;
     Ok(Json(json!({ "total": items.len(), "items": items })))
+}
+
+/// A project's money from the funding ledger: allocated, received and disbursed by source, the
+/// disbursement rate, and a warning when more was paid out than received.
+#[utoipa::path(get, path = "/api/v1/projects/{id}/money", params(("id" = i64, Path)),
+    responses((status = 200, description = "the project's money"), (status = 404, body = ErrorBody)))]
+pub(super) async fn money_api(
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!(c.data.project_money(id).await?)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MoneyBody {
+    /// allocation | receipt | disbursement
+    pub kind: String,
+    /// central | provincial | city_county | special_bond | utility | residents | social_capital | bank_credit
+    pub source: String,
+    /// Yuan, exactly: "1200000" or "1,234.56".
+    pub amount: String,
+    #[serde(default)]
+    pub memo: String,
+}
+
+/// Records money of a project in the funding ledger (appended to its hash chain; audited).
+#[utoipa::path(post, path = "/api/v1/projects/{id}/money", params(("id" = i64, Path)), request_body = MoneyBody,
+    responses((status = 201, description = "the project's money after"), (status = 422, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub(super) async fn record_money_api(
+    ApiCaller(c): ApiCaller,
+    Path(id): Path<i64>,
+    Json(body): Json<MoneyBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    c.data.project_money(id).await?;
+    may_run(&c)?;
+    let kind = anju_store::ledger::EntryKind::from_key(body.kind.trim()).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "kind 应为 allocation、receipt 或 disbursement / kind must be allocation, receipt or disbursement, got {:?}",
+            body.kind
+        ))
+    })?;
+    let source =
+        anju_domain::catalogue::FundingSource::from_key(body.source.trim()).ok_or_else(|| {
+            ApiError::invalid(format!("未知的资金来源 / unknown source {:?}", body.source))
+        })?;
+    let amount = anju_domain::quantity::Money::parse_yuan(&body.amount).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "金额有误（元）/ not an amount of yuan: {:?}",
+            body.amount
+        ))
+    })?;
+    let m = c
+        .data
+        .record_money(id, kind, source, amount, &body.memo, &c.write_ctx("api"))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!(m))))
 }
