@@ -612,7 +612,12 @@ impl Scoped {
                 continue;
             };
             let slot = by.entry(source).or_default();
-            slot[kind as usize] += e.amount_fen;
+            let column = match kind {
+                EntryKind::Allocation => 0,
+                EntryKind::Receipt => 1,
+                EntryKind::Disbursement => 2,
+            };
+            slot[column] += e.amount_fen;
         }
         let sum = |k: usize| Money::from_fen(by.values().map(|v| v[k]).sum());
         let (allocated, received, disbursed) = (sum(0), sum(1), sum(2));
