@@ -43,6 +43,7 @@ keyed_enum! {
     Gate {
         Step => "step", "须逐步推进", "one step at a time";
         Eligible => "eligible", "符合改造条件", "eligible for renovation";
+        InPlan => "in_plan", "已列入年度计划", "in an annual plan";
         Consultation => "consultation", "征求意见率达到门槛", "consultation at the threshold";
         SchemePublished => "scheme_published", "改造方案已公示", "scheme publicised";
         SchemeApproval => "scheme_approval", "改造方案已批复", "scheme approved";
@@ -69,6 +70,8 @@ pub struct GateFailure {
 pub struct ProjectFacts {
     /// Every estate of the project is eligible; otherwise the names and reasons of those not.
     pub ineligible: Vec<String>,
+    /// The names of the estates not taken into an annual plan (the reserve pool's `planned`).
+    pub not_in_plan: Vec<String>,
     /// The latest consultation of each estate (name, rate), `None` where none was held.
     pub consultations: Vec<(String, Option<ConsultationRate>)>,
     pub consultation_threshold_pct: f64,
@@ -256,8 +259,8 @@ pub fn check_transition(
     }
 }
 
-/// Whether an estate's facts let a project be planned (its first state): every estate eligible
-/// and every estate's consultation at the threshold.
+/// Whether an estate's facts let a project be planned (its first state): every estate eligible,
+/// in an annual plan, and its consultation at the threshold.
 pub fn check_planning(f: &ProjectFacts) -> Result<(), Vec<GateFailure>> {
     let mut failed = Vec::new();
     for why in &f.ineligible {
@@ -265,6 +268,13 @@ pub fn check_planning(f: &ProjectFacts) -> Result<(), Vec<GateFailure>> {
             Gate::Eligible,
             format!("不符合改造条件：{why}"),
             format!("not eligible: {why}"),
+        ));
+    }
+    for name in &f.not_in_plan {
+        failed.push(fail(
+            Gate::InPlan,
+            format!("{name}尚未列入年度计划"),
+            format!("{name} is not in an annual plan"),
         ));
     }
     let t = f.consultation_threshold_pct;
@@ -309,6 +319,7 @@ mod tests {
     fn all_green() -> ProjectFacts {
         ProjectFacts {
             ineligible: Vec::new(),
+            not_in_plan: Vec::new(),
             consultations: vec![(
                 "甲小区".into(),
                 Some(ConsultationRate {
@@ -435,6 +446,7 @@ mod tests {
         });
         f.consultations.push(("乙小区".into(), None));
         f.ineligible.push("乙小区：2005年后建成".into());
+        f.not_in_plan.push("乙小区".into());
         let r = check_planning(&f);
         let reasons: Vec<String> = r
             .clone()
@@ -445,10 +457,15 @@ mod tests {
             .collect();
         assert_eq!(
             gates(r),
-            [Gate::Eligible, Gate::Consultation, Gate::Consultation]
+            [
+                Gate::Eligible,
+                Gate::InPlan,
+                Gate::Consultation,
+                Gate::Consultation
+            ]
         );
         assert!(
-            reasons[1].contains("7/10") && reasons[1].contains("80%"),
+            reasons[2].contains("7/10") && reasons[2].contains("80%"),
             "{reasons:?}"
         );
     }

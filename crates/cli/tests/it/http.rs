@@ -3,6 +3,7 @@
 
 use crate::db_test;
 use crate::support::*;
+use anju_domain::pool::PoolState;
 use anju_domain::{DivisionCode, Estate, Policy, Role, Scope};
 use anju_store::WriteCtx;
 use reqwest::StatusCode;
@@ -943,7 +944,10 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
         all.record_answers(luyang_consultation, &forms, &ctx)
             .await
             .unwrap();
-        all.create_project(&a, "庐阳项目", &[county.0], 2026, &ctx)
+        all.move_in_pool(&ctx, &a, &[county.0], PoolState::Planned, Some(2026))
+            .await
+            .unwrap();
+        all.create_project(&a, "庐阳项目", &[county.0], None, &ctx)
             .await
             .unwrap()
             .unwrap()

@@ -63,7 +63,7 @@ db_test!(
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["code"], "gate_failed");
-        assert_eq!(reasons(&v), ["consultation"], "{v}");
+        assert_eq!(reasons(&v), ["in_plan", "consultation"], "{v}");
         // Both households answer: 100 %.
         let c = all.open_consultation(estate, "征询", &ctx).await.unwrap();
         let owners = all.register(estate).await.unwrap();
@@ -78,9 +78,31 @@ db_test!(
             })
             .collect();
         all.record_answers(c, &forms, &ctx).await.unwrap();
+        let v: Value = post("/api/v1/projects".into(), json!({"estates": [estate]}))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(reasons(&v), ["in_plan"], "{v}");
+        // The 2026 plan takes the estate in; the project's calendar is that plan's.
+        let a = db
+            .store
+            .assessor(anju_domain::Policy::national(), 2026)
+            .await
+            .unwrap();
+        all.move_in_pool(
+            &ctx,
+            &a,
+            &[estate],
+            anju_domain::pool::PoolState::Planned,
+            Some(2026),
+        )
+        .await
+        .unwrap();
         let r = post(
             "/api/v1/projects".into(),
-            json!({"name": "梅山小区改造", "estates": [estate], "year": 2026}),
+            json!({"name": "梅山小区改造", "estates": [estate]}),
         )
         .await
         .unwrap();
@@ -88,6 +110,7 @@ db_test!(
         let p: Value = r.json().await.unwrap();
         let id = p["id"].as_i64().unwrap();
         assert_eq!(p["state"], "planned");
+        assert_eq!(p["plan_year"], 2026);
         // The calendar on a fixed clock: the 2026 plan's projects start by 30 June.
         let overdue = |on: &'static str| {
             let builder = builder.clone();

@@ -8,12 +8,13 @@ use super::residents::latest_rates;
 use super::Scoped;
 use crate::assess::Assessor;
 use crate::audit::{audit_one, WriteCtx};
-use crate::entity::{estate, notice, project, project_estate};
+use crate::entity::{estate, notice, pool_entry, project, project_estate};
 use crate::ledger::{EntryKind, NewEntry};
 use crate::{Result, StoreError};
 use anju_domain::approvals::{approvals_needed, Approval, Need, ProjectAttributes};
 use anju_domain::catalogue::FundingSource;
 use anju_domain::milestones::{CalendarPolicy, Milestone, MilestoneStatus};
+use anju_domain::pool::PoolState;
 use anju_domain::project::{
     check_planning, check_transition, GateFailure, ProjectFacts, ProjectState,
 };
@@ -228,7 +229,26 @@ impl Scoped {
                     .max(0)
             })
             .sum();
+        let pool: std::collections::HashMap<i64, pool_entry::Model> = pool_entry::Entity::find()
+            .filter(pool_entry::Column::EstateId.is_in(ids.clone()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|p| (p.estate_id, p))
+            .collect();
         let mut f = ProjectFacts {
+            not_in_plan: estates
+                .iter()
+                .filter(|e| {
+                    !pool.get(&e.id).is_some_and(|p| {
+                        matches!(
+                            PoolState::from_key(&p.state),
+                            Some(PoolState::Planned | PoolState::Implementing)
+                        )
+                    })
+                })
+                .map(|e| e.name.clone())
+                .collect(),
             ineligible: estates
                 .iter()
                 .filter(|e| !e.eligible)
@@ -329,14 +349,16 @@ impl Scoped {
     }
 
     /// Makes a project of estates of the scope, in the state `planned`: refused with every failed
-    /// gate unless each estate is eligible and its consultation reached the threshold. An estate
+    /// gate unless each estate is eligible, in an annual plan, and its consultation reached the
+    /// threshold. Its calendar's year is `plan_year`, else the year of the plan that took its
+    /// estates in. An estate
     /// is in one project at a time.
     pub async fn create_project(
         &self,
         a: &Assessor,
         name: &str,
         estate_ids: &[i64],
-        plan_year: i32,
+        plan_year: Option<i32>,
         ctx: &WriteCtx,
     ) -> Result<std::result::Result<ProjectView, Vec<GateFailure>>> {
         if estate_ids.is_empty() {
@@ -372,6 +394,18 @@ impl Scoped {
                 .collect::<Vec<_>>()
                 .join("、"),
             n => n.to_string(),
+        };
+        // The year of the plan that took the estates in, unless given.
+        let plan_year = match plan_year {
+            Some(y) => y,
+            None => pool_entry::Entity::find()
+                .filter(pool_entry::Column::EstateId.is_in(estate_ids.to_vec()))
+                .all(&self.store.db)
+                .await?
+                .into_iter()
+                .filter_map(|p| p.plan_year)
+                .max()
+                .unwrap_or_else(|| chrono::Datelike::year(&today_in_china())),
         };
         let now = chrono::Utc::now();
         let txn = self.store.begin_write().await?;

@@ -77,13 +77,14 @@ pub struct NewProjectBody {
     pub name: String,
     /// One estate, or a bundle's estates.
     pub estates: Vec<i64>,
-    /// The year of the plan (its calendar's deadlines); this year when absent.
+    /// The year of the plan (its calendar's deadlines); the year of the plan that took the
+    /// estates in when absent.
     #[serde(default)]
     pub year: Option<i32>,
 }
 
 /// Makes a project of estates in the state `planned`: refused (409 `gate_failed`) unless each
-/// estate is eligible and its consultation reached the threshold.
+/// estate is eligible, in an annual plan, and its consultation reached the threshold.
 #[utoipa::path(post, path = "/api/v1/projects", request_body = NewProjectBody,
     responses((status = 201, description = "the project"), (status = 409, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub(super) async fn create_project_api(
@@ -102,8 +103,7 @@ pub(super) async fn create_project_api(
             &a,
             &body.name,
             &body.estates,
-            body.year
-                .unwrap_or_else(|| chrono::Datelike::year(&anju_store::scoped::today_in_china())),
+            body.year,
             &c.write_ctx("api"),
         )
         .await?
