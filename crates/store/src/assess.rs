@@ -66,6 +66,12 @@ impl Assessor {
         &self.in_force(code).0
     }
 
+    /// The policy in force for a division code as stored (text); the base policy when the code
+    /// does not parse.
+    pub fn policy_at(&self, code: &str) -> &Policy {
+        DivisionCode::parse(code).map_or(&self.policy, |d| self.policy_for(&d))
+    }
+
     /// The fingerprint of the policy in force for this division (what an assessment records).
     pub fn fingerprint_for(&self, code: &DivisionCode) -> &str {
         &self.in_force(code).1

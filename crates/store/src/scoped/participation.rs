@@ -240,9 +240,7 @@ async fn contributions_view(
 }
 
 fn min_per_m2(a: &Assessor, division: &str) -> i64 {
-    DivisionCode::parse(division)
-        .map(|d| a.policy_for(&d).planning.min_contribution_yuan_per_m2)
-        .unwrap_or(a.policy.planning.min_contribution_yuan_per_m2)
+    a.policy_at(division).planning.min_contribution_yuan_per_m2
 }
 
 // ---------------------------------------------------------------- surveys

@@ -186,13 +186,11 @@ fn approvals_done(p: &project::Model) -> Vec<Approval> {
         .collect()
 }
 
-/// The calendar of the policy in force where the project's estates are.
-fn calendar_of(a: &Assessor, estates: &[estate::Model]) -> CalendarPolicy {
+/// The policy in force where the project's estates are.
+fn policy_of<'a>(a: &'a Assessor, estates: &[estate::Model]) -> &'a anju_domain::Policy {
     estates
         .first()
-        .and_then(|e| DivisionCode::parse(&e.division_code).ok())
-        .map(|d| a.policy_for(&d).calendar.clone())
-        .unwrap_or_else(|| a.policy.calendar.clone())
+        .map_or(&a.policy, |e| a.policy_at(&e.division_code))
 }
 
 fn state_of(p: &project::Model) -> ProjectState {
@@ -210,11 +208,7 @@ impl Scoped {
         let db = &self.store.db;
         let ids: Vec<i64> = estates.iter().map(|e| e.id).collect();
         let rates = latest_rates(db, &ids).await?;
-        let threshold = estates
-            .first()
-            .and_then(|e| DivisionCode::parse(&e.division_code).ok())
-            .map(|d| a.policy_for(&d).planning.consultation_threshold_pct)
-            .unwrap_or(a.policy.planning.consultation_threshold_pct);
+        let policy = policy_of(a, estates);
         let scheme_published = notice::Entity::find()
             .filter(notice::Column::EstateId.is_in(ids.clone()))
             .filter(notice::Column::Kind.eq("scheme"))
@@ -258,25 +252,21 @@ impl Scoped {
                 .iter()
                 .map(|e| (e.name.clone(), rates.get(&e.id).copied()))
                 .collect(),
-            consultation_threshold_pct: threshold,
+            consultation_threshold_pct: policy.planning.consultation_threshold_pct,
             scheme_published,
             fire_lane_structures_left: unremoved as u32,
             ..Default::default()
         };
         if let Some(p) = p {
             let done = approvals_done(p);
-            let policy = estates
-                .first()
-                .and_then(|e| DivisionCode::parse(&e.division_code).ok())
-                .map(|d| a.policy_for(&d).approvals)
-                .unwrap_or(a.policy.approvals);
             f.scheme_approval = p.scheme_approval.clone();
             f.estimate_fen = p.estimate_fen;
             f.contractor = p.contractor.clone();
-            f.approvals_missing = anju_domain::approvals::required(&attributes(p), &policy)
-                .into_iter()
-                .filter(|r| !done.contains(r))
-                .collect();
+            f.approvals_missing =
+                anju_domain::approvals::required(&attributes(p), &policy.approvals)
+                    .into_iter()
+                    .filter(|r| !done.contains(r))
+                    .collect();
             if let Some(n) = p.fire_lane_structures_left {
                 f.fire_lane_structures_left = n.max(0) as u32;
             }
@@ -322,16 +312,11 @@ impl Scoped {
             Some(n) => check_transition(state, n, &facts).err().unwrap_or_default(),
             None => Vec::new(),
         };
-        let policy = estates
-            .first()
-            .and_then(|e| DivisionCode::parse(&e.division_code).ok())
-            .map(|d| a.policy_for(&d).approvals)
-            .unwrap_or(a.policy.approvals);
-        let cal = calendar_of(a, estates);
+        let policy = policy_of(a, estates);
         Ok(ProjectView {
-            milestones: milestones(&p, &cal, today_in_china()),
+            milestones: milestones(&p, &policy.calendar, today_in_china()),
             plan_year: p.plan_year,
-            approvals: approvals_needed(&attributes(&p), &policy),
+            approvals: approvals_needed(&attributes(&p), &policy.approvals),
             approvals_done: approvals_done(&p),
             id: p.id,
             name: p.name,
@@ -711,7 +696,7 @@ impl Scoped {
             let Ok((p, estates)) = self.project_in_scope(p.id).await else {
                 continue;
             };
-            let alerts: Vec<MilestoneAlert> = milestones(&p, &calendar_of(a, &estates), on)
+            let alerts: Vec<MilestoneAlert> = milestones(&p, &policy_of(a, &estates).calendar, on)
                 .into_iter()
                 .filter_map(|s| {
                     s.alert().map(|reason| MilestoneAlert {

@@ -741,9 +741,7 @@ async fn consultation_view(
     division: &str,
 ) -> Result<ConsultationView> {
     let rate = consultation_rate(&store.db, &c).await?;
-    let threshold_pct = DivisionCode::parse(division)
-        .map(|d| a.policy_for(&d).planning.consultation_threshold_pct)
-        .unwrap_or(a.policy.planning.consultation_threshold_pct);
+    let threshold_pct = a.policy_at(division).planning.consultation_threshold_pct;
     Ok(ConsultationView {
         id: c.id,
         estate_id: c.estate_id,
