@@ -599,16 +599,10 @@ pub struct DeliberationView {
 impl Scoped {
     /// The estate of a consultation, survey, notice or post of the scope ("not found" outside it): what a
     /// handler checks before it says whether the caller may act.
-    pub async fn estate_holding(&self, what: Residents, id: i64) -> Result<i64> {
+    pub async fn estate_holding(&self, what: Residents, id: i64) -> Result<estate::Model> {
         let estate = match what {
-            Residents::Consultation => crate::entity::consultation::Entity::find_by_id(id)
-                .one(&self.store.db)
-                .await?
-                .map(|c| c.estate_id),
-            Residents::Survey => survey::Entity::find_by_id(id)
-                .one(&self.store.db)
-                .await?
-                .map(|s| s.estate_id),
+            Residents::Consultation => return Ok(self.consultation_in_scope(id).await?.1),
+            Residents::Survey => return Ok(self.survey_in_scope(id).await?.1),
             Residents::Notice => notice::Entity::find_by_id(id)
                 .one(&self.store.db)
                 .await?
@@ -620,8 +614,7 @@ impl Scoped {
         };
         let what = || format!("{what:?} {id}");
         let estate = estate.ok_or_else(|| StoreError::NotFound(what()))?;
-        self.estate_of(estate, what).await?;
-        Ok(estate)
+        self.estate_of(estate, what).await
     }
 
     // -------------------------------------------------------------- contributions
@@ -914,13 +907,7 @@ impl Scoped {
 
     /// Withdraws a notice, with the reason the public page then shows in its place.
     pub async fn withdraw_notice(&self, id: i64, reason: &str, ctx: &WriteCtx) -> Result<()> {
-        let n = notice::Entity::find_by_id(id)
-            .one(&self.store.db)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("notice {id}")))?;
-        let e = self
-            .estate_of(n.estate_id, || format!("notice {id}"))
-            .await?;
+        let e = self.estate_holding(Residents::Notice, id).await?;
         let reason = written(reason, "撤回理由")?;
         let txn = self.store.begin_write().await?;
         let done = notice::Entity::update_many()
@@ -992,11 +979,7 @@ impl Scoped {
 
     /// Hides a post from the board (moderation); the board shows the reason in its place.
     pub async fn hide_post(&self, id: i64, reason: &str, ctx: &WriteCtx) -> Result<()> {
-        let p = post::Entity::find_by_id(id)
-            .one(&self.store.db)
-            .await?
-            .ok_or_else(|| StoreError::NotFound(format!("post {id}")))?;
-        let e = self.estate_of(p.estate_id, || format!("post {id}")).await?;
+        let e = self.estate_holding(Residents::Post, id).await?;
         let reason = written(reason, "隐藏理由")?;
         let txn = self.store.begin_write().await?;
         post::Entity::update(post::ActiveModel {

@@ -370,7 +370,10 @@ impl Scoped {
     }
 
     /// A consultation of the scope, with its estate.
-    async fn consultation_in_scope(&self, id: i64) -> Result<(consultation::Model, estate::Model)> {
+    pub(super) async fn consultation_in_scope(
+        &self,
+        id: i64,
+    ) -> Result<(consultation::Model, estate::Model)> {
         let c = consultation::Entity::find_by_id(id)
             .one(&self.store.db)
             .await?

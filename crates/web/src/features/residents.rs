@@ -766,7 +766,11 @@ pub(super) async fn answer_submit(
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
     let c = &p.caller;
-    let estate = c.data.estate_holding(Residents::Consultation, cid).await?;
+    let estate = c
+        .data
+        .estate_holding(Residents::Consultation, cid)
+        .await?
+        .id;
     may_run(c)?;
     let owner_id = f.get("owner_id").and_then(|o| o.parse().ok()).unwrap_or(0);
     let channel = f
@@ -799,7 +803,11 @@ pub(super) async fn close_consultation_submit(
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
     let c = &p.caller;
-    let estate = c.data.estate_holding(Residents::Consultation, cid).await?;
+    let estate = c
+        .data
+        .estate_holding(Residents::Consultation, cid)
+        .await?
+        .id;
     may_run(c)?;
     let done = c
         .data
