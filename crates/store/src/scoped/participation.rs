@@ -617,6 +617,17 @@ impl Scoped {
         self.estate_of(estate, what).await
     }
 
+    /// The households of an estate of the scope, each named by its rooms (for the forms that
+    /// pick one).
+    pub async fn households(&self, estate_id: i64) -> Result<Vec<(i64, String)>> {
+        self.estate_in_scope(estate_id).await?;
+        Ok(households(&self.store.db, estate_id)
+            .await?
+            .into_iter()
+            .map(|(id, (rooms, _))| (id, rooms))
+            .collect())
+    }
+
     // -------------------------------------------------------------- contributions
 
     /// Records receipts of an estate of the scope — one, or a stack entered at once — all or

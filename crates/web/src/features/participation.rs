@@ -1093,11 +1093,7 @@ impl MenuPage {
     }
 }
 
-pub(super) async fn menu_page(
-    State(state): State<AppState>,
-    p: PageCaller,
-    Path(id): Path<i64>,
-) -> Result<Response, ApiError> {
+pub(super) async fn menu_page(p: PageCaller, Path(id): Path<i64>) -> Result<Response, ApiError> {
     let c = &p.caller;
     let m = c.data.menu(id).await?;
     let (e, _) = c
@@ -1105,15 +1101,7 @@ pub(super) async fn menu_page(
         .estate(m.estate_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let a = state.assessor_for(&c.data, &[]).await?;
-    let households = c
-        .data
-        .contributions(&a, m.estate_id)
-        .await?
-        .households
-        .into_iter()
-        .map(|h| (h.owner_id, h.household))
-        .collect();
+    let households = c.data.households(m.estate_id).await?;
     render(
         &MenuPage {
             runs: c.account.role.runs_consultations(),

@@ -566,13 +566,7 @@ fn electorate(c: &Chrome, building: Option<&str>, unit: Option<&str>) -> String 
 fn parts_text(parts: &[anju_store::scoped::PartView]) -> String {
     parts
         .iter()
-        .map(|p| {
-            if p.unit.is_empty() {
-                format!("{}-{}", p.building, p.room)
-            } else {
-                format!("{}-{}-{}", p.building, p.unit, p.room)
-            }
-        })
+        .map(|p| anju_store::scoped::room_text(&p.building, &p.unit, &p.room))
         .collect::<Vec<_>>()
         .join("、")
 }
