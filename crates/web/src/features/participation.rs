@@ -71,7 +71,8 @@ fn value<T: serde::Serialize>(t: &T) -> Json<Value> {
     Json(serde_json::to_value(t).unwrap_or(Value::Null))
 }
 
-fn money(text: &str, what: &str) -> Result<Money, ApiError> {
+/// Yuan as people write them, exactly (`Money::parse_yuan`), or a 422 naming the field.
+pub(super) fn money(text: &str, what: &str) -> Result<Money, ApiError> {
     Money::parse_yuan(text).ok_or_else(|| {
         ApiError::invalid(format!(
             "{what}“{text}”不是金额（元，最多两位小数）/ {what} {text:?} is not an amount of yuan with at most two decimals"

@@ -247,12 +247,7 @@ pub(super) async fn record_money_api(
         anju_domain::catalogue::FundingSource::from_key(body.source.trim()).ok_or_else(|| {
             ApiError::invalid(format!("未知的资金来源 / unknown source {:?}", body.source))
         })?;
-    let amount = anju_domain::quantity::Money::parse_yuan(&body.amount).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "金额有误（元）/ not an amount of yuan: {:?}",
-            body.amount
-        ))
-    })?;
+    let amount = super::participation::money(&body.amount, "金额 / amount")?;
     let m = c
         .data
         .record_money(id, kind, source, amount, &body.memo, &c.write_ctx("api"))
