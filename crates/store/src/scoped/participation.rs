@@ -6,7 +6,7 @@
 //! [`Store::public_estate`].
 
 use super::menus::{approvals_of, approve, menu_of_estate, menus_of, MenuView};
-use super::residents::household_of;
+use super::residents::{household_of, stamp_if_unset};
 use super::VoteView;
 use super::{Household, Scoped};
 use crate::assess::Assessor;
@@ -753,15 +753,10 @@ impl Scoped {
     pub async fn close_survey(&self, id: i64, ctx: &WriteCtx) -> Result<()> {
         let (_, e) = self.survey_in_scope(id).await?;
         let txn = self.store.begin_write().await?;
-        let done = survey::Entity::update_many()
-            .col_expr(
-                survey::Column::ClosedAt,
-                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
-            )
-            .filter(survey::Column::Id.eq(id))
-            .filter(survey::Column::ClosedAt.is_null())
-            .exec(&txn)
-            .await?;
+        let done =
+            stamp_if_unset::<survey::Entity>(survey::Column::Id, id, survey::Column::ClosedAt)
+                .exec(&txn)
+                .await?;
         if done.rows_affected == 0 {
             return Err(StoreError::Conflict(
                 "满意度调查已结束 / the survey is already closed".into(),
@@ -921,19 +916,14 @@ impl Scoped {
         let e = self.estate_holding(Residents::Notice, id).await?;
         let reason = written(reason, "撤回理由")?;
         let txn = self.store.begin_write().await?;
-        let done = notice::Entity::update_many()
-            .col_expr(
-                notice::Column::WithdrawnAt,
-                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
-            )
-            .col_expr(
-                notice::Column::WithdrawnReason,
-                sea_orm::sea_query::Expr::value(reason.clone()),
-            )
-            .filter(notice::Column::Id.eq(id))
-            .filter(notice::Column::WithdrawnAt.is_null())
-            .exec(&txn)
-            .await?;
+        let done =
+            stamp_if_unset::<notice::Entity>(notice::Column::Id, id, notice::Column::WithdrawnAt)
+                .col_expr(
+                    notice::Column::WithdrawnReason,
+                    sea_orm::sea_query::Expr::value(reason.clone()),
+                )
+                .exec(&txn)
+                .await?;
         if done.rows_affected == 0 {
             return Err(StoreError::Conflict(
                 "该公示已撤回 / the notice is already withdrawn".into(),

@@ -388,15 +388,13 @@ impl Scoped {
     pub async fn close_consultation(&self, id: i64, ctx: &WriteCtx) -> Result<()> {
         let (_, e) = self.consultation_in_scope(id).await?;
         let txn = self.store.begin_write().await?;
-        let closed = consultation::Entity::update_many()
-            .col_expr(
-                consultation::Column::ClosedAt,
-                sea_orm::sea_query::Expr::value(chrono::Utc::now()),
-            )
-            .filter(consultation::Column::Id.eq(id))
-            .filter(consultation::Column::ClosedAt.is_null())
-            .exec(&txn)
-            .await?;
+        let closed = stamp_if_unset::<consultation::Entity>(
+            consultation::Column::Id,
+            id,
+            consultation::Column::ClosedAt,
+        )
+        .exec(&txn)
+        .await?;
         if closed.rows_affected == 0 {
             return Err(StoreError::Conflict(
                 "征求意见已结束 / the consultation is already closed".into(),
@@ -863,6 +861,20 @@ async fn answer_consultation(
     }
     txn.commit().await?;
     Ok(())
+}
+
+/// Stamps row `id`'s `at` column with now, only if it is still unset — closing a consultation or
+/// a survey, withdrawing a notice — so that of two writers racing, the second changes nothing
+/// (its `rows_affected` is 0). More columns may be set on the way.
+pub(super) fn stamp_if_unset<E: EntityTrait>(
+    id_column: E::Column,
+    id: i64,
+    at: E::Column,
+) -> sea_orm::UpdateMany<E> {
+    E::update_many()
+        .col_expr(at, sea_orm::sea_query::Expr::value(chrono::Utc::now()))
+        .filter(id_column.eq(id))
+        .filter(at.is_null())
 }
 
 /// The owner `owner_id` if they are a household of the estate (the developer is not: its unsold
