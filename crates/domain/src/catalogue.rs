@@ -47,6 +47,15 @@ keyed_enum! {
     }
 }
 
+keyed_enum! {
+    /// What an entry of the funding ledger records (DOMAIN §7).
+    EntryKind {
+        Allocation => "allocation", "下达", "allocation";
+        Receipt => "receipt", "到位", "receipt";
+        Disbursement => "disbursement", "拨付", "disbursement";
+    }
+}
+
 impl FundingSource {
     /// Central and provincial money: it pays only the items that allow it, basic ones first
     /// (seed 1 §9).

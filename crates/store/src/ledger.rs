@@ -11,6 +11,7 @@
 use crate::audit::WriteCtx;
 use crate::entity::fund_ledger;
 use crate::{Result, Store, StoreError};
+pub use anju_domain::catalogue::EntryKind;
 use anju_domain::catalogue::FundingSource;
 use anju_domain::quantity::Money;
 use sea_orm::ActiveValue::Set;
@@ -22,38 +23,6 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 
 /// Any number; it only has to differ from the application's other advisory locks.
 const LEDGER_LOCK: i64 = 0x0061_6e6a_6c65_6467; // "anjledg"
-
-/// What an entry records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryKind {
-    /// 下达: money allocated down the levels.
-    Allocation,
-    /// 到位: money received by a project.
-    Receipt,
-    /// 拨付: money paid out.
-    Disbursement,
-}
-
-impl EntryKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            EntryKind::Allocation => "allocation",
-            EntryKind::Receipt => "receipt",
-            EntryKind::Disbursement => "disbursement",
-        }
-    }
-
-    pub fn from_key(k: &str) -> Option<EntryKind> {
-        [
-            EntryKind::Allocation,
-            EntryKind::Receipt,
-            EntryKind::Disbursement,
-        ]
-        .into_iter()
-        .find(|e| e.key() == k)
-    }
-}
 
 /// An entry to append.
 #[derive(Debug, Clone)]

@@ -436,6 +436,13 @@ pub struct PostView {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
+impl PostView {
+    /// The comments among `posts` on the proposal `id`, in order.
+    pub fn replies_to(posts: &[PostView], id: i64) -> Vec<&PostView> {
+        posts.iter().filter(|r| r.parent_id == Some(id)).collect()
+    }
+}
+
 async fn posts_of(
     db: &impl ConnectionTrait,
     estate_id: i64,

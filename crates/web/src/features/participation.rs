@@ -973,11 +973,7 @@ struct ParticipationPage {
 impl ParticipationPage {
     /// The comments on a proposal.
     fn replies(&self, id: &i64) -> Vec<&anju_store::scoped::PostView> {
-        self.deliberation
-            .posts
-            .iter()
-            .filter(|r| r.parent_id == Some(*id))
-            .collect()
+        anju_store::scoped::PostView::replies_to(&self.deliberation.posts, *id)
     }
     fn yuan(&self, m: &Money) -> String {
         m.yuan_text()

@@ -1026,11 +1026,7 @@ impl MyPage {
     }
 
     fn replies(&self, id: &i64) -> Vec<&anju_store::scoped::PostView> {
-        self.x
-            .posts
-            .iter()
-            .filter(|r| r.parent_id == Some(*id))
-            .collect()
+        anju_store::scoped::PostView::replies_to(&self.x.posts, *id)
     }
 
     fn answer_label(&self, key: &str) -> String {
