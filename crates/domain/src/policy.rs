@@ -42,6 +42,13 @@ pub struct Policy {
     /// The deadlines of a year's projects.
     #[serde(default = "national_calendar")]
     pub calendar: crate::milestones::CalendarPolicy,
+    /// The documents and photos kept as evidence.
+    #[serde(default = "national_documents")]
+    pub documents: crate::works::DocumentPolicy,
+}
+
+fn national_documents() -> crate::works::DocumentPolicy {
+    national_section(|mut t| t.remove("documents"))
 }
 
 fn national_calendar() -> crate::milestones::CalendarPolicy {
@@ -438,6 +445,7 @@ impl Policy {
         crate::catalogue::check(&p.catalogue).map_err(PolicyError)?;
         p.votes.check().map_err(PolicyError)?;
         p.calendar.check().map_err(PolicyError)?;
+        p.documents.check().map_err(PolicyError)?;
         let a = &p.approvals;
         if a.construction_permit_min_yuan < 0
             || !a.construction_permit_min_m2.is_finite()

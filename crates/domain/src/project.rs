@@ -8,7 +8,7 @@
 //! started before the approvals the project needs are done and the illegal structures blocking
 //! fire lanes are removed (seed 方案3 §4); not accepted without the closed-water test where rain and
 //! sewage were separated (seed 方案3 §5) and without residents' representatives in the joint
-//! acceptance. The steps between record what each step produces (the approved scheme, the design
+//! acceptance, nor while findings of the inspections wait for their rectification. The steps between record what each step produces (the approved scheme, the design
 //! and estimate, the contract, the finished works, the managing unit).
 
 use crate::approvals::Approval;
@@ -54,6 +54,8 @@ keyed_enum! {
         WorksDone => "works_done", "工程已全部完成", "works finished";
         ClosedWaterTest => "closed_water_test", "闭水试验合格", "closed-water test passed";
         Residents => "residents", "居民代表参加联合验收", "residents' representatives in the joint acceptance";
+        Acceptance => "acceptance", "联合竣工验收合格", "joint acceptance passed";
+        Rectification => "rectification", "检查发现的问题已整改", "findings rectified";
         Management => "management", "已明确管理模式和管理单位", "management mode and managing unit set";
     }
 }
@@ -90,9 +92,10 @@ pub struct ProjectFacts {
     pub progress_pct: u32,
     /// Rain and sewage were separated by the works.
     pub rain_sewage_separated: bool,
-    pub closed_water_test_passed: bool,
-    /// The joint acceptance had residents' representatives.
-    pub residents_in_acceptance: bool,
+    /// The latest closed-water test and joint acceptance, from the inspections.
+    pub acceptance: crate::works::AcceptanceRecord,
+    /// Findings of inspections not yet rectified.
+    pub open_findings: u32,
     /// The managing unit after hand-over.
     pub managing_unit: Option<String>,
 }
@@ -224,18 +227,33 @@ pub fn check_transition(
             }
         }
         ProjectState::Accepted => {
-            if f.rain_sewage_separated && !f.closed_water_test_passed {
+            if f.rain_sewage_separated && !f.acceptance.closed_water_test_passed {
                 failed.push(fail(
                     Gate::ClosedWaterTest,
                     "实施了雨污分流，须闭水试验合格后方可验收".into(),
                     "rain and sewage were separated: the closed-water test must pass first".into(),
                 ));
             }
-            if !f.residents_in_acceptance {
+            if !f.acceptance.residents_in_acceptance {
                 failed.push(fail(
                     Gate::Residents,
                     "联合竣工验收须有居民代表参加".into(),
                     "the joint acceptance needs residents' representatives".into(),
+                ));
+            }
+            if !f.acceptance.acceptance_passed {
+                failed.push(fail(
+                    Gate::Acceptance,
+                    "尚无合格的联合竣工验收记录".into(),
+                    "no joint acceptance has passed".into(),
+                ));
+            }
+            if f.open_findings > 0 {
+                let n = f.open_findings;
+                failed.push(fail(
+                    Gate::Rectification,
+                    format!("还有{n}项检查发现的问题未整改完成"),
+                    format!("{n} findings of inspections are not yet rectified"),
                 ));
             }
         }
@@ -337,8 +355,12 @@ mod tests {
             fire_lane_structures_left: 0,
             progress_pct: 100,
             rain_sewage_separated: true,
-            closed_water_test_passed: true,
-            residents_in_acceptance: true,
+            acceptance: crate::works::AcceptanceRecord {
+                closed_water_test_passed: true,
+                acceptance_passed: true,
+                residents_in_acceptance: true,
+            },
+            open_findings: 0,
             managing_unit: Some("某物业公司".into()),
         }
     }
@@ -399,10 +421,15 @@ mod tests {
             (
                 Accepted,
                 Box::new(|f| {
-                    f.closed_water_test_passed = false;
-                    f.residents_in_acceptance = false;
+                    f.acceptance = Default::default();
+                    f.open_findings = 1;
                 }),
-                vec![Gate::ClosedWaterTest, Gate::Residents],
+                vec![
+                    Gate::ClosedWaterTest,
+                    Gate::Residents,
+                    Gate::Acceptance,
+                    Gate::Rectification,
+                ],
             ),
             (
                 HandedOver,
@@ -430,7 +457,7 @@ mod tests {
     fn the_closed_water_test_is_needed_only_where_rain_and_sewage_were_separated() {
         let mut f = all_green();
         f.rain_sewage_separated = false;
-        f.closed_water_test_passed = false;
+        f.acceptance.closed_water_test_passed = false;
         assert_eq!(check_transition(Completed, Accepted, &f), Ok(()));
     }
 

@@ -63,7 +63,12 @@ fn entry_hash(m: &fund_ledger::Model) -> String {
 impl Store {
     /// Appends an entry at the chain's end, in one transaction; its id.
     pub async fn ledger_append(&self, e: &NewEntry, ctx: &WriteCtx) -> Result<i64> {
-        if e.amount.fen() <= 0 {
+        Ok(self.ledger_append_all(std::slice::from_ref(e), ctx).await?[0])
+    }
+
+    /// Appends entries at the chain's end in order, all or none (one transaction); their ids.
+    pub async fn ledger_append_all(&self, entries: &[NewEntry], ctx: &WriteCtx) -> Result<Vec<i64>> {
+        if entries.iter().any(|e| e.amount.fen() <= 0) {
             return Err(StoreError::Invalid(
                 "金额应大于0 / the amount must be more than 0".into(),
             ));
@@ -75,53 +80,68 @@ impl Store {
             .limit(1)
             .one(&txn)
             .await?;
-        let mut m = fund_ledger::Model {
-            id: last.as_ref().map_or(1, |l| l.id + 1),
-            at_micros: chrono::Utc::now().timestamp_micros(),
-            project_id: e.project_id,
-            division_code: e.division_code.clone(),
-            kind: e.kind.key().into(),
-            source: e.source.key().into(),
-            amount_fen: e.amount.fen(),
-            memo: e.memo.clone(),
-            actor: ctx.actor.clone(),
-            prev_hash: last.map_or_else(|| GENESIS.to_string(), |l| l.hash),
-            hash: String::new(),
+        let (mut next_id, mut prev_hash) = match last {
+            Some(l) => (l.id + 1, l.hash),
+            None => (1, GENESIS.to_string()),
         };
-        m.hash = entry_hash(&m);
-        let id = m.id;
-        fund_ledger::Entity::insert(fund_ledger::ActiveModel {
-            id: Set(m.id),
-            at_micros: Set(m.at_micros),
-            project_id: Set(m.project_id),
-            division_code: Set(m.division_code),
-            kind: Set(m.kind),
-            source: Set(m.source),
-            amount_fen: Set(m.amount_fen),
-            memo: Set(m.memo),
-            actor: Set(m.actor),
-            prev_hash: Set(m.prev_hash),
-            hash: Set(m.hash),
-        })
-        .exec_without_returning(&txn)
-        .await?;
-        crate::audit::audit_one(
-            &txn,
-            ctx,
-            "append",
-            "fund_ledger",
-            id,
-            &e.division_code,
-            Some(format!(
-                "{} {} {}",
-                e.kind.key(),
-                e.source.key(),
-                e.amount.yuan_text()
-            )),
-        )
-        .await?;
+        let at_micros = chrono::Utc::now().timestamp_micros();
+        let mut rows = Vec::with_capacity(entries.len());
+        let mut audit = crate::audit::AuditBatch::new(ctx);
+        for e in entries {
+            let mut m = fund_ledger::Model {
+                id: next_id,
+                at_micros,
+                project_id: e.project_id,
+                division_code: e.division_code.clone(),
+                kind: e.kind.key().into(),
+                source: e.source.key().into(),
+                amount_fen: e.amount.fen(),
+                memo: e.memo.clone(),
+                actor: ctx.actor.clone(),
+                prev_hash: prev_hash.clone(),
+                hash: String::new(),
+            };
+            m.hash = entry_hash(&m);
+            prev_hash = m.hash.clone();
+            next_id += 1;
+            audit.push(
+                "append",
+                "fund_ledger",
+                m.id,
+                Some(&e.division_code),
+                None,
+                Some(format!(
+                    "{} {} {}",
+                    e.kind.key(),
+                    e.source.key(),
+                    e.amount.yuan_text()
+                )),
+            );
+            rows.push(m);
+        }
+        let ids = rows.iter().map(|m| m.id).collect();
+        for chunk in rows.chunks(500) {
+            fund_ledger::Entity::insert_many(chunk.iter().cloned().map(|m| {
+                fund_ledger::ActiveModel {
+                    id: Set(m.id),
+                    at_micros: Set(m.at_micros),
+                    project_id: Set(m.project_id),
+                    division_code: Set(m.division_code),
+                    kind: Set(m.kind),
+                    source: Set(m.source),
+                    amount_fen: Set(m.amount_fen),
+                    memo: Set(m.memo),
+                    actor: Set(m.actor),
+                    prev_hash: Set(m.prev_hash),
+                    hash: Set(m.hash),
+                }
+            }))
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        audit.flush(&txn).await?;
         txn.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// A project's entries, oldest first.

@@ -25,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(M0015Participation),
             Box::new(M0016Projects),
             Box::new(M0017FundLedger),
+            Box::new(M0018Works),
         ]
     }
 }
@@ -1551,6 +1552,219 @@ impl MigrationTrait for M0017FundLedger {
                 .to_owned(),
         )
         .await?;
+        Ok(())
+    }
+}
+
+struct M0018Works;
+
+impl MigrationName for M0018Works {
+    fn name(&self) -> &str {
+        "m0018_works"
+    }
+}
+
+/// A foreign key from `table.project_id` to the project, removed with it.
+fn to_project(table: &str) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("{table}_project"))
+        .from(a(table), a("project_id"))
+        .to(a("projects"), a("id"))
+        .on_delete(ForeignKeyAction::Cascade)
+        .to_owned()
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for M0018Works {
+    /// The works' records: monthly progress, documents (every version kept), inspections and
+    /// their findings, the funding plan by source, responsibility tasks (the utilities' share
+    /// among them) and complaints after hand-over. The closed-water test and the joint acceptance
+    /// are inspections now, so the project's two flags for them go.
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(a("progress_reports"))
+                .col(id("id"))
+                .col(big("project_id"))
+                .col(text("month"))
+                .col(int("progress_pct"))
+                .col(big("invested_fen"))
+                .col(long_text_null("items"))
+                .col(text("note"))
+                .col(text("actor"))
+                .col(time("created_at"))
+                .foreign_key(&mut to_project("progress_reports"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("progress_reports_month")
+                .table(a("progress_reports"))
+                .col(a("project_id"))
+                .col(a("month"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("documents"))
+                .col(id("id"))
+                .col(big("project_id"))
+                .col(text("kind"))
+                .col(text("filename"))
+                .col(text("content_type"))
+                .col(big("size_bytes"))
+                .col(text("sha256"))
+                .col(ColumnDef::new(a("bytes")).blob().not_null())
+                .col(int("version"))
+                .col(text("caption"))
+                .col(text("actor"))
+                .col(time("created_at"))
+                .foreign_key(&mut to_project("documents"))
+                .to_owned(),
+        )
+        .await?;
+        // A new upload of a name is its next version; two uploads cannot take the same one.
+        m.create_index(
+            Index::create()
+                .name("documents_version")
+                .table(a("documents"))
+                .col(a("project_id"))
+                .col(a("filename"))
+                .col(a("version"))
+                .unique()
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("inspections"))
+                .col(id("id"))
+                .col(big("project_id"))
+                .col(text("kind"))
+                .col(text("on_date"))
+                .col(text("inspector"))
+                .col(flag_null("passed"))
+                .col(long_text_null("participants"))
+                .col(text("note"))
+                .col(text("actor"))
+                .col(time("created_at"))
+                .foreign_key(&mut to_project("inspections"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("inspections_project")
+                .table(a("inspections"))
+                .col(a("project_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("findings"))
+                .col(id("id"))
+                .col(big("inspection_id"))
+                .col(big("project_id"))
+                .col(text("description"))
+                .col(text("severity"))
+                .col(text("rectify_by"))
+                .col(text_null("closed_on"))
+                .col(text_null("closure"))
+                .foreign_key(&mut to_project("findings"))
+                .foreign_key(
+                    ForeignKey::create()
+                        .name("findings_inspection")
+                        .from(a("findings"), a("inspection_id"))
+                        .to(a("inspections"), a("id"))
+                        .on_delete(ForeignKeyAction::Cascade),
+                )
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("findings_project")
+                .table(a("findings"))
+                .col(a("project_id"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("funding_plans"))
+                .col(big("project_id"))
+                .col(text("source"))
+                .col(big("amount_fen"))
+                .primary_key(Index::create().col(a("project_id")).col(a("source")))
+                .foreign_key(&mut to_project("funding_plans"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("tasks"))
+                .col(id("id"))
+                .col(ColumnDef::new(a("division_code")).string_len(12).not_null())
+                .col(big_null("project_id"))
+                .col(text("title"))
+                .col(text_null("utility"))
+                .col(text_null("party"))
+                .col(big_null("department_id"))
+                .col(text("department"))
+                .col(big_null("amount_fen"))
+                .col(text_null("deadline"))
+                .col(text("status"))
+                .col(text("note"))
+                .col(time("created_at"))
+                .col(time("updated_at"))
+                .foreign_key(&mut to_project("tasks"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("tasks_division")
+                .table(a("tasks"))
+                .col(a("division_code"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(a("complaints"))
+                .col(id("id"))
+                .col(big("project_id"))
+                .col(text("received_on"))
+                .col(text("channel"))
+                .col(text("summary"))
+                .col(text("status"))
+                .col(long_text_null("steps"))
+                .col(text_null("resolved_on"))
+                .col(time("created_at"))
+                .foreign_key(&mut to_project("complaints"))
+                .to_owned(),
+        )
+        .await?;
+        m.alter_table(
+            Table::alter()
+                .table(a("projects"))
+                .add_column(long_text_null("management_duties"))
+                .to_owned(),
+        )
+        .await?;
+        for gone in ["closed_water_test_passed", "residents_in_acceptance"] {
+            m.alter_table(
+                Table::alter()
+                    .table(a("projects"))
+                    .drop_column(a(gone))
+                    .to_owned(),
+            )
+            .await?;
+        }
         Ok(())
     }
 }

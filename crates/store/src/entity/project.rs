@@ -22,10 +22,11 @@ pub struct Model {
     pub fire_lane_structures_left: Option<i32>,
     pub progress_pct: i32,
     pub rain_sewage_separated: bool,
-    pub closed_water_test_passed: bool,
-    pub residents_in_acceptance: bool,
     pub management_mode: Option<String>,
     pub managing_unit: Option<String>,
+    /// The managing unit's duties after hand-over.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub management_duties: Option<String>,
     pub land_changes: bool,
     pub small_environmental_impact: bool,
     pub low_risk_structure_untouched: bool,

@@ -21,16 +21,20 @@ pub use anju_domain::estate::{EstatePatch, FieldError};
 
 mod accounts;
 mod bundles;
+mod complaints;
 mod divisions;
 mod exports;
 mod imports;
 mod menus;
+mod money;
 mod participation;
 mod planning;
 mod policies;
 mod projects;
 mod residents;
 mod scenarios;
+mod tasks;
+mod works;
 pub use menus::{
     completion_from_key, completion_key, rule_from_key, rule_key, MenuBallots, MenuItemView,
     MenuView, NewMenu,
@@ -45,6 +49,13 @@ pub use projects::{
 pub use residents::{
     published_ballots, ConsultationView, Household, HouseholdView, NewVote, OwnerView, PartView,
     RegisterReport, VoteView,
+};
+pub use money::{AllocationShare, DivisionMoney, FundingPlanView, MoneyByDivision, PlanLine};
+pub use complaints::{ComplaintStep, ComplaintView};
+pub use tasks::{NewTask, TaskView};
+pub use works::{
+    DocumentMeta, FindingInput, FindingView, InspectionInput, InspectionView, Participant,
+    ProgressInput, ProgressReport,
 };
 pub use scenarios::{Scenario, ScenarioResult, ScenarioYear};
 

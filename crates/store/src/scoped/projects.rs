@@ -8,7 +8,7 @@ use super::residents::latest_rates;
 use super::Scoped;
 use crate::assess::Assessor;
 use crate::audit::{audit_one, WriteCtx};
-use crate::entity::{estate, notice, pool_entry, project, project_estate};
+use crate::entity::{estate, finding, inspection, notice, pool_entry, project, project_estate};
 use crate::ledger::{EntryKind, NewEntry};
 use crate::{Result, StoreError};
 use anju_domain::approvals::{approvals_needed, Approval, Need, ProjectAttributes};
@@ -18,10 +18,12 @@ use anju_domain::pool::PoolState;
 use anju_domain::project::{
     check_planning, check_transition, GateFailure, ProjectFacts, ProjectState,
 };
+use anju_domain::works::AcceptanceRecord;
+use anju_domain::ManagementMode;
 use anju_domain::quantity::{Area, Money};
 use anju_domain::DivisionCode;
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 /// What the implementing entity records of a project; each field given replaces the stored one.
 #[derive(Debug, Clone, Default, serde::Deserialize)]
@@ -33,12 +35,13 @@ pub struct ProjectPatch {
     /// The keys of the approvals done.
     pub approvals_done: Option<Vec<String>>,
     pub fire_lane_structures_left: Option<i32>,
-    pub progress_pct: Option<i32>,
     pub rain_sewage_separated: Option<bool>,
-    pub closed_water_test_passed: Option<bool>,
-    pub residents_in_acceptance: Option<bool>,
+    /// After the works (DOMAIN §9): `SelfGoverned` (居民自治), `CommunityManaged` (社区代管) or
+    /// `Professional` (专业化物业管理), or their Chinese names.
     pub management_mode: Option<String>,
     pub managing_unit: Option<String>,
+    /// The managing unit's duties.
+    pub management_duties: Option<String>,
     pub land_changes: Option<bool>,
     pub small_environmental_impact: Option<bool>,
     pub low_risk_structure_untouched: Option<bool>,
@@ -154,7 +157,10 @@ pub struct ProjectView {
     pub estimate_fen: Option<i64>,
     pub contractor: Option<String>,
     pub progress_pct: i32,
+    pub management_mode: Option<ManagementMode>,
     pub managing_unit: Option<String>,
+    pub management_duties: Option<String>,
+    pub rain_sewage_separated: bool,
     pub approvals: Vec<(Approval, Need)>,
     pub approvals_done: Vec<Approval>,
     /// The next state and every gate that would refuse it now (empty: it may go).
@@ -191,6 +197,23 @@ fn policy_of<'a>(a: &'a Assessor, estates: &[estate::Model]) -> &'a anju_domain:
     estates
         .first()
         .map_or(&a.policy, |e| a.policy_at(&e.division_code))
+}
+
+/// The modes of management after renovation (DOMAIN §9), by key or Chinese name.
+fn management_mode(text: &str) -> Result<ManagementMode> {
+    let allowed = [
+        ManagementMode::SelfGoverned,
+        ManagementMode::CommunityManaged,
+        ManagementMode::Professional,
+    ];
+    ManagementMode::from_key(text)
+        .or_else(|| ManagementMode::from_label(text))
+        .filter(|m| allowed.contains(m))
+        .ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "管理模式应为居民自治（SelfGoverned）、社区代管（CommunityManaged）或专业化物业管理（Professional），实为“{text}” / the management mode must be SelfGoverned, CommunityManaged or Professional, got {text:?}"
+            ))
+        })
 }
 
 fn state_of(p: &project::Model) -> ProjectState {
@@ -272,14 +295,43 @@ impl Scoped {
             }
             f.progress_pct = p.progress_pct.clamp(0, 100) as u32;
             f.rain_sewage_separated = p.rain_sewage_separated;
-            f.closed_water_test_passed = p.closed_water_test_passed;
-            f.residents_in_acceptance = p.residents_in_acceptance;
-            f.managing_unit = p.managing_unit.clone();
+            let inspections = inspection::Entity::find()
+                .filter(inspection::Column::ProjectId.eq(p.id))
+                .order_by_asc(inspection::Column::OnDate)
+                .order_by_asc(inspection::Column::Id)
+                .all(db)
+                .await?;
+            f.acceptance = AcceptanceRecord::of(&super::works::acceptance_inputs(&inspections));
+            f.open_findings = finding::Entity::find()
+                .filter(finding::Column::ProjectId.eq(p.id))
+                .filter(finding::Column::ClosedOn.is_null())
+                .count(db)
+                .await? as u32;
+            // Hand-over needs both the mode and the unit.
+            f.managing_unit = p
+                .managing_unit
+                .clone()
+                .filter(|_| p.management_mode.is_some());
         }
         Ok(f)
     }
 
-    async fn project_in_scope(&self, id: i64) -> Result<(project::Model, Vec<estate::Model>)> {
+    /// The ids of the scope's projects, as a subquery: a project is the scope's when its
+    /// division (its estates' lowest common one) lies inside the scope, and then so do all its
+    /// estates.
+    pub(super) fn project_ids_query(&self) -> sea_orm::sea_query::SelectStatement {
+        use sea_orm::QueryTrait;
+        let mut q = project::Entity::find()
+            .select_only()
+            .column(project::Column::Id);
+        if let Some(d) = self.home() {
+            let (lo, hi) = d.range();
+            q = q.filter(project::Column::DivisionCode.between(lo, hi));
+        }
+        q.into_query()
+    }
+
+    pub(super) async fn project_in_scope(&self, id: i64) -> Result<(project::Model, Vec<estate::Model>)> {
         let p = project::Entity::find_by_id(id)
             .one(&self.store.db)
             .await?
@@ -327,7 +379,10 @@ impl Scoped {
             estimate_fen: p.estimate_fen,
             contractor: p.contractor,
             progress_pct: p.progress_pct,
+            management_mode: p.management_mode.as_deref().and_then(ManagementMode::from_key),
             managing_unit: p.managing_unit,
+            management_duties: p.management_duties,
+            rain_sewage_separated: p.rain_sewage_separated,
             next,
             blocking,
         })
@@ -406,10 +461,9 @@ impl Scoped {
             fire_lane_structures_left: Set(None),
             progress_pct: Set(0),
             rain_sewage_separated: Set(false),
-            closed_water_test_passed: Set(false),
-            residents_in_acceptance: Set(false),
             management_mode: Set(None),
             managing_unit: Set(None),
+            management_duties: Set(None),
             land_changes: Set(false),
             small_environmental_impact: Set(true),
             low_risk_structure_untouched: Set(true),
@@ -504,11 +558,10 @@ impl Scoped {
                 )));
             }
         }
-        if patch.progress_pct.is_some_and(|p| !(0..=100).contains(&p)) {
-            return Err(StoreError::Invalid(
-                "形象进度应在0–100之间 / progress must be 0 to 100".into(),
-            ));
-        }
+        let mode = match patch.management_mode.as_deref().map(str::trim) {
+            None => None,
+            Some(m) => Some(management_mode(m)?),
+        };
         if patch.estimate_fen.is_some_and(|e| e < 0) || patch.investment_fen.is_some_and(|e| e < 0)
         {
             return Err(StoreError::Invalid(
@@ -545,8 +598,8 @@ impl Scoped {
             estimate_fen,
             contractor,
             fire_lane_structures_left,
-            management_mode,
             managing_unit,
+            management_duties,
             start_planned,
             start_actual,
             works_done_planned,
@@ -557,11 +610,11 @@ impl Scoped {
         macro_rules! put_plain {
             ($($f:ident),*) => { $( if let Some(v) = patch.$f { m.$f = Set(v); } )* };
         }
+        if let Some(mode) = mode {
+            m.management_mode = Set(Some(mode.key().into()));
+        }
         put_plain!(
-            progress_pct,
             rain_sewage_separated,
-            closed_water_test_passed,
-            residents_in_acceptance,
             land_changes,
             small_environmental_impact,
             low_risk_structure_untouched,
