@@ -62,12 +62,21 @@ pub fn check_plan(lines: &[(FundingSource, Money)], estimate: &Estimate) -> Fund
     if gap_fen > 0 && !lines.is_empty() {
         warnings.push(Text::new(
             format!("资金缺口{}元", Money::from_fen(gap_fen).yuan_text()),
-            format!("{} yuan short of the estimate", Money::from_fen(gap_fen).yuan_text()),
+            format!(
+                "{} yuan short of the estimate",
+                Money::from_fen(gap_fen).yuan_text()
+            ),
         ));
     } else if gap_fen < 0 {
         warnings.push(Text::new(
-            format!("计划资金超过概算{}元", Money::from_fen(-gap_fen).yuan_text()),
-            format!("{} yuan more than the estimate", Money::from_fen(-gap_fen).yuan_text()),
+            format!(
+                "计划资金超过概算{}元",
+                Money::from_fen(-gap_fen).yuan_text()
+            ),
+            format!(
+                "{} yuan more than the estimate",
+                Money::from_fen(-gap_fen).yuan_text()
+            ),
         ));
     }
     if to_others.fen() > 0 && total < estimate.total {

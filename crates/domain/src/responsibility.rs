@@ -133,7 +133,10 @@ mod tests {
         let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
         let by = Some(d("2026-05-31"));
         assert_eq!(overdue_days(by, TaskStatus::Open, d("2026-05-31")), None);
-        assert_eq!(overdue_days(by, TaskStatus::InProgress, d("2026-06-02")), Some(2));
+        assert_eq!(
+            overdue_days(by, TaskStatus::InProgress, d("2026-06-02")),
+            Some(2)
+        );
         assert_eq!(overdue_days(by, TaskStatus::Done, d("2026-06-02")), None);
         assert_eq!(overdue_days(None, TaskStatus::Open, d("2026-06-02")), None);
     }

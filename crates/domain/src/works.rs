@@ -169,7 +169,10 @@ pub fn check_document(
     if kind == DocumentKind::Photo && !t.is_image() {
         return Err(Text::new(
             format!("现场照片应为JPEG或PNG图片，实为{}", t.label().zh),
-            format!("a site photo must be a JPEG or PNG image, not a {}", t.label().en),
+            format!(
+                "a site photo must be a JPEG or PNG image, not a {}",
+                t.label().en
+            ),
         ));
     }
     Ok(t)
@@ -210,8 +213,7 @@ pub struct ItemProgress {
 /// A monthly report's overall progress: as given, else the mean of its items' (rounded down).
 pub fn overall_progress(given: Option<u32>, items: &[ItemProgress]) -> Option<u32> {
     given.or_else(|| {
-        (!items.is_empty())
-            .then(|| items.iter().map(|i| i.pct).sum::<u32>() / items.len() as u32)
+        (!items.is_empty()).then(|| items.iter().map(|i| i.pct).sum::<u32>() / items.len() as u32)
     })
 }
 
@@ -227,7 +229,10 @@ mod tests {
     fn a_finding_is_overdue_the_day_after_its_deadline_until_closed() {
         let by = d("2026-07-10");
         assert_eq!(finding_state(by, None, d("2026-07-10")), FindingState::Open);
-        assert_eq!(finding_state(by, None, d("2026-07-11")), FindingState::Overdue);
+        assert_eq!(
+            finding_state(by, None, d("2026-07-11")),
+            FindingState::Overdue
+        );
         assert_eq!(
             finding_state(by, Some(d("2026-07-20")), d("2026-07-21")),
             FindingState::Closed
@@ -280,8 +285,14 @@ mod tests {
     #[test]
     fn overall_progress_is_given_or_the_items_mean() {
         let items = [
-            ItemProgress { item: "roof".into(), pct: 100 },
-            ItemProgress { item: "drainage".into(), pct: 51 },
+            ItemProgress {
+                item: "roof".into(),
+                pct: 100,
+            },
+            ItemProgress {
+                item: "drainage".into(),
+                pct: 51,
+            },
         ];
         assert_eq!(overall_progress(None, &items), Some(75));
         assert_eq!(overall_progress(Some(60), &items), Some(60));

@@ -67,7 +67,11 @@ impl Store {
     }
 
     /// Appends entries at the chain's end in order, all or none (one transaction); their ids.
-    pub async fn ledger_append_all(&self, entries: &[NewEntry], ctx: &WriteCtx) -> Result<Vec<i64>> {
+    pub async fn ledger_append_all(
+        &self,
+        entries: &[NewEntry],
+        ctx: &WriteCtx,
+    ) -> Result<Vec<i64>> {
         if entries.iter().any(|e| e.amount.fen() <= 0) {
             return Err(StoreError::Invalid(
                 "金额应大于0 / the amount must be more than 0".into(),

@@ -103,6 +103,33 @@ impl ApiError {
         ));
         e
     }
+    /// Input refused by rules, each with its reason: 422 `refused` with `reasons`.
+    pub fn refused(reasons: &[anju_domain::Text]) -> Self {
+        let mut e = Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "refused",
+            format!(
+                "{} / {}",
+                reasons
+                    .iter()
+                    .map(|r| r.zh.as_str())
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                reasons
+                    .iter()
+                    .map(|r| r.en.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        );
+        e.reasons = Some(serde_json::Value::Array(
+            reasons
+                .iter()
+                .map(|r| serde_json::json!({ "reason": r.zh, "reason_en": r.en }))
+                .collect(),
+        ));
+        e
+    }
     pub fn internal(e: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {e}");
         Self::new(

@@ -156,42 +156,106 @@ db_test!(
             .as_str()
             .unwrap()
             .contains("scheme_approved"));
+        // A supervision finds a fault, to be rectified by 10 July; until then the project cannot be
+        // accepted.
+        let r = post(
+            format!("/api/v1/projects/{id}/inspections"),
+            json!({"kind": "supervision", "date": "2026-07-01", "inspector": "瑶海区住建局质监站",
+                   "findings": [{"description": "雨水管坡度不足", "severity": "major", "rectify_by": "2026-07-10"}]}),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let v: Value = r.json().await.unwrap();
+        let finding = v["findings"][0]["id"].as_i64().unwrap();
+        let findings = |on: &'static str| {
+            let builder = builder.clone();
+            let base = app.base.clone();
+            async move {
+                builder
+                    .get(format!("{base}/api/v1/findings?on={on}"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(findings("2026-07-10").await["items"][0]["state"], "open");
+        assert_eq!(findings("2026-07-11").await["items"][0]["state"], "overdue");
+        let patching = |body: Value| {
+            vec![(
+                reqwest::Method::PATCH,
+                format!("/api/v1/projects/{id}"),
+                body,
+            )]
+        };
         // Each step: refused with its gates, then taken once they are green.
-        let walk: Vec<(&str, Vec<&str>, Value)> = vec![
+        let walk: Vec<(&str, Vec<&str>, Vec<(reqwest::Method, String, Value)>)> = vec![
             (
                 "scheme_approved",
                 vec!["scheme_published", "scheme_approval"],
-                json!({"scheme_approval": "合建〔2026〕12号"}),
+                patching(json!({"scheme_approval": "合建〔2026〕12号"})),
             ),
             (
                 "designed",
                 vec!["estimate"],
-                json!({"estimate_fen": 320_000_000}),
+                patching(json!({"estimate_fen": 320_000_000})),
             ),
             (
                 "tendered",
                 vec!["contractor"],
-                json!({"contractor": "安徽某建设有限公司"}),
+                patching(json!({"contractor": "安徽某建设有限公司"})),
             ),
             (
                 "under_construction",
                 vec!["approvals"],
-                json!({"approvals_done": ["project_proposal", "construction_permit"], "fire_lane_structures_left": 0}),
+                patching(
+                    json!({"approvals_done": ["project_proposal", "construction_permit"], "fire_lane_structures_left": 0}),
+                ),
             ),
             (
+                // The monthly reports carry the progress: the items' mean, 100 % in November.
                 "completed",
                 vec!["works_done"],
-                json!({"progress_pct": 100}),
+                vec![(
+                    reqwest::Method::POST,
+                    format!("/api/v1/projects/{id}/progress"),
+                    json!({"month": "2026-11", "invested": "3,200,000", "items": [{"item": "roof", "pct": 100}, {"item": "drainage", "pct": 100}]}),
+                )],
             ),
             (
+                // The acceptance recorded first passed without residents: its gate holds, the
+                // residents' fails.
                 "accepted",
-                vec!["closed_water_test", "residents"],
-                json!({"closed_water_test_passed": true, "residents_in_acceptance": true}),
+                vec!["closed_water_test", "residents", "rectification"],
+                vec![
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/findings/{finding}/close"),
+                        json!({"on": "2026-07-09", "closure": "已返工调整坡度"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{id}/inspections"),
+                        json!({"kind": "closed_water_test", "date": "2026-11-20", "inspector": "某监理公司", "passed": true}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{id}/inspections"),
+                        json!({"kind": "joint_acceptance", "date": "2026-11-28", "inspector": "瑶海区住建局", "passed": true,
+                               "participants": [{"role": "builder", "unit": "安徽某建设有限公司"},
+                                                {"role": "residents", "unit": "梅山小区", "name": "王五"}]}),
+                    ),
+                ],
             ),
             (
                 "handed_over",
                 vec!["management"],
-                json!({"managing_unit": "某物业服务有限公司", "management_mode": "professional"}),
+                patching(
+                    json!({"managing_unit": "某物业服务有限公司", "management_mode": "专业化物业管理", "management_duties": "日常保洁、绿化养护、设施维修"}),
+                ),
             ),
         ];
         for (to, gates, fix) in walk {
@@ -219,6 +283,23 @@ db_test!(
                 }
                 "accepted" => {
                     patch(json!({"rain_sewage_separated": true})).await.unwrap();
+                    // A joint acceptance without residents' representatives does not pass the gate.
+                    let r = post(
+                        format!("/api/v1/projects/{id}/inspections"),
+                        json!({"kind": "joint_acceptance", "date": "2026-11-25", "inspector": "瑶海区住建局", "passed": true,
+                               "participants": [{"role": "builder", "unit": "安徽某建设有限公司"}]}),
+                    )
+                    .await
+                    .unwrap();
+                    assert_eq!(r.status(), StatusCode::CREATED);
+                }
+                "handed_over" => {
+                    // Management modes are the three of DOMAIN §9.
+                    let r =
+                        patch(json!({"managing_unit": "某单位", "management_mode": "单位管理"}))
+                            .await
+                            .unwrap();
+                    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
                 }
                 _ => {}
             }
@@ -226,8 +307,14 @@ db_test!(
             assert_eq!(r.status(), StatusCode::CONFLICT, "{to}");
             let v: Value = r.json().await.unwrap();
             assert_eq!(reasons(&v), gates, "{to}: {v}");
-            let r = patch(fix).await.unwrap();
-            assert_eq!(r.status(), StatusCode::OK, "{to}");
+            for (method, path, body) in fix {
+                let r = send(method, path.clone(), body).await.unwrap();
+                assert!(
+                    r.status().is_success(),
+                    "{to} {path}: {}",
+                    r.text().await.unwrap()
+                );
+            }
             if to == "scheme_approved" {
                 all.publish_notice(
                     estate,

@@ -80,8 +80,16 @@ impl Scoped {
         .exec(&txn)
         .await?
         .last_insert_id;
-        audit_one(&txn, ctx, "create", "complaint", id, &p.division_code, Some(summary.trim().into()))
-            .await?;
+        audit_one(
+            &txn,
+            ctx,
+            "create",
+            "complaint",
+            id,
+            &p.division_code,
+            Some(summary.trim().into()),
+        )
+        .await?;
         txn.commit().await?;
         self.complaint(id).await
     }

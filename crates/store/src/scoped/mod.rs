@@ -35,10 +35,12 @@ mod residents;
 mod scenarios;
 mod tasks;
 mod works;
+pub use complaints::{ComplaintStep, ComplaintView};
 pub use menus::{
     completion_from_key, completion_key, rule_from_key, rule_key, MenuBallots, MenuItemView,
     MenuView, NewMenu,
 };
+pub use money::{AllocationShare, DivisionMoney, FundingPlanView, MoneyByDivision, PlanLine};
 pub use participation::*;
 pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest, PoolRow};
 pub use policies::PolicyChange;
@@ -50,14 +52,12 @@ pub use residents::{
     published_ballots, ConsultationView, Household, HouseholdView, NewVote, OwnerView, PartView,
     RegisterReport, VoteView,
 };
-pub use money::{AllocationShare, DivisionMoney, FundingPlanView, MoneyByDivision, PlanLine};
-pub use complaints::{ComplaintStep, ComplaintView};
+pub use scenarios::{Scenario, ScenarioResult, ScenarioYear};
 pub use tasks::{NewTask, TaskView};
 pub use works::{
     DocumentMeta, FindingInput, FindingView, InspectionInput, InspectionView, Participant,
     ProgressInput, ProgressReport,
 };
-pub use scenarios::{Scenario, ScenarioResult, ScenarioYear};
 
 pub use crate::search::CANDIDATES as SEARCH_CANDIDATES;
 pub use accounts::NewAccount;

@@ -145,7 +145,8 @@ impl Scoped {
 
     fn plan_view(&self, id: i64, mut lines: Vec<PlanLine>, e: &Estimate) -> FundingPlanView {
         lines.sort_by_key(|l| l.source);
-        let pairs: Vec<(FundingSource, Money)> = lines.iter().map(|l| (l.source, l.amount)).collect();
+        let pairs: Vec<(FundingSource, Money)> =
+            lines.iter().map(|l| (l.source, l.amount)).collect();
         FundingPlanView {
             project_id: id,
             check: check_plan(&pairs, e),
@@ -305,7 +306,10 @@ impl Scoped {
 
     /// The money of `division` (the scope's home when none) and of each division directly below
     /// it: allocated to it from above, received and disbursed by its projects.
-    pub async fn money_by_division(&self, division: Option<&DivisionCode>) -> Result<MoneyByDivision> {
+    pub async fn money_by_division(
+        &self,
+        division: Option<&DivisionCode>,
+    ) -> Result<MoneyByDivision> {
         let sum = self.summary(division).await?;
         let mut q = fund_ledger::Entity::find().order_by_asc(fund_ledger::Column::Id);
         if let Some(code) = &sum.division_code {

@@ -18,10 +18,10 @@ use anju_domain::pool::PoolState;
 use anju_domain::project::{
     check_planning, check_transition, GateFailure, ProjectFacts, ProjectState,
 };
-use anju_domain::works::AcceptanceRecord;
-use anju_domain::ManagementMode;
 use anju_domain::quantity::{Area, Money};
+use anju_domain::works::AcceptanceRecord;
 use anju_domain::DivisionCode;
+use anju_domain::ManagementMode;
 use sea_orm::ActiveValue::{NotSet, Set, Unchanged};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -331,7 +331,10 @@ impl Scoped {
         q.into_query()
     }
 
-    pub(super) async fn project_in_scope(&self, id: i64) -> Result<(project::Model, Vec<estate::Model>)> {
+    pub(super) async fn project_in_scope(
+        &self,
+        id: i64,
+    ) -> Result<(project::Model, Vec<estate::Model>)> {
         let p = project::Entity::find_by_id(id)
             .one(&self.store.db)
             .await?
@@ -379,7 +382,10 @@ impl Scoped {
             estimate_fen: p.estimate_fen,
             contractor: p.contractor,
             progress_pct: p.progress_pct,
-            management_mode: p.management_mode.as_deref().and_then(ManagementMode::from_key),
+            management_mode: p
+                .management_mode
+                .as_deref()
+                .and_then(ManagementMode::from_key),
             managing_unit: p.managing_unit,
             management_duties: p.management_duties,
             rain_sewage_separated: p.rain_sewage_separated,

@@ -7,7 +7,9 @@ use super::Scoped;
 use crate::audit::{audit_one, WriteCtx};
 use crate::entity::{task, user};
 use crate::{Result, StoreError};
-use anju_domain::responsibility::{overdue_days, utility_share, Party, TaskStatus, Utility, UtilityWorks};
+use anju_domain::responsibility::{
+    overdue_days, utility_share, Party, TaskStatus, Utility, UtilityWorks,
+};
 use anju_domain::{DivisionCode, Money, Role};
 use chrono::NaiveDate;
 use sea_orm::ActiveValue::{NotSet, Set};
@@ -85,9 +87,8 @@ impl Scoped {
             })?;
         let sees = match u.scope_division.as_deref() {
             None => true,
-            Some(s) => DivisionCode::parse(s).is_ok_and(|d| {
-                DivisionCode::parse(division).is_ok_and(|t| d.contains(&t))
-            }),
+            Some(s) => DivisionCode::parse(s)
+                .is_ok_and(|d| DivisionCode::parse(division).is_ok_and(|t| d.contains(&t))),
         };
         if !sees {
             return Err(StoreError::Invalid(format!(
@@ -103,7 +104,9 @@ impl Scoped {
         let mut rows = Vec::new();
         for t in tasks {
             if t.title.trim().is_empty() {
-                return Err(StoreError::Invalid("缺少任务内容 / the task has no title".into()));
+                return Err(StoreError::Invalid(
+                    "缺少任务内容 / the task has no title".into(),
+                ));
             }
             let division = match (t.project_id, t.division, self.home()) {
                 (Some(p), _, _) => self.project_in_scope(p).await?.0.division_code,
@@ -117,7 +120,9 @@ impl Scoped {
                 }
             };
             if t.amount.is_some_and(|a| a.fen() < 0) {
-                return Err(StoreError::Invalid("金额不能为负 / amounts must not be negative".into()));
+                return Err(StoreError::Invalid(
+                    "金额不能为负 / amounts must not be negative".into(),
+                ));
             }
             let dept = self.department(t.department_id, &division).await?;
             let now = chrono::Utc::now();

@@ -22,19 +22,15 @@ fn day(s: &str) -> Option<NaiveDate> {
 }
 
 /// A monthly report as given.
-#[derive(Debug, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ProgressInput {
     /// YYYY-MM
     pub month: String,
     /// The overall physical progress (%); the items' mean when absent.
-    #[serde(default)]
     pub progress_pct: Option<u32>,
     /// The investment completed to date.
     pub invested: Money,
-    #[serde(default)]
     pub items: Vec<ItemProgress>,
-    #[serde(default)]
     pub note: String,
 }
 
@@ -249,7 +245,10 @@ impl Scoped {
             ));
         }
         if input.invested.fen() < 0 {
-            return Err(invalid("完成投资不能为负", "the investment must not be negative"));
+            return Err(invalid(
+                "完成投资不能为负",
+                "the investment must not be negative",
+            ));
         }
         let items = serde_json::to_string(&input.items).expect("plain data");
         let txn = self.store.begin_write().await?;
@@ -351,8 +350,12 @@ impl Scoped {
         if filename.is_empty() {
             return Err(invalid("缺少文件名", "the file has no name"));
         }
-        let file_type = check_document(kind, bytes, &filename, max_bytes)
-            .map_err(|why| invalid(format!("{filename}：{}", why.zh), format!("{filename}: {}", why.en)))?;
+        let file_type = check_document(kind, bytes, &filename, max_bytes).map_err(|why| {
+            invalid(
+                format!("{filename}：{}", why.zh),
+                format!("{filename}: {}", why.en),
+            )
+        })?;
         let sha = hex::encode(Sha256::digest(bytes));
         let txn = self.store.begin_write().await?;
         let last = document::Entity::find()
@@ -381,7 +384,8 @@ impl Scoped {
         .await
         .map_err(|e| match e.sql_err() {
             Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(
-                "同名文件正被同时上传，请重试 / the same name is being uploaded at once: retry".into(),
+                "同名文件正被同时上传，请重试 / the same name is being uploaded at once: retry"
+                    .into(),
             ),
             _ => e.into(),
         })?
@@ -516,7 +520,10 @@ impl Scoped {
                 }
                 None => {
                     return Err(invalid(
-                        format!("第{n}项问题的整改期限应为 YYYY-MM-DD，实为“{}”", f.rectify_by),
+                        format!(
+                            "第{n}项问题的整改期限应为 YYYY-MM-DD，实为“{}”",
+                            f.rectify_by
+                        ),
                         format!(
                             "finding {n}: the deadline must be YYYY-MM-DD, got {:?}",
                             f.rectify_by

@@ -13,12 +13,15 @@ pub mod divisions;
 pub mod estates;
 pub mod exports;
 pub mod imports;
+pub mod money;
 pub mod participation;
 pub mod planning;
 pub mod policies;
 pub mod projects;
 pub mod residents;
 pub mod session;
+pub mod tasks;
+pub mod works;
 
 /// Every feature's API routes.
 pub fn api() -> OpenApiRouter<AppState> {
@@ -33,6 +36,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(residents::api())
         .merge(participation::api())
         .merge(projects::api())
+        .merge(works::api())
+        .merge(money::api())
+        .merge(tasks::api())
 }
 
 /// Every feature's pages.

@@ -25,7 +25,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(money_api, record_money_api))
 }
 
-fn may_run(c: &Caller) -> Result<(), ApiError> {
+pub(super) fn may_run(c: &Caller) -> Result<(), ApiError> {
     if c.account.role.runs_projects() {
         Ok(())
     } else {
