@@ -17,3 +17,4 @@ mod planning;
 mod projects;
 mod residents;
 mod store;
+mod works;

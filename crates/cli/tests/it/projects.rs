@@ -10,6 +10,9 @@ use anju_store::WriteCtx;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+/// A request of the walk: method, path, body.
+type Request = (reqwest::Method, String, Value);
+
 db_test!(
     a_project_goes_from_planned_to_handed_over_through_its_gates,
     |db| {
@@ -192,7 +195,7 @@ db_test!(
             )]
         };
         // Each step: refused with its gates, then taken once they are green.
-        let walk: Vec<(&str, Vec<&str>, Vec<(reqwest::Method, String, Value)>)> = vec![
+        let walk: Vec<(&str, Vec<&str>, Vec<Request>)> = vec![
             (
                 "scheme_approved",
                 vec!["scheme_published", "scheme_approval"],

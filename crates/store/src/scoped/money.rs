@@ -341,10 +341,8 @@ impl Scoped {
             let amount = Money::from_fen(e.amount_fen);
             match EntryKind::from_key(&e.kind) {
                 // An allocation counts where it was sent, not in the divisions below it.
-                Some(EntryKind::Allocation) if e.project_id.is_none() => {
-                    if to_self {
-                        m.allocated += amount
-                    }
+                Some(EntryKind::Allocation) if e.project_id.is_none() && to_self => {
+                    m.allocated += amount
                 }
                 Some(EntryKind::Allocation) => {}
                 Some(EntryKind::Receipt) => m.received += amount,

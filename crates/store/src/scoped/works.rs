@@ -582,12 +582,11 @@ impl Scoped {
         .await?;
         txn.commit().await?;
         let today = super::today_in_china();
-        Ok(self
-            .inspections(id, today)
+        self.inspections(id, today)
             .await?
             .into_iter()
             .find(|i| i.id == iid)
-            .ok_or_else(|| StoreError::NotFound(format!("inspection {iid}")))?)
+            .ok_or_else(|| StoreError::NotFound(format!("inspection {iid}")))
     }
 
     /// A project's inspections with their findings as they stand on `on`, oldest first.

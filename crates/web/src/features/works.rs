@@ -207,7 +207,7 @@ pub(super) async fn document_api(
     ApiCaller(c): ApiCaller,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    Ok(document_response(&c, id).await?)
+    document_response(&c, id).await
 }
 
 pub(super) async fn document_response(c: &Caller, id: i64) -> Result<Response, ApiError> {
