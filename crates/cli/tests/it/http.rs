@@ -953,6 +953,67 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             .unwrap()
             .id
     };
+    // Its works' records: an inspection with a finding, a photo, a complaint, a task for a
+    // department of that county.
+    let (luyang_finding, luyang_document, luyang_complaint, luyang_task) = {
+        let all = db.store.scoped(Scope::All);
+        let i: anju_store::scoped::InspectionInput = serde_json::from_value(json!({
+            "kind": "quality", "date": "2026-07-01", "inspector": "庐阳区质监站",
+            "findings": [{"description": "x", "severity": "minor", "rectify_by": "2026-07-10"}]
+        }))
+        .unwrap();
+        let i = all
+            .record_inspection(luyang_project, &i, &ctx)
+            .await
+            .unwrap();
+        let d = all
+            .add_document(
+                luyang_project,
+                anju_domain::works::DocumentKind::Photo,
+                "a.png",
+                "",
+                b"\x89PNG\r\n\x1a\nrest",
+                1_000_000,
+                &ctx,
+            )
+            .await
+            .unwrap();
+        let k = all
+            .record_complaint(
+                luyang_project,
+                chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+                "12345",
+                "x",
+                &ctx,
+            )
+            .await
+            .unwrap();
+        let dept = db
+            .store
+            .add_user(
+                &ctx,
+                "dept-340103",
+                "庐阳区住建局",
+                Role::Department,
+                div("340103"),
+                PASSWORD,
+            )
+            .await
+            .unwrap();
+        let t = all
+            .create_tasks(
+                &[anju_store::scoped::NewTask {
+                    project_id: Some(luyang_project),
+                    title: "庐阳任务".into(),
+                    department_id: dept.id,
+                    ..Default::default()
+                }],
+                &ctx,
+            )
+            .await
+            .unwrap();
+        (i.findings[0].id, d.id, k.id, t[0].id)
+    };
     let walk = [
         ("county-340104", &county, "340103"),
         ("dept-340104", &county, "340103"),
@@ -1012,12 +1073,19 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 format!("/api/v1/estates/{outside}/notices"),
                 format!("/api/v1/estates/{outside}/deliberation"),
                 format!("/api/v1/satisfaction?division={outside_div}"),
+                format!("/api/v1/money?division={outside_div}"),
             ] {
                 let r = send(reqwest::Method::GET, path.clone())
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(r.status(), StatusCode::NOT_FOUND, "{}", what(&path));
+                assert_eq!(
+                    r.status(),
+                    StatusCode::NOT_FOUND,
+                    "{}: {}",
+                    what(&path),
+                    r.text().await.unwrap()
+                );
             }
             let r = send(reqwest::Method::PATCH, format!("/api/v1/estates/{outside}"))
                 .json(&json!({"households": 1}))
@@ -1212,6 +1280,86 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                         format!("/api/v1/projects/{luyang_project}/money"),
                         json!({"kind": "receipt", "source": "central", "amount": "1"}),
                     ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/projects/{luyang_project}/progress"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{luyang_project}/progress"),
+                        json!({"month": "2026-07", "invested": "1", "progress_pct": 1}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/projects/{luyang_project}/documents"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/documents/{luyang_document}"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/projects/{luyang_project}/inspections"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{luyang_project}/inspections"),
+                        json!({"kind": "quality", "date": "2026-07-01", "inspector": "x"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/findings/{luyang_finding}/close"),
+                        json!({"closure": "x"}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/projects/{luyang_project}/complaints"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{luyang_project}/complaints"),
+                        json!({"summary": "x"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/complaints/{luyang_complaint}/steps"),
+                        json!({"text": "x", "status": "resolved"}),
+                    ),
+                    (
+                        reqwest::Method::GET,
+                        format!("/api/v1/projects/{luyang_project}/funding-plan"),
+                        json!({}),
+                    ),
+                    (
+                        reqwest::Method::PUT,
+                        format!("/api/v1/projects/{luyang_project}/funding-plan"),
+                        json!({"lines": []}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        format!("/api/v1/projects/{luyang_project}/utility-tasks"),
+                        json!({"utility": "gas", "works": "outside", "utility_department_id": 1}),
+                    ),
+                    (
+                        reqwest::Method::PATCH,
+                        format!("/api/v1/tasks/{luyang_task}"),
+                        json!({"status": "done"}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        "/api/v1/tasks".to_string(),
+                        json!({"title": "x", "department_id": 1, "project_id": luyang_project}),
+                    ),
+                    (
+                        reqwest::Method::POST,
+                        "/api/v1/allocations".to_string(),
+                        json!({"division": outside_div, "source": "central", "amount": "1"}),
+                    ),
                 ] {
                     let r = send(m.clone(), path.clone())
                         .json(&body)
@@ -1286,6 +1434,33 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                         what(&format!("{m} bundle"))
                     );
                 }
+            }
+            // The rectification and responsibility lists never show the county next door's.
+            let lists = if outside_div == "340103" {
+                vec![
+                    ("/api/v1/findings?on=2026-07-20", luyang_finding),
+                    ("/api/v1/tasks", luyang_task),
+                ]
+            } else {
+                Vec::new()
+            };
+            for (path, unseen) in lists {
+                let v: Value = send(reqwest::Method::GET, path.into())
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert!(
+                    v["items"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|x| x["id"] != unseen),
+                    "{}: {v}",
+                    what(path)
+                );
             }
             // No project of an estate outside: not listed, not made.
             let v: Value = send(reqwest::Method::GET, "/api/v1/projects".into())
@@ -1546,6 +1721,13 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
         }
         if outside_div == "340103" {
             posts.extend([
+                format!("/projects/{luyang_project}/transition"),
+                format!("/projects/{luyang_project}/record"),
+                format!("/projects/{luyang_project}/progress"),
+                format!("/projects/{luyang_project}/inspection"),
+                format!("/projects/{luyang_project}/money"),
+                format!("/projects/{luyang_project}/complaint"),
+                format!("/tasks/{luyang_task}"),
                 format!("/consultations/{luyang_consultation}/answers"),
                 format!("/consultations/{luyang_consultation}/close"),
                 format!("/votes/{luyang_vote}/ballots"),
@@ -1560,6 +1742,9 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
             for path in [
                 format!("/menus/{luyang_menu}"),
                 format!("/menus/{luyang_menu}/pb"),
+                format!("/projects/{luyang_project}"),
+                format!("/documents/{luyang_document}"),
+                format!("/money?division={outside_div}"),
             ] {
                 let r = page
                     .get(format!("{}{path}", app.base))

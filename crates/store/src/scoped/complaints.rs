@@ -94,7 +94,8 @@ impl Scoped {
         self.complaint(id).await
     }
 
-    async fn complaint(&self, id: i64) -> Result<ComplaintView> {
+    /// A complaint of the scope.
+    pub async fn complaint(&self, id: i64) -> Result<ComplaintView> {
         let m = complaint::Entity::find_by_id(id)
             .one(&self.store.db)
             .await?

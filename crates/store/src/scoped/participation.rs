@@ -603,6 +603,17 @@ pub struct DeliberationView {
     pub committee: Option<CommitteeView>,
 }
 
+/// What the public sees of an estate's project: its state and progress and the money received
+/// and disbursed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PublicProject {
+    pub name: String,
+    pub state: anju_domain::project::ProjectState,
+    pub progress_pct: i32,
+    pub received: Money,
+    pub disbursed: Money,
+}
+
 impl Scoped {
     /// The estate of a consultation, survey, notice or post of the scope ("not found" outside it): what a
     /// handler checks before it says whether the caller may act.
@@ -1164,6 +1175,11 @@ pub struct PublicEstate {
     pub contributions: ContributionCheck,
     pub meetings: Vec<MeetingView>,
     pub committee: Option<CommitteeView>,
+    /// The estate's renovation project, as the public may follow it.
+    pub project: Option<PublicProject>,
+    /// The funding ledger's head (its length and last hash), so that anyone may hold the office
+    /// to it: a removed tail no longer verifies against a head once published.
+    pub ledger: crate::ledger::LedgerHead,
 }
 
 impl Store {
@@ -1203,7 +1219,44 @@ impl Store {
             m.attendance.clear();
             m.minutes.clear();
         }
+        let project = match crate::entity::project_estate::Entity::find()
+            .filter(crate::entity::project_estate::Column::EstateId.eq(id))
+            .one(db)
+            .await?
+        {
+            Some(pe) => match crate::entity::project::Entity::find_by_id(pe.project_id)
+                .one(db)
+                .await?
+            {
+                Some(p) => {
+                    let (mut received, mut disbursed) = (Money::ZERO, Money::ZERO);
+                    for e in self.ledger_of_project(p.id).await? {
+                        match crate::ledger::EntryKind::from_key(&e.kind) {
+                            Some(crate::ledger::EntryKind::Receipt) => {
+                                received += Money::from_fen(e.amount_fen)
+                            }
+                            Some(crate::ledger::EntryKind::Disbursement) => {
+                                disbursed += Money::from_fen(e.amount_fen)
+                            }
+                            _ => {}
+                        }
+                    }
+                    Some(PublicProject {
+                        name: p.name,
+                        state: anju_domain::project::ProjectState::from_key(&p.state)
+                            .unwrap_or(anju_domain::project::ProjectState::Planned),
+                        progress_pct: p.progress_pct,
+                        received,
+                        disbursed,
+                    })
+                }
+                None => None,
+            },
+            None => None,
+        };
         Ok(Some(PublicEstate {
+            project,
+            ledger: self.ledger_head().await?,
             notices: notices_of(db, id).await?,
             votes,
             menus,

@@ -234,6 +234,26 @@ impl Scoped {
         Ok(out)
     }
 
+    /// A task of the scope (and of the department, for a department's user).
+    async fn task_in_scope(&self, id: i64, department_id: Option<i64>) -> Result<task::Model> {
+        let not_found = || StoreError::NotFound(format!("task {id}"));
+        let m = task::Entity::find_by_id(id)
+            .one(&self.store.db)
+            .await?
+            .ok_or_else(not_found)?;
+        let in_scope = DivisionCode::parse(&m.division_code).is_ok_and(|d| self.covers(&d));
+        if !in_scope || department_id.is_some_and(|d| m.department_id != Some(d)) {
+            return Err(not_found());
+        }
+        Ok(m)
+    }
+
+    /// One task of the scope, as it stands today.
+    pub async fn task(&self, id: i64, department_id: Option<i64>) -> Result<TaskView> {
+        let m = self.task_in_scope(id, department_id).await?;
+        Ok(view(m, super::today_in_china()))
+    }
+
     /// Updates a task's status and note; a department's user only its own. Audited with the
     /// status before and after.
     pub async fn update_task(
@@ -244,15 +264,7 @@ impl Scoped {
         note: Option<&str>,
         ctx: &WriteCtx,
     ) -> Result<TaskView> {
-        let not_found = || StoreError::NotFound(format!("task {id}"));
-        let m = task::Entity::find_by_id(id)
-            .one(&self.store.db)
-            .await?
-            .ok_or_else(not_found)?;
-        let in_scope = DivisionCode::parse(&m.division_code).is_ok_and(|d| self.covers(&d));
-        if !in_scope || department_id.is_some_and(|d| m.department_id != Some(d)) {
-            return Err(not_found());
-        }
+        let m = self.task_in_scope(id, department_id).await?;
         let txn = self.store.begin_write().await?;
         let mut row = task::ActiveModel {
             id: sea_orm::ActiveValue::Unchanged(id),

@@ -626,6 +626,16 @@ impl Scoped {
             .collect())
     }
 
+    /// A finding of the scope as it stands on `on`.
+    pub async fn finding(&self, finding_id: i64, on: NaiveDate) -> Result<FindingView> {
+        let f = finding::Entity::find_by_id(finding_id)
+            .one(&self.store.db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("finding {finding_id}")))?;
+        self.project_in_scope(f.project_id).await?;
+        Ok(finding_of(f, on))
+    }
+
     /// Closes a finding: its rectification done on `on`, with what was done. Closing it twice
     /// is refused.
     pub async fn close_finding(

@@ -55,5 +55,8 @@ pub fn pages() -> Router<AppState> {
         .merge(accounts::pages())
         .merge(policies::pages())
         .merge(planning::pages())
+        .merge(projects::pages())
+        .merge(tasks::pages())
+        .merge(money::pages())
         .merge(assets::pages())
 }

@@ -9,7 +9,6 @@ use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
 use anju_domain::catalogue::FundingSource;
-use anju_domain::DivisionCode;
 use anju_store::scoped::PlanLine;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -118,10 +117,8 @@ pub(super) async fn allocate_api(
     ApiCaller(c): ApiCaller,
     Json(body): Json<AllocationBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let division = match body.division.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => {
-            DivisionCode::parse(d).map_err(|e| ApiError::invalid(format!("division: {e}")))?
-        }
+    let division = match crate::extract::parse_division(body.division.as_deref())? {
+        Some(d) => d,
         None => c.data.home().ok_or_else(|| {
             ApiError::invalid("请指明分配的区划 division / say which division allocates")
         })?,
@@ -170,13 +167,46 @@ pub(super) async fn money_by_division_api(
     ApiCaller(c): ApiCaller,
     Query(q): Query<MoneyQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let division = match q.division.as_deref().filter(|d| !d.is_empty()) {
-        Some(d) => {
-            Some(DivisionCode::parse(d).map_err(|e| ApiError::invalid(format!("division: {e}")))?)
-        }
-        None => None,
-    };
+    let division = crate::extract::parse_division(q.division.as_deref())?;
     Ok(Json(json!(
         c.data.money_by_division(division.as_ref()).await?
     )))
+}
+
+// ------------------------------------------------------------------ the page
+
+pub fn pages() -> axum::Router<AppState> {
+    axum::Router::new().route("/money", axum::routing::get(money_page))
+}
+
+#[derive(askama::Template)]
+#[template(path = "money.html")]
+struct MoneyPage {
+    c: crate::page::Chrome,
+    m: anju_store::scoped::MoneyByDivision,
+    head: anju_store::ledger::LedgerHead,
+}
+
+impl MoneyPage {
+    fn yuan(&self, m: &anju_domain::Money) -> String {
+        m.yuan_text()
+    }
+    fn pct(&self, p: &Option<f64>) -> String {
+        p.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
+    }
+}
+
+async fn money_page(
+    State(state): State<AppState>,
+    p: crate::page::PageCaller,
+    Query(q): Query<MoneyQuery>,
+) -> Result<axum::response::Response, ApiError> {
+    let division = crate::extract::parse_division(q.division.as_deref())?;
+    let m = p.caller.data.money_by_division(division.as_ref()).await?;
+    let page = MoneyPage {
+        m,
+        head: state.store.ledger_head().await?,
+        c: p.chrome,
+    };
+    crate::page::render(&page, StatusCode::OK)
 }

@@ -4,14 +4,22 @@
 
 use crate::auth::{ApiCaller, Caller};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Json, Path, Query};
+use crate::extract::{Form, Json, Path, Query};
+use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
+use anju_domain::catalogue::FundingSource;
 use anju_domain::project::ProjectState;
-use anju_store::scoped::ProjectPatch;
+use anju_domain::Money;
+use anju_store::scoped::{ProjectPatch, ProjectView};
+use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -253,4 +261,433 @@ pub(super) async fn record_money_api(
         .record_money(id, kind, source, amount, &body.memo, &c.write_ctx("api"))
         .await?;
     Ok((StatusCode::CREATED, Json(json!(m))))
+}
+
+// ------------------------------------------------------------------ the pages
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(projects_page).post(create_submit))
+        .route("/projects/{id}", get(project_page))
+        .route("/projects/{id}/documents", post(document_submit))
+        .route("/projects/{id}/{action}", post(action_submit))
+        .route("/documents/{id}", get(document_page))
+}
+
+#[derive(Template)]
+#[template(path = "projects.html")]
+struct ProjectsPage {
+    c: Chrome,
+    state: String,
+    states: Vec<(&'static str, String)>,
+    items: Vec<ProjectView>,
+    overdue: Vec<anju_store::scoped::OverdueProject>,
+    runs: bool,
+}
+
+impl ProjectsPage {
+    fn label(&self, t: impl std::borrow::Borrow<anju_domain::Text>) -> String {
+        self.c.say(t.borrow())
+    }
+}
+
+#[derive(Deserialize)]
+struct ProjectsPageQuery {
+    state: Option<String>,
+}
+
+async fn projects_page(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Query(q): Query<ProjectsPageQuery>,
+) -> Result<Response, ApiError> {
+    let c = &p.caller;
+    let s = match q.state.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(state_of(s)?),
+        None => None,
+    };
+    let a = state.assessor_for(&c.data, &[]).await?;
+    let (items, _) = c.data.projects(&a, s).await?;
+    let overdue = c
+        .data
+        .overdue(&a, anju_store::scoped::today_in_china())
+        .await?;
+    let page = ProjectsPage {
+        state: s.map_or(String::new(), |s| s.key().to_string()),
+        states: ProjectState::ALL
+            .iter()
+            .map(|s| (s.key(), p.chrome.say(&s.label())))
+            .collect(),
+        items,
+        overdue,
+        runs: c.account.role.runs_projects(),
+        c: p.chrome,
+    };
+    render(&page, StatusCode::OK)
+}
+
+#[derive(Template)]
+#[template(path = "project.html")]
+struct ProjectPage {
+    c: Chrome,
+    p: ProjectView,
+    errors: Vec<String>,
+    runs: bool,
+    inspects: bool,
+    money: anju_store::scoped::ProjectMoney,
+    plan: anju_store::scoped::FundingPlanView,
+    reports: Vec<anju_store::scoped::ProgressReport>,
+    documents: Vec<anju_store::scoped::DocumentMeta>,
+    inspections: Vec<anju_store::scoped::InspectionView>,
+    tasks: Vec<anju_store::scoped::TaskView>,
+    complaints: Vec<anju_store::scoped::ComplaintView>,
+    document_kinds: Vec<(&'static str, String)>,
+    inspection_kinds: Vec<(&'static str, String)>,
+    severities: Vec<(&'static str, String)>,
+    sources: Vec<(&'static str, String)>,
+    /// Each approval: key, name, why it is not needed (none: needed), done.
+    approvals: Vec<(&'static str, String, Option<String>, bool)>,
+}
+
+impl ProjectPage {
+    fn yuan(&self, m: &Money) -> String {
+        m.yuan_text()
+    }
+    fn fen(&self, f: &Option<i64>) -> String {
+        f.map_or_else(|| "—".into(), |f| Money::from_fen(f).yuan_text())
+    }
+    fn pct(&self, p: &Option<f64>) -> String {
+        p.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
+    }
+    fn label(&self, t: impl std::borrow::Borrow<anju_domain::Text>) -> String {
+        self.c.say(t.borrow())
+    }
+    fn kb(&self, bytes: &i64) -> String {
+        format!("{:.1} KB", *bytes as f64 / 1024.0)
+    }
+}
+
+async fn project_view(
+    state: &AppState,
+    p: PageCaller,
+    id: i64,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, ApiError> {
+    let c = &p.caller;
+    let a = state.assessor_for(&c.data, &[]).await?;
+    let view = c.data.project(&a, id).await?;
+    let today = anju_store::scoped::today_in_china();
+    let ch = &p.chrome;
+    let say = |all: Vec<(&'static str, anju_domain::Text)>| -> Vec<(&'static str, String)> {
+        all.into_iter().map(|(k, t)| (k, ch.say(&t))).collect()
+    };
+    use anju_domain::works::{DocumentKind, InspectionKind, Severity};
+    let page = ProjectPage {
+        runs: c.account.role.runs_projects(),
+        inspects: c.account.role.runs_projects() || c.account.role == anju_domain::Role::Department,
+        errors,
+        money: c.data.project_money(id).await?,
+        plan: c.data.funding_plan(&a, id).await?,
+        reports: c.data.progress_reports(id).await?,
+        documents: c.data.documents(id).await?,
+        inspections: c.data.inspections(id, today).await?,
+        tasks: c.data.tasks(None, Some(id), today).await?,
+        complaints: c.data.complaints(id).await?,
+        document_kinds: say(DocumentKind::ALL
+            .iter()
+            .map(|k| (k.key(), k.label()))
+            .collect()),
+        inspection_kinds: say(InspectionKind::ALL
+            .iter()
+            .map(|k| (k.key(), k.label()))
+            .collect()),
+        severities: say(Severity::ALL.iter().map(|k| (k.key(), k.label())).collect()),
+        sources: say(FundingSource::ALL
+            .iter()
+            .map(|k| (k.key(), k.label()))
+            .collect()),
+        approvals: view
+            .approvals
+            .iter()
+            .map(|(a, need)| {
+                let why = match need {
+                    anju_domain::approvals::Need::Required => None,
+                    anju_domain::approvals::Need::Waived { reason }
+                    | anju_domain::approvals::Need::Merged { reason, .. } => Some(ch.say(reason)),
+                };
+                (
+                    a.key(),
+                    ch.say(&a.label()),
+                    why,
+                    view.approvals_done.contains(a),
+                )
+            })
+            .collect(),
+        p: view,
+        c: p.chrome,
+    };
+    render(&page, status)
+}
+
+/// The new-project form: estate ids (one, or a bundle's, separated by commas or spaces) and a
+/// name; refused gates are shown on the list page.
+async fn create_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let c = &p.caller;
+    c.check_csrf(f.get("csrf").map(String::as_str))?;
+    may_run(c)?;
+    let text = f.get("estates").map_or("", |s| s.as_str());
+    let mut ids = Vec::new();
+    for part in text.split(|ch: char| ch == ',' || ch == '，' || ch.is_whitespace()) {
+        if part.is_empty() {
+            continue;
+        }
+        ids.push(part.parse::<i64>().map_err(|_| {
+            ApiError::invalid(format!(
+                "小区编号应为数字，实为“{part}” / estate ids are numbers, got {part:?}"
+            ))
+        })?);
+    }
+    for &e in &ids {
+        c.data.estate(e).await?.ok_or_else(ApiError::not_found)?;
+    }
+    let a = state.assessor_for(&c.data, &[]).await?;
+    let name = f.get("name").map_or("", |s| s.as_str());
+    match c
+        .data
+        .create_project(&a, name, &ids, None, &c.write_ctx("page"))
+        .await
+    {
+        Ok(Ok(view)) => Ok(Redirect::to(&format!("/projects/{}", view.id)).into_response()),
+        Ok(Err(failed)) => Err(ApiError::gates_failed(&failed)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn project_page(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    project_view(&state, p, id, Vec::new(), StatusCode::OK).await
+}
+
+async fn document_page(p: PageCaller, Path(id): Path<i64>) -> Result<Response, ApiError> {
+    super::works::document_response(&p.caller, id).await
+}
+
+/// After a form: back to the project, or the page again with the error when the input was wrong
+/// or a gate refused.
+async fn after(
+    state: &AppState,
+    p: PageCaller,
+    id: i64,
+    done: Result<(), ApiError>,
+) -> Result<Response, ApiError> {
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
+        Err(e)
+            if matches!(
+                e.status,
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+            ) =>
+        {
+            let why = e.message.clone();
+            project_view(state, p, id, vec![why], e.status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn document_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path(id): Path<i64>,
+    form: axum::extract::Multipart,
+) -> Result<Response, ApiError> {
+    let (csrf, kind, caption, name, bytes) = super::works::document_form(form).await?;
+    p.caller.check_csrf(csrf.as_deref())?;
+    let c = &p.caller;
+    let a = state.assessor_for(&c.data, &[]).await?;
+    let view = c.data.project(&a, id).await?;
+    let max = a.policy_at(&view.division_code).documents.max_bytes();
+    let done = c
+        .data
+        .add_document(id, kind, &name, &caption, &bytes, max, &c.write_ctx("page"))
+        .await
+        .map(|_| ())
+        .map_err(ApiError::from);
+    after(&state, p, id, done).await
+}
+
+async fn action_submit(
+    State(state): State<AppState>,
+    p: PageCaller,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    let a = state.assessor_for(&p.caller.data, &[]).await?;
+    p.caller.data.project(&a, id).await?;
+    let done = act(&p.caller, &a, id, &action, &f).await;
+    after(&state, p, id, done).await
+}
+
+/// One form of the project page.
+async fn act(
+    c: &Caller,
+    a: &anju_store::Assessor,
+    id: i64,
+    action: &str,
+    f: &HashMap<String, String>,
+) -> Result<(), ApiError> {
+    let field = |k: &str| f.get(k).map(|s| s.trim()).unwrap_or("");
+    let some = |k: &str| Some(field(k).to_string()).filter(|s| !s.is_empty());
+    let ctx = c.write_ctx("page");
+    use anju_domain::works::{InspectionKind, ParticipantRole, Severity};
+    match action {
+        "transition" => {
+            may_run(c)?;
+            let to = state_of(field("to"))?;
+            c.data
+                .transition(a, id, to, &ctx)
+                .await?
+                .map_err(|failed| ApiError::gates_failed(&failed))?;
+        }
+        "record" => {
+            may_run(c)?;
+            let estimate_fen = match some("estimate") {
+                Some(y) => Some(super::participation::money(&y, "概算 / estimate")?.fen()),
+                None => None,
+            };
+            let patch = ProjectPatch {
+                scheme_approval: some("scheme_approval"),
+                estimate_fen,
+                contractor: some("contractor"),
+                approvals_done: f.contains_key("approvals").then(|| {
+                    f.iter()
+                        .filter(|(k, v)| k.starts_with("approval:") && v.as_str() == "1")
+                        .map(|(k, _)| k["approval:".len()..].to_string())
+                        .collect()
+                }),
+                rain_sewage_separated: f
+                    .contains_key("approvals")
+                    .then(|| field("rain_sewage") == "1"),
+                management_mode: some("management_mode"),
+                managing_unit: some("managing_unit"),
+                management_duties: some("management_duties"),
+                ..Default::default()
+            };
+            c.data.update_project(a, id, &patch, &ctx).await?;
+        }
+        "progress" => {
+            may_run(c)?;
+            let pct = field("progress_pct").parse::<u32>().map_err(|_| {
+                ApiError::invalid("形象进度应为0–100的整数 / progress is a whole number 0 to 100")
+            })?;
+            let input = anju_store::scoped::ProgressInput {
+                month: field("month").to_string(),
+                progress_pct: Some(pct),
+                invested: super::participation::money(field("invested"), "完成投资 / invested")?,
+                items: Vec::new(),
+                note: field("note").to_string(),
+            };
+            c.data.report_progress(id, &input, &ctx).await?;
+        }
+        "inspection" => {
+            if !(c.account.role.runs_projects() || c.account.role == anju_domain::Role::Department)
+            {
+                return Err(ApiError::forbidden("只有实施主体、责任单位和规划工作人员可以记录检查 / only implementing entities, departments and planning staff record inspections"));
+            }
+            let kind = InspectionKind::from_key(field("kind"))
+                .ok_or_else(|| ApiError::invalid("检查类型有误 / unknown kind of inspection"))?;
+            let mut participants = Vec::new();
+            if !field("residents").is_empty() {
+                participants.push(anju_store::scoped::Participant {
+                    role: ParticipantRole::Residents,
+                    unit: field("residents").to_string(),
+                    name: String::new(),
+                });
+            }
+            if !field("builder").is_empty() {
+                participants.push(anju_store::scoped::Participant {
+                    role: ParticipantRole::Builder,
+                    unit: field("builder").to_string(),
+                    name: String::new(),
+                });
+            }
+            let findings = match some("finding") {
+                Some(d) => vec![anju_store::scoped::FindingInput {
+                    description: d,
+                    severity: Severity::from_key(field("severity")).unwrap_or(Severity::Minor),
+                    rectify_by: field("rectify_by").to_string(),
+                }],
+                None => Vec::new(),
+            };
+            let input = anju_store::scoped::InspectionInput {
+                kind,
+                date: field("date").to_string(),
+                inspector: field("inspector").to_string(),
+                passed: match field("passed") {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                participants,
+                note: field("note").to_string(),
+                findings,
+            };
+            c.data.record_inspection(id, &input, &ctx).await?;
+        }
+        "close_finding" => {
+            let finding: i64 = field("finding_id")
+                .parse()
+                .map_err(|_| ApiError::invalid("finding_id"))?;
+            let on = super::works::on_or_today(Some(field("on")))?;
+            c.data
+                .close_finding(finding, on, field("closure"), &ctx)
+                .await?;
+        }
+        "money" => {
+            may_run(c)?;
+            let kind = anju_store::ledger::EntryKind::from_key(field("kind"))
+                .ok_or_else(|| ApiError::invalid("kind"))?;
+            let source = super::money::source(field("source"))?;
+            let amount = super::participation::money(field("amount"), "金额 / amount")?;
+            c.data
+                .record_money(id, kind, source, amount, field("memo"), &ctx)
+                .await?;
+        }
+        "complaint" => {
+            if !(c.account.role.runs_projects() || c.account.role == anju_domain::Role::StreetStaff)
+            {
+                return Err(ApiError::forbidden("只有实施主体和街道社区、规划工作人员可以处理投诉 / only implementing entities, street and planning staff follow complaints"));
+            }
+            let on = super::works::on_or_today(Some(field("received_on")))?;
+            c.data
+                .record_complaint(id, on, field("channel"), field("summary"), &ctx)
+                .await?;
+        }
+        "complaint_step" => {
+            if !(c.account.role.runs_projects() || c.account.role == anju_domain::Role::StreetStaff)
+            {
+                return Err(ApiError::forbidden("只有实施主体和街道社区、规划工作人员可以处理投诉 / only implementing entities, street and planning staff follow complaints"));
+            }
+            let complaint: i64 = field("complaint_id")
+                .parse()
+                .map_err(|_| ApiError::invalid("complaint_id"))?;
+            let status = anju_domain::responsibility::ComplaintStatus::from_key(field("status"))
+                .ok_or_else(|| ApiError::invalid("status"))?;
+            let on = super::works::on_or_today(None)?;
+            c.data
+                .follow_complaint(complaint, on, field("text"), status, &ctx)
+                .await?;
+        }
+        _ => return Err(ApiError::not_found()),
+    }
+    Ok(())
 }

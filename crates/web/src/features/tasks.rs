@@ -4,14 +4,20 @@
 
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{Json, Path, Query};
+use crate::extract::{Form, Json, Path, Query};
+use crate::page::{render, Chrome, PageCaller};
 use crate::AppState;
 use anju_domain::responsibility::{TaskStatus, Utility, UtilityWorks};
-use anju_domain::{DivisionCode, Role};
+use anju_domain::Role;
 use anju_store::scoped::NewTask;
+use askama::Template;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -108,12 +114,7 @@ pub(super) async fn create_task_api(
     may_assign(&c)?;
     let task = NewTask {
         project_id: b.project_id,
-        division: match b.division.as_deref().filter(|d| !d.is_empty()) {
-            Some(d) => Some(
-                DivisionCode::parse(d).map_err(|e| ApiError::invalid(format!("division: {e}")))?,
-            ),
-            None => None,
-        },
+        division: crate::extract::parse_division(b.division.as_deref())?,
         title: b.title,
         department_id: b.department_id,
         deadline: b
@@ -150,13 +151,10 @@ pub(super) async fn update_task_api(
     Path(id): Path<i64>,
     Json(b): Json<TaskUpdateBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let status = keyed(TaskStatus::ALL, TaskStatus::key, &b.status, "status")?;
     let mine = department_of(&c);
+    c.data.task(id, mine).await?;
+    let status = keyed(TaskStatus::ALL, TaskStatus::key, &b.status, "status")?;
     if mine.is_none() && !c.account.role.plans() {
-        // Seen, perhaps, but not theirs to change.
-        c.data
-            .tasks(None, None, anju_store::scoped::today_in_china())
-            .await?;
         return Err(ApiError::forbidden(
             "只有责任单位和规划工作人员可以更新任务 / only the department and planning staff update tasks",
         ));
@@ -228,4 +226,81 @@ pub(super) async fn utility_share_api(
         )
         .await?;
     Ok((StatusCode::CREATED, Json(json!({ "items": tasks }))))
+}
+
+// ------------------------------------------------------------------ the page
+
+pub fn pages() -> Router<AppState> {
+    Router::new()
+        .route("/tasks", get(tasks_page))
+        .route("/tasks/{id}", post(task_submit))
+}
+
+#[derive(Template)]
+#[template(path = "tasks.html")]
+struct TasksPage {
+    c: Chrome,
+    items: Vec<anju_store::scoped::TaskView>,
+    statuses: Vec<(&'static str, String)>,
+    /// A department's user: only its own tasks.
+    mine: bool,
+    updates: bool,
+}
+
+impl TasksPage {
+    fn label(&self, t: impl std::borrow::Borrow<anju_domain::Text>) -> String {
+        self.c.say(t.borrow())
+    }
+    fn yuan(&self, m: &anju_domain::Money) -> String {
+        m.yuan_text()
+    }
+}
+
+async fn tasks_page(p: PageCaller) -> Result<Response, ApiError> {
+    let c = &p.caller;
+    let items = c
+        .data
+        .tasks(department_of(c), None, anju_store::scoped::today_in_china())
+        .await?;
+    let page = TasksPage {
+        items,
+        statuses: TaskStatus::ALL
+            .iter()
+            .map(|s| (s.key(), p.chrome.say(&s.label())))
+            .collect(),
+        mine: department_of(c).is_some(),
+        updates: department_of(c).is_some() || c.account.role.plans(),
+        c: p.chrome,
+    };
+    render(&page, StatusCode::OK)
+}
+
+async fn task_submit(
+    p: PageCaller,
+    Path(id): Path<i64>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let c = &p.caller;
+    c.check_csrf(f.get("csrf").map(String::as_str))?;
+    c.data.task(id, department_of(c)).await?;
+    let status = keyed(
+        TaskStatus::ALL,
+        TaskStatus::key,
+        f.get("status").map_or("", |s| s.as_str()),
+        "status",
+    )?;
+    let mine = department_of(c);
+    if mine.is_none() && !c.account.role.plans() {
+        return Err(ApiError::not_found());
+    }
+    c.data
+        .update_task(
+            id,
+            mine,
+            status,
+            f.get("note").map(String::as_str),
+            &c.write_ctx("page"),
+        )
+        .await?;
+    Ok(Redirect::to("/tasks").into_response())
 }

@@ -308,6 +308,7 @@ pub(super) async fn close_finding_api(
     Json(body): Json<CloseFindingBody>,
 ) -> Result<Json<Value>, ApiError> {
     let on = on_or_today(body.on.as_deref())?;
+    c.data.finding(id, on).await?;
     may_inspect(&c)?;
     Ok(Json(json!(
         c.data
@@ -375,6 +376,7 @@ pub(super) async fn follow_complaint_api(
     Path(id): Path<i64>,
     Json(body): Json<ComplaintStepBody>,
 ) -> Result<Json<Value>, ApiError> {
+    c.data.complaint(id).await?;
     let on = on_or_today(body.on.as_deref())?;
     let status = ComplaintStatus::from_key(body.status.trim()).ok_or_else(|| {
         ApiError::invalid(format!(
