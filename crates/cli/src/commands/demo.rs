@@ -10,6 +10,21 @@ pub(super) const DEMO_PASSWORD: &str = "anju-demo";
 /// Creates the demo accounts once: `admin`, `province-34`, and one per city and county named by
 /// its code (`city-3408`, `county-340802`), all with the password `anju-demo`.
 pub(super) async fn demo_accounts(store: &Store, lang: Lang) -> anyhow::Result<()> {
+    create_demo_accounts(store).await?;
+    let n = store.list_users(&anju_domain::Scope::All).await?.len();
+    println!(
+        "{}",
+        match lang {
+            Lang::Zh => format!("演示账户（共{n}个，密码均为 {DEMO_PASSWORD}）：admin、province-34、city-3401 等各市、county-340102 等各县区；合肥各县区另有责任单位 dept-340104 和实施主体 builder-340104 等"),
+            Lang::En => format!("demo accounts ({n}, all with the password {DEMO_PASSWORD}): admin, province-34, city-3401 and every city, county-340102 and every county; in 合肥's counties also a department (dept-340104 …) and an implementing entity (builder-340104 …)"),
+        }
+    );
+    Ok(())
+}
+
+/// The demo's accounts, unless there are accounts already; 合肥's counties also get a department
+/// (their housing bureau, 责任单位) and an implementing entity.
+async fn create_demo_accounts(store: &Store) -> anyhow::Result<()> {
     use anju_domain::{Level, Role, Scope};
     if store.list_users(&Scope::All).await?.is_empty() {
         let ctx = WriteCtx::new("demo", Some("demo".into()));
@@ -61,18 +76,35 @@ pub(super) async fn demo_accounts(store: &Store, lang: Lang) -> anyhow::Result<(
                             DEMO_PASSWORD,
                         )
                         .await?;
+                    if c.code.prefix() == "3401" {
+                        for (who, role, name) in [
+                            (
+                                "dept",
+                                Role::Department,
+                                format!("{}住房和城乡建设局", k.name),
+                            ),
+                            (
+                                "builder",
+                                Role::ImplementingEntity,
+                                format!("{}城市更新建设有限公司", k.name),
+                            ),
+                        ] {
+                            store
+                                .add_user(
+                                    &ctx,
+                                    &format!("{who}-{}", k.code.prefix()),
+                                    &name,
+                                    role,
+                                    Scope::Division(k.code),
+                                    DEMO_PASSWORD,
+                                )
+                                .await?;
+                        }
+                    }
                 }
             }
         }
     }
-    let n = store.list_users(&Scope::All).await?.len();
-    println!(
-        "{}",
-        match lang {
-            Lang::Zh => format!("演示账户（共{n}个，密码均为 {DEMO_PASSWORD}）：admin、province-34、city-3401 等各市、county-340102 等各县区"),
-            Lang::En => format!("demo accounts ({n}, all with the password {DEMO_PASSWORD}): admin, province-34, city-3401 and every city, county-340102 and every county"),
-        }
-    );
     Ok(())
 }
 
@@ -145,7 +177,22 @@ pub(super) async fn demo(
         }
         pb.finish_and_clear();
         let planned = demo_planning(&store, s, seed).await?;
-        demo_residents(&store, s, seed, &planned).await?;
+        let consulted = demo_residents(&store, s, seed, &planned).await?;
+        create_demo_accounts(&store).await?;
+        let today = anju_store::scoped::today_in_china();
+        let w = super::demo_works::demo_works(&store, s, seed, &consulted, today).await?;
+        let states: Vec<String> = w
+            .by_state
+            .iter()
+            .map(|(k, n)| format!("{} {n}", k.label().get(s.lang)))
+            .collect();
+        println!(
+            "{}",
+            match s.lang {
+                Lang::Zh => format!("演示改造项目：{}个（{}），{}份月报，{}次检查（{}个问题），{}笔资金台账，{}项责任任务", w.projects, states.join("、"), w.reports, w.inspections, w.findings, w.ledger, w.tasks),
+                Lang::En => format!("demo projects: {} ({}), {} monthly reports, {} inspections ({} findings), {} ledger entries, {} tasks", w.projects, states.join(", "), w.reports, w.inspections, w.findings, w.ledger, w.tasks),
+            }
+        );
         println!(
             "{}",
             match s.lang {
@@ -344,7 +391,7 @@ async fn demo_residents(
     s: &Settings,
     seed: u64,
     planned: &[i64],
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<i64>> {
     use anju_domain::residents::{Answer, Channel};
     use anju_domain::vote::Choice;
     let ctx = WriteCtx::new("demo", Some("demo".into()));
@@ -391,6 +438,7 @@ async fn demo_residents(
         (Channel::Staff, 0.2),
     ];
     let mut say = DemoSay::default();
+    let mut consulted = Vec::new();
     let door = DemoDoor {
         store,
         all: &all,
@@ -498,6 +546,9 @@ async fn demo_residents(
             }
             let stage = if closed { Stage::Planned } else { Stage::Pool };
             demo_say(&door, &m, stage, &mut rng, &mut say).await?;
+            if closed {
+                consulted.push(m.id);
+            }
         }
     }
     println!(
@@ -507,7 +558,7 @@ async fn demo_residents(
             Lang::En => format!("demo residents: the owner registers of {estates} estates, {answers} consultation answers, {ballots} ballots; {} menus ({} approval ballots), {} contributions, {} survey answers, {} notices, {} meetings, {} posts", say.menus, say.approvals, say.receipts, say.ratings, say.notices, say.meetings, say.posts),
         }
     );
-    Ok(())
+    Ok(consulted)
 }
 
 /// Where an estate of the demo stands, which decides what its residents have done so far.

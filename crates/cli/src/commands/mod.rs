@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 mod demo;
+mod demo_works;
 mod divisions;
 mod estate;
 mod export;
