@@ -139,7 +139,7 @@ fn export_headers(lang: Lang) -> Vec<&'static str> {
 }
 
 /// A value of one export cell.
-enum Out {
+pub enum Out {
     Text(String),
     Num(f64),
     Empty,
@@ -284,6 +284,23 @@ fn write_out_row(ws: &mut Worksheet, row: u32, values: Vec<Out>) -> Result<(), I
         }
     }
     Ok(())
+}
+
+/// A plain table as an .xlsx workbook in memory: one sheet, its headers in bold, then the rows
+/// (the projects' export, say).
+pub fn table_xlsx(sheet: &str, headers: &[&str], rows: Vec<Vec<Out>>) -> Result<Vec<u8>, IoError> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet).map_err(xerr)?;
+    let head = Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &head)
+            .map_err(xerr)?;
+    }
+    for (r, values) in rows.into_iter().enumerate() {
+        write_out_row(ws, r as u32 + 1, values)?;
+    }
+    wb.save_to_buffer().map_err(xerr)
 }
 
 /// Writes a summary as .xlsx: the division's total first, then one line per part.

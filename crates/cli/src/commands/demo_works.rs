@@ -212,7 +212,7 @@ pub(super) async fn demo_works(
                 &ctx,
             )
             .await?;
-        say.ledger += shares.len();
+        say.ledger += shares.iter().filter(|s| s.ledger_id.is_some()).count();
         for s in shares.iter().filter(|s| s.amount.fen() > 0) {
             let city = DivisionCode::parse(&s.division_code)?;
             let down = all
@@ -225,7 +225,7 @@ pub(super) async fn demo_works(
                     &ctx,
                 )
                 .await?;
-            say.ledger += down.len();
+            say.ledger += down.iter().filter(|s| s.ledger_id.is_some()).count();
         }
     }
     Ok(say)

@@ -1739,6 +1739,21 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 .await
                 .unwrap();
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{user} vote page");
+            // The projects' export leaves the county next door's out.
+            let bytes = page
+                .get(format!("{}/projects.xlsx", app.base))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            assert!(
+                crate::works::xlsx_rows(&bytes)
+                    .iter()
+                    .all(|r| r.iter().all(|c| c != "庐阳项目")),
+                "{user} projects.xlsx"
+            );
             for path in [
                 format!("/menus/{luyang_menu}"),
                 format!("/menus/{luyang_menu}/pb"),

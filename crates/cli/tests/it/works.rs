@@ -573,3 +573,240 @@ db_test!(money_rules_allocations_and_rates_by_division, |db| {
     .unwrap();
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 });
+
+db_test!(
+    the_project_pages_show_the_works_and_take_their_forms,
+    |db| {
+        let app = spawn_app(&db).await;
+        let id = planned_project(&db, &app).await;
+        let (page, csrf) = crate::pages::page_login(&app, "builder-340104").await;
+        let html = |path: String| {
+            let r = page.get(format!("{}{path}", app.base)).send();
+            async move {
+                let r = r.await.unwrap();
+                assert_eq!(r.status(), StatusCode::OK, "{path}");
+                r.text().await.unwrap()
+            }
+        };
+        let form = |action: &str, fields: &[(&str, &str)]| {
+            let mut f: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+            f.extend_from_slice(fields);
+            page.post(format!("{}/projects/{id}/{action}", app.base))
+                .form(&f)
+                .send()
+        };
+        let dash = html("/".into()).await;
+        assert!(
+            dash.contains("id=\"works\"") && dash.contains("/projects?state=planned"),
+            "{dash}"
+        );
+        let list = html("/projects".into()).await;
+        assert!(list.contains(&format!("href=\"/projects/{id}\"")), "{list}");
+        assert!(list.contains("梅山小区改造"));
+        // The next step is refused on the page with its gate's reason.
+        let r = form("transition", &[("to", "scheme_approved")])
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let text = r.text().await.unwrap();
+        assert!(text.contains("改造方案尚未向居民公示"), "{text}");
+        // A monthly report, a photo, an inspection with a finding, then the finding closed.
+        let r = form(
+            "progress",
+            &[
+                ("month", "2026-07"),
+                ("progress_pct", "35"),
+                ("invested", "900000"),
+                ("note", "管网开挖"),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let photo = reqwest::multipart::Form::new()
+            .text("csrf", csrf.clone())
+            .text("kind", "photo")
+            .text("caption", "开挖")
+            .part("file", part(JPEG, "开挖.jpg"));
+        let r = page
+            .post(format!("{}/projects/{id}/documents", app.base))
+            .multipart(photo)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = form(
+            "inspection",
+            &[
+                ("kind", "supervision"),
+                ("date", "2026-07-05"),
+                ("inspector", "蜀山区质监站"),
+                ("finding", "沟槽未设护栏"),
+                ("severity", "major"),
+                ("rectify_by", "2026-07-08"),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let p = html(format!("/projects/{id}")).await;
+        for want in [
+            "2026-07",
+            "35%",
+            "开挖.jpg",
+            &hex::encode(sha2::Sha256::digest(JPEG)),
+            "沟槽未设护栏",
+            "逾期未整改",
+        ] {
+            assert!(p.contains(want), "{want}: {p}");
+        }
+        let finding = anju_store::scoped::FindingView::clone(
+            &db.store
+                .scoped(Scope::All)
+                .inspections(id, chrono::NaiveDate::from_ymd_opt(2026, 7, 6).unwrap())
+                .await
+                .unwrap()[0]
+                .findings[0],
+        );
+        let f = finding.id.to_string();
+        let r = form(
+            "close_finding",
+            &[
+                ("finding_id", &f),
+                ("closure", "已设护栏"),
+                ("on", "2026-07-07"),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(html(format!("/projects/{id}")).await.contains("已设护栏"));
+        // The photo as stored.
+        let r = page
+            .get(format!("{}/documents/{}", app.base, 1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.bytes().await.unwrap().as_ref(), JPEG);
+
+        // The export: one row per project of the jurisdiction.
+        let bytes = page
+            .get(format!("{}/projects.xlsx", app.base))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        let rows = crate::works::xlsx_rows(&bytes);
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert_eq!(rows[0][0], "项目编号");
+        assert_eq!(rows[1][1], "梅山小区改造");
+        assert_eq!(rows[1][5], "35");
+        assert_eq!(rows[1][15], "0");
+
+        // The department's list and the money page.
+        let users = db.store.list_users(&Scope::All).await.unwrap();
+        let dept = users
+            .iter()
+            .find(|u| u.username == "dept-340104")
+            .unwrap()
+            .id;
+        db.store
+            .scoped(Scope::All)
+            .create_tasks(
+                &[anju_store::scoped::NewTask {
+                    project_id: Some(id),
+                    title: "管线迁改协调".into(),
+                    department_id: dept,
+                    ..Default::default()
+                }],
+                &WriteCtx::new("test", None),
+            )
+            .await
+            .unwrap();
+        let (dept_page, dept_csrf) = crate::pages::page_login(&app, "dept-340104").await;
+        let tasks = dept_page
+            .get(format!("{}/tasks", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(tasks.contains("管线迁改协调"), "{tasks}");
+        let r = dept_page
+            .post(format!("{}/tasks/1", app.base))
+            .form(&[
+                ("csrf", dept_csrf.as_str()),
+                ("status", "in_progress"),
+                ("note", "已对接供电公司"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (staff_page, _) = crate::pages::page_login(&app, "county-340104").await;
+        let money = staff_page
+            .get(format!("{}/money", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            money.contains("ledger-head") && money.contains("拨付率"),
+            "{money}"
+        );
+
+        // The public page: the project's state and the ledger's head.
+        db.store
+            .scoped(Scope::All)
+            .record_money(
+                id,
+                anju_store::ledger::EntryKind::Receipt,
+                anju_domain::catalogue::FundingSource::Central,
+                anju_domain::Money::from_fen(12_345),
+                "",
+                &WriteCtx::new("test", None),
+            )
+            .await
+            .unwrap();
+        let head = db.store.ledger_head().await.unwrap();
+        let public = reqwest::get(format!("{}/public/estates/{}", app.base, app.hefei_estate))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(public.contains(&head.hash), "{public}");
+        assert!(
+            public.contains("梅山小区改造") && public.contains("123.45"),
+            "{public}"
+        );
+        let v: Value = reqwest::get(format!(
+            "{}/api/v1/public/estates/{}",
+            app.base, app.hefei_estate
+        ))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        assert_eq!(v["ledger"]["count"], 1);
+        assert_eq!(v["project"]["state"], "planned");
+        assert_eq!(v["project"]["received"], 12_345);
+    }
+);
+
+/// The cells of the first sheet of a workbook, as text.
+pub fn xlsx_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = wb.worksheet_range_at(0).unwrap().unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}

@@ -512,6 +512,37 @@ impl Scoped {
         Ok(Ok(self.project(a, id).await?))
     }
 
+    /// How many projects of the scope (inside `division`, when given) are in each state, in the
+    /// lifecycle's order.
+    pub async fn project_counts(
+        &self,
+        division: Option<&DivisionCode>,
+    ) -> Result<Vec<(ProjectState, u64)>> {
+        let d = division.copied().or(self.home());
+        if let Some(d) = &d {
+            if !self.covers(d) {
+                return Err(StoreError::NotFound(format!("division {d}")));
+            }
+        }
+        let mut q = project::Entity::find()
+            .select_only()
+            .column(project::Column::State)
+            .column_as(project::Column::Id.count(), "n")
+            .group_by(project::Column::State);
+        if let Some(d) = d {
+            let (lo, hi) = d.range();
+            q = q.filter(project::Column::DivisionCode.between(lo, hi));
+        }
+        let rows: Vec<(String, i64)> = q.into_tuple().all(&self.store.db).await?;
+        Ok(ProjectState::ALL
+            .iter()
+            .map(|s| {
+                let n = rows.iter().find(|r| r.0 == s.key()).map_or(0, |r| r.1);
+                (*s, n as u64)
+            })
+            .collect())
+    }
+
     /// A project of the scope.
     pub async fn project(&self, a: &Assessor, id: i64) -> Result<ProjectView> {
         let (p, estates) = self.project_in_scope(id).await?;

@@ -216,6 +216,18 @@ struct DashboardPage {
     map_division: String,
     /// The configured tile server, if any (JSON for the script).
     tiles: Option<String>,
+    /// The projects by state (key, label, count), when there are any.
+    projects: Vec<(&'static str, String, u64)>,
+    money: Option<anju_store::scoped::DivisionMoney>,
+}
+
+impl DashboardPage {
+    fn yuan_wan(&self, m: &anju_domain::Money) -> String {
+        format!("{:.1}", m.fen() as f64 / 1_000_000.0)
+    }
+    fn pct(&self, p: &Option<f64>) -> String {
+        p.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
+    }
 }
 
 fn wan(centi: i64) -> String {
@@ -298,7 +310,21 @@ async fn dashboard(
         summary.division_name,
         p.chrome.t("老旧小区概况", " — old estates")
     );
+    let counts = data.project_counts(division.as_ref()).await?;
+    let (projects, money) = if counts.iter().any(|c| c.1 > 0) {
+        (
+            counts
+                .iter()
+                .map(|(s, n)| (s.key(), p.chrome.say(&s.label()), *n))
+                .collect(),
+            Some(data.money_by_division(division.as_ref()).await?.total),
+        )
+    } else {
+        (Vec::new(), None)
+    };
     let page = DashboardPage {
+        projects,
+        money,
         title,
         crumbs,
         area_wan: wan(summary.totals.floor_area_centi_m2),

@@ -268,6 +268,7 @@ pub(super) async fn record_money_api(
 pub fn pages() -> Router<AppState> {
     Router::new()
         .route("/projects", get(projects_page).post(create_submit))
+        .route("/projects.xlsx", get(projects_xlsx))
         .route("/projects/{id}", get(project_page))
         .route("/projects/{id}/documents", post(document_submit))
         .route("/projects/{id}/{action}", post(action_submit))
@@ -428,6 +429,72 @@ async fn project_view(
         c: p.chrome,
     };
     render(&page, status)
+}
+
+/// The jurisdiction's projects as a workbook: one row each with its state, progress, dates,
+/// money and open findings (what a county sends up in its monthly report).
+async fn projects_xlsx(State(state): State<AppState>, p: PageCaller) -> Result<Response, ApiError> {
+    use anju_io::write::Out;
+    let c = &p.caller;
+    let lang = p.chrome.lang();
+    let a = state.assessor_for(&c.data, &[]).await?;
+    let (items, _) = c.data.projects(&a, None).await?;
+    let today = anju_store::scoped::today_in_china();
+    let open = c.data.open_findings(today).await?;
+    let text = |s: &str| Out::Text(s.to_string());
+    let date = |d: Option<chrono::NaiveDate>| d.map_or(Out::Empty, |d| Out::Text(d.to_string()));
+    let yuan = |m: Money| Out::Num(m.fen() as f64 / 100.0);
+    let mut rows = Vec::with_capacity(items.len());
+    for v in &items {
+        let money = c.data.project_money(v.id).await?;
+        let milestone =
+            |m: anju_domain::milestones::Milestone| v.milestones.iter().find(|s| s.milestone == m);
+        let start = milestone(anju_domain::milestones::Milestone::Start);
+        let done = milestone(anju_domain::milestones::Milestone::WorksDone);
+        rows.push(vec![
+            Out::Num(v.id as f64),
+            text(&v.name),
+            text(&v.division_code),
+            Out::Num(v.plan_year as f64),
+            Out::Text(v.state.label().get(lang).to_string()),
+            Out::Num(v.progress_pct as f64),
+            v.estimate_fen
+                .map_or(Out::Empty, |f| yuan(Money::from_fen(f))),
+            v.contractor.as_deref().map_or(Out::Empty, text),
+            date(start.and_then(|s| s.planned)),
+            date(start.and_then(|s| s.actual)),
+            date(done.and_then(|s| s.planned)),
+            date(done.and_then(|s| s.actual)),
+            yuan(money.received),
+            yuan(money.disbursed),
+            money.disbursement_rate_pct.map_or(Out::Empty, Out::Num),
+            Out::Num(open.iter().filter(|f| f.project_id == v.id).count() as f64),
+        ]);
+    }
+    let headers: Vec<&str> = [
+        ("项目编号", "Id"),
+        ("项目名称", "Project"),
+        ("区划代码", "Division"),
+        ("计划年度", "Plan year"),
+        ("状态", "State"),
+        ("形象进度（%）", "Progress (%)"),
+        ("设计概算（元）", "Estimate (yuan)"),
+        ("施工单位", "Contractor"),
+        ("计划开工", "Start planned"),
+        ("实际开工", "Started"),
+        ("计划完工", "Completion planned"),
+        ("实际完工", "Completed"),
+        ("到位资金（元）", "Received (yuan)"),
+        ("已拨付（元）", "Disbursed (yuan)"),
+        ("拨付率（%）", "Disbursement rate (%)"),
+        ("未整改问题", "Open findings"),
+    ]
+    .iter()
+    .map(|(zh, en)| lang.pick(zh, en))
+    .collect();
+    let bytes = anju_io::write::table_xlsx(lang.pick("改造项目", "Projects"), &headers, rows)
+        .map_err(ApiError::internal)?;
+    Ok(crate::page::xlsx_download(bytes, "projects.xlsx"))
 }
 
 /// The new-project form: estate ids (one, or a bundle's, separated by commas or spaces) and a
