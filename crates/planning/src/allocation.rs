@@ -20,6 +20,26 @@ pub struct Factors {
     pub score: Option<f64>,
 }
 
+impl Factors {
+    /// The factors of each division below a summary's: what is eligible there (no evaluation
+    /// score yet).
+    pub fn below(summary: &anju_domain::Summary) -> Vec<Factors> {
+        summary
+            .parts
+            .iter()
+            .map(|p| Factors {
+                code: p.division_code.clone(),
+                name: p.division_name.clone(),
+                floor_area_centi_m2: p.totals.eligible_floor_area_centi_m2,
+                households: p.totals.eligible_households,
+                buildings: p.totals.eligible_buildings,
+                estates: p.totals.eligible_estates,
+                score: None,
+            })
+            .collect()
+    }
+}
+
 /// A division's share with the arithmetic that made it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Share {

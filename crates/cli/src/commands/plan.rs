@@ -113,19 +113,7 @@ pub(super) async fn allocate(
         None => s.policy.clone(),
     };
     let sum = store.summary(division.as_ref()).await?;
-    let factors: Vec<anju_planning::allocation::Factors> = sum
-        .parts
-        .iter()
-        .map(|p| anju_planning::allocation::Factors {
-            code: p.division_code.clone(),
-            name: p.division_name.clone(),
-            floor_area_centi_m2: p.totals.eligible_floor_area_centi_m2,
-            households: p.totals.eligible_households,
-            buildings: p.totals.eligible_buildings,
-            estates: p.totals.eligible_estates,
-            score: None,
-        })
-        .collect();
+    let factors = anju_planning::allocation::Factors::below(&sum);
     let shares = anju_planning::allocation::allocate(total_fen.fen(), &factors, &policy.allocation);
     let w = &policy.allocation;
     if json {

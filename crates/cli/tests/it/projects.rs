@@ -359,6 +359,18 @@ db_test!(
             .await
             .unwrap();
         assert_eq!(v["total"], 0);
+        // A page at a time: the second page of one is empty, the count still the whole.
+        let v: Value = builder
+            .get(format!("{}/api/v1/projects?per_page=1&page=2", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["total"], 1);
+        assert_eq!(v["items"], json!([]));
+        assert_eq!(v["page"], 2);
         // The steps dated the start and the completion; the basic items' date is still open, so on
         // the first day of 2027 that alone is overdue.
         let v = overdue("2027-01-01").await;

@@ -247,19 +247,7 @@ impl Scoped {
                 division.as_str()
             )));
         }
-        let factors: Vec<Factors> = sum
-            .parts
-            .iter()
-            .map(|p| Factors {
-                code: p.division_code.clone(),
-                name: p.division_name.clone(),
-                floor_area_centi_m2: p.totals.eligible_floor_area_centi_m2,
-                households: p.totals.eligible_households,
-                buildings: p.totals.eligible_buildings,
-                estates: p.totals.eligible_estates,
-                score: None,
-            })
-            .collect();
+        let factors = Factors::below(&sum);
         let policy = a.policy_for(division);
         let shares = allocate(total.fen(), &factors, &policy.allocation);
         let memo = memo.trim();

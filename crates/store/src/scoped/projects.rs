@@ -549,12 +549,17 @@ impl Scoped {
         self.project_view(a, p, &estates).await
     }
 
-    /// The projects of the scope (in `state` when given), newest first, and how many.
+    /// A page of the projects of the scope (in `state` when given), newest first, and how many
+    /// there are in all. `page` counts from 1.
     pub async fn projects(
         &self,
         a: &Assessor,
         state: Option<ProjectState>,
+        page: u64,
+        per_page: u64,
     ) -> Result<(Vec<ProjectView>, u64)> {
+        // A project is the scope's when its division (its estates' lowest common one) lies
+        // inside the scope: then so do all its estates.
         let mut q = project::Entity::find();
         if let Some(d) = self.home() {
             let (lo, hi) = d.range();
@@ -563,18 +568,15 @@ impl Scoped {
         if let Some(s) = state {
             q = q.filter(project::Column::State.eq(s.key()));
         }
-        let mut out = Vec::new();
-        for p in q
+        let paginator = q
             .order_by_desc(project::Column::Id)
-            .all(&self.store.db)
-            .await?
-        {
-            // A bundle across the scope's edge is the scope's only if all its estates are.
-            if let Ok((p, estates)) = self.project_in_scope(p.id).await {
-                out.push(self.project_view(a, p, &estates).await?);
-            }
+            .paginate(&self.store.db, per_page.max(1));
+        let total = paginator.num_items().await?;
+        let mut out = Vec::new();
+        for p in paginator.fetch_page(page.max(1) - 1).await? {
+            let (p, estates) = self.project_in_scope(p.id).await?;
+            out.push(self.project_view(a, p, &estates).await?);
         }
-        let total = out.len() as u64;
         Ok((out, total))
     }
 

@@ -59,9 +59,14 @@ pub struct ProjectsQuery {
     /// planned | scheme_approved | designed | tendered | under_construction | completed |
     /// accepted | handed_over
     pub state: Option<String>,
+    /// From 1.
+    pub page: Option<u64>,
+    /// 50 by default, at most 200.
+    pub per_page: Option<u64>,
 }
 
-/// The projects of the caller's jurisdiction, newest first: `{"items":[{"id","name","state",…}],"total"}`.
+/// The projects of the caller's jurisdiction, newest first, a page at a time:
+/// `{"items":[{"id","name","state",…}],"total","page","per_page"}`.
 #[utoipa::path(get, path = "/api/v1/projects", params(ProjectsQuery),
     responses((status = 200, description = "the projects"), (status = 422, body = ErrorBody)))]
 pub(super) async fn projects_api(
@@ -74,8 +79,14 @@ pub(super) async fn projects_api(
         None => None,
     };
     let a = state.assessor_for(&c.data, &[]).await?;
-    let (items, total) = c.data.projects(&a, s).await?;
-    Ok(Json(json!({ "items": items, "total": total })))
+    let (page, per_page) = (
+        q.page.unwrap_or(1).max(1),
+        q.per_page.unwrap_or(50).clamp(1, 200),
+    );
+    let (items, total) = c.data.projects(&a, s, page, per_page).await?;
+    Ok(Json(
+        json!({ "items": items, "total": total, "page": page, "per_page": per_page }),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -279,6 +290,9 @@ pub fn pages() -> Router<AppState> {
 #[template(path = "projects.html")]
 struct ProjectsPage {
     c: Chrome,
+    page: u64,
+    pages: u64,
+    total: u64,
     state: String,
     states: Vec<(&'static str, String)>,
     items: Vec<ProjectView>,
@@ -295,7 +309,11 @@ impl ProjectsPage {
 #[derive(Deserialize)]
 struct ProjectsPageQuery {
     state: Option<String>,
+    page: Option<u64>,
 }
+
+/// Projects per page of the list.
+const PER_PAGE: u64 = 50;
 
 async fn projects_page(
     State(state): State<AppState>,
@@ -308,12 +326,16 @@ async fn projects_page(
         None => None,
     };
     let a = state.assessor_for(&c.data, &[]).await?;
-    let (items, _) = c.data.projects(&a, s).await?;
+    let page = q.page.unwrap_or(1).max(1);
+    let (items, total) = c.data.projects(&a, s, page, PER_PAGE).await?;
     let overdue = c
         .data
         .overdue(&a, anju_store::scoped::today_in_china())
         .await?;
     let page = ProjectsPage {
+        page,
+        pages: total.div_ceil(PER_PAGE).max(1),
+        total,
         state: s.map_or(String::new(), |s| s.key().to_string()),
         states: ProjectState::ALL
             .iter()
@@ -438,7 +460,14 @@ async fn projects_xlsx(State(state): State<AppState>, p: PageCaller) -> Result<R
     let c = &p.caller;
     let lang = p.chrome.lang();
     let a = state.assessor_for(&c.data, &[]).await?;
-    let (items, _) = c.data.projects(&a, None).await?;
+    let mut items = Vec::new();
+    for page in 1.. {
+        let (more, total) = c.data.projects(&a, None, page, 200).await?;
+        items.extend(more);
+        if items.len() as u64 >= total {
+            break;
+        }
+    }
     let today = anju_store::scoped::today_in_china();
     let open = c.data.open_findings(today).await?;
     let text = |s: &str| Out::Text(s.to_string());
