@@ -339,6 +339,26 @@ db_test!(
             let v: Value = r.json().await.unwrap();
             assert_eq!(v["state"], to);
         }
+        // Handed over: the inventory's estate has its new management, in its history.
+        let e: Value = builder
+            .get(format!("{}/api/v1/estates/{estate}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(e["management_mode"], "专业化物业管理", "{e}");
+        let h = db
+            .store
+            .history("estate", &estate.to_string())
+            .await
+            .unwrap();
+        assert!(
+            h.iter()
+                .any(|r| r.after.as_deref() == Some("{\"management_mode\":\"Professional\"}")),
+            "{h:?}"
+        );
         let v: Value = builder
             .get(format!("{}/api/v1/projects?state=handed_over", app.base))
             .send()

@@ -299,6 +299,43 @@ db_test!(documents_progress_inspections_complaints_and_tasks, |db| {
         step("in_progress", "again").await.unwrap().status(),
         StatusCode::CONFLICT
     );
+    // A household complains from its phone; its page shows the follow-up of all of them.
+    let codes = db
+        .store
+        .scoped(Scope::All)
+        .issue_codes(app.hefei_estate, &WriteCtx::new("test", None))
+        .await
+        .unwrap();
+    let owner =
+        |r: reqwest::RequestBuilder| r.header("authorization", format!("Owner {}", codes[0].1));
+    let r = owner(reqwest::Client::new().post(format!("{}/api/v1/my/complaints", app.base)))
+        .json(&json!({"summary": "楼道灯不亮"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["channel"], "住户页面");
+    assert_eq!(
+        get(&builder, format!("/api/v1/projects/{id}/complaints")).await["total"],
+        2
+    );
+    let my = reqwest::get(format!("{}/my/{}", app.base, codes[0].1))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        my.contains("楼道灯不亮") && my.contains("已疏通，回访满意"),
+        "{my}"
+    );
+    let r = owner(reqwest::Client::new().post(format!("{}/api/v1/my/complaints", app.base)))
+        .json(&json!({"summary": " "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // A department does not follow complaints.
     let r = send(
         &dept,

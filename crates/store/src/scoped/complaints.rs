@@ -2,9 +2,11 @@
 //! A complaint records what was raised, when and how, never who raised it: the follow-up is
 //! the office's, and the complainant's contact stays in the channel it came by.
 
-use super::Scoped;
+use super::{Household, Scoped};
 use crate::audit::{audit_one, WriteCtx};
 use crate::entity::complaint;
+use crate::entity::project;
+use crate::Store;
 use crate::{Result, StoreError};
 use anju_domain::responsibility::ComplaintStatus;
 use chrono::NaiveDate;
@@ -49,6 +51,93 @@ fn view(m: complaint::Model) -> ComplaintView {
     }
 }
 
+/// Stores a new complaint about project `p`, audited; its id.
+async fn insert(
+    store: &Store,
+    p: &project::Model,
+    received_on: NaiveDate,
+    channel: &str,
+    summary: &str,
+    ctx: &WriteCtx,
+) -> Result<i64> {
+    if summary.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "缺少投诉内容 / the complaint says nothing".into(),
+        ));
+    }
+    let txn = store.begin_write().await?;
+    let id = complaint::Entity::insert(complaint::ActiveModel {
+        id: NotSet,
+        project_id: Set(p.id),
+        received_on: Set(received_on.to_string()),
+        channel: Set(channel.trim().to_string()),
+        summary: Set(summary.trim().to_string()),
+        status: Set(ComplaintStatus::Open.key().into()),
+        steps: Set(Some("[]".into())),
+        resolved_on: Set(None),
+        created_at: Set(chrono::Utc::now()),
+    })
+    .exec(&txn)
+    .await?
+    .last_insert_id;
+    audit_one(
+        &txn,
+        ctx,
+        "create",
+        "complaint",
+        id,
+        &p.division_code,
+        Some(summary.trim().into()),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// A project's complaints, newest first.
+pub(super) async fn of_project(
+    db: &sea_orm::DatabaseConnection,
+    project_id: i64,
+) -> Result<Vec<ComplaintView>> {
+    Ok(complaint::Entity::find()
+        .filter(complaint::Column::ProjectId.eq(project_id))
+        .order_by_desc(complaint::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+impl Household {
+    /// A household's complaint about its estate's renovation, from its own page; refused when
+    /// the estate is in no project.
+    pub async fn complain(&self, summary: &str) -> Result<ComplaintView> {
+        let db = &self.store.db;
+        let pe = crate::entity::project_estate::Entity::find()
+            .filter(crate::entity::project_estate::Column::EstateId.eq(self.owner.estate_id))
+            .one(db)
+            .await?
+            .ok_or_else(|| {
+                StoreError::Invalid(
+                    "本小区尚无改造项目 / the estate has no renovation project".into(),
+                )
+            })?;
+        let p = project::Entity::find_by_id(pe.project_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("project {}", pe.project_id)))?;
+        let ctx = WriteCtx::new(format!("owner:{}", self.owner.id), Some("my".into()));
+        let today = super::today_in_china();
+        let id = insert(&self.store, &p, today, "住户页面", summary, &ctx).await?;
+        complaint::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(view)
+            .ok_or_else(|| StoreError::NotFound(format!("complaint {id}")))
+    }
+}
+
 impl Scoped {
     /// Records a complaint about a project's estates.
     pub async fn record_complaint(
@@ -60,37 +149,7 @@ impl Scoped {
         ctx: &WriteCtx,
     ) -> Result<ComplaintView> {
         let (p, _) = self.project_in_scope(project_id).await?;
-        if summary.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "缺少投诉内容 / the complaint says nothing".into(),
-            ));
-        }
-        let txn = self.store.begin_write().await?;
-        let id = complaint::Entity::insert(complaint::ActiveModel {
-            id: NotSet,
-            project_id: Set(project_id),
-            received_on: Set(received_on.to_string()),
-            channel: Set(channel.trim().to_string()),
-            summary: Set(summary.trim().to_string()),
-            status: Set(ComplaintStatus::Open.key().into()),
-            steps: Set(Some("[]".into())),
-            resolved_on: Set(None),
-            created_at: Set(chrono::Utc::now()),
-        })
-        .exec(&txn)
-        .await?
-        .last_insert_id;
-        audit_one(
-            &txn,
-            ctx,
-            "create",
-            "complaint",
-            id,
-            &p.division_code,
-            Some(summary.trim().into()),
-        )
-        .await?;
-        txn.commit().await?;
+        let id = insert(&self.store, &p, received_on, channel, summary, ctx).await?;
         self.complaint(id).await
     }
 
@@ -175,13 +234,6 @@ impl Scoped {
     /// A project's complaints, newest first.
     pub async fn complaints(&self, project_id: i64) -> Result<Vec<ComplaintView>> {
         self.project_in_scope(project_id).await?;
-        Ok(complaint::Entity::find()
-            .filter(complaint::Column::ProjectId.eq(project_id))
-            .order_by_desc(complaint::Column::Id)
-            .all(&self.store.db)
-            .await?
-            .into_iter()
-            .map(view)
-            .collect())
+        of_project(&self.store.db, project_id).await
     }
 }

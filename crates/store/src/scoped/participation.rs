@@ -607,6 +607,7 @@ pub struct DeliberationView {
 /// and disbursed.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PublicProject {
+    pub id: i64,
     pub name: String,
     pub state: anju_domain::project::ProjectState,
     pub progress_pct: i32,
@@ -1219,41 +1220,7 @@ impl Store {
             m.attendance.clear();
             m.minutes.clear();
         }
-        let project = match crate::entity::project_estate::Entity::find()
-            .filter(crate::entity::project_estate::Column::EstateId.eq(id))
-            .one(db)
-            .await?
-        {
-            Some(pe) => match crate::entity::project::Entity::find_by_id(pe.project_id)
-                .one(db)
-                .await?
-            {
-                Some(p) => {
-                    let (mut received, mut disbursed) = (Money::ZERO, Money::ZERO);
-                    for e in self.ledger_of_project(p.id).await? {
-                        match crate::ledger::EntryKind::from_key(&e.kind) {
-                            Some(crate::ledger::EntryKind::Receipt) => {
-                                received += Money::from_fen(e.amount_fen)
-                            }
-                            Some(crate::ledger::EntryKind::Disbursement) => {
-                                disbursed += Money::from_fen(e.amount_fen)
-                            }
-                            _ => {}
-                        }
-                    }
-                    Some(PublicProject {
-                        name: p.name,
-                        state: anju_domain::project::ProjectState::from_key(&p.state)
-                            .unwrap_or(anju_domain::project::ProjectState::Planned),
-                        progress_pct: p.progress_pct,
-                        received,
-                        disbursed,
-                    })
-                }
-                None => None,
-            },
-            None => None,
-        };
+        let project = public_project(self, id).await?;
         Ok(Some(PublicEstate {
             project,
             ledger: self.ledger_head().await?,
@@ -1272,6 +1239,43 @@ impl Store {
     }
 }
 
+/// The project of an estate as the public and its households see it, if it is in one.
+async fn public_project(store: &Store, estate_id: i64) -> Result<Option<PublicProject>> {
+    let db = &store.db;
+    let Some(pe) = crate::entity::project_estate::Entity::find()
+        .filter(crate::entity::project_estate::Column::EstateId.eq(estate_id))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(p) = crate::entity::project::Entity::find_by_id(pe.project_id)
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (mut received, mut disbursed) = (Money::ZERO, Money::ZERO);
+    for e in store.ledger_of_project(p.id).await? {
+        match crate::ledger::EntryKind::from_key(&e.kind) {
+            Some(crate::ledger::EntryKind::Receipt) => received += Money::from_fen(e.amount_fen),
+            Some(crate::ledger::EntryKind::Disbursement) => {
+                disbursed += Money::from_fen(e.amount_fen)
+            }
+            _ => {}
+        }
+    }
+    Ok(Some(PublicProject {
+        id: p.id,
+        name: p.name,
+        state: anju_domain::project::ProjectState::from_key(&p.state)
+            .unwrap_or(anju_domain::project::ProjectState::Planned),
+        progress_pct: p.progress_pct,
+        received,
+        disbursed,
+    }))
+}
+
 // ---------------------------------------------------------------- the household's door
 
 /// What a household sees beyond its consultations and votes.
@@ -1285,6 +1289,9 @@ pub struct HouseholdExtras {
     pub contributions: Vec<ContributionRow>,
     /// The board, hidden posts showing only their reason.
     pub posts: Vec<PostView>,
+    /// The estate's renovation project, and the complaints about it with their follow-up.
+    pub project: Option<PublicProject>,
+    pub complaints: Vec<super::ComplaintView>,
 }
 
 impl Household {
@@ -1295,6 +1302,7 @@ impl Household {
     /// Menus, surveys, contributions and the board of the household's estate.
     pub async fn extras(&self) -> Result<HouseholdExtras> {
         let (store, o) = (&self.store, &self.owner);
+        let project = public_project(store, o.estate_id).await?;
         let mut menus = Vec::new();
         for m in menus_of(store, o.estate_id).await? {
             let mine = approvals_of(store, m.id, o.id).await?;
@@ -1320,6 +1328,11 @@ impl Household {
                 .map(|c| contribution_row(c, &names))
                 .collect(),
             posts: posts_of(&store.db, o.estate_id, false).await?,
+            complaints: match &project {
+                Some(p) => super::complaints::of_project(&store.db, p.id).await?,
+                None => Vec::new(),
+            },
+            project,
         })
     }
 

@@ -875,6 +875,32 @@ impl Scoped {
             Some(from.key().into()),
             Some(to.key().into()),
         );
+        // Handed over: the inventory's estates take the mode of management agreed for them.
+        if let (ProjectState::HandedOver, Some(mode)) = (to, p.management_mode.as_deref()) {
+            estate::Entity::update_many()
+                .col_expr(
+                    estate::Column::ManagementMode,
+                    sea_orm::sea_query::Expr::value(mode),
+                )
+                .col_expr(
+                    estate::Column::ManagementModeAsTyped,
+                    sea_orm::sea_query::Expr::value(Option::<String>::None),
+                )
+                .filter(estate::Column::Id.is_in(estates.iter().map(|e| e.id).collect::<Vec<_>>()))
+                .exec(&txn)
+                .await?;
+            for e in &estates {
+                audit.push(
+                    "update",
+                    "estate",
+                    e.id,
+                    Some(&e.division_code),
+                    // As the estate's history reads them: objects of the fields changed.
+                    Some(serde_json::json!({ "management_mode": e.management_mode }).to_string()),
+                    Some(serde_json::json!({ "management_mode": mode }).to_string()),
+                );
+            }
+        }
         audit.flush(&txn).await?;
         txn.commit().await?;
         Ok(Ok(self.project(a, id).await?))

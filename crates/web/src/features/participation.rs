@@ -53,6 +53,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(my_menu_api))
         .routes(routes!(my_survey_api))
         .routes(routes!(my_post_api))
+        .routes(routes!(my_complaint_api))
 }
 
 pub fn pages() -> Router<AppState> {
@@ -65,6 +66,7 @@ pub fn pages() -> Router<AppState> {
         .route("/my/{code}/menus/{id}", post(my_menu_submit))
         .route("/my/{code}/surveys/{id}", post(my_survey_submit))
         .route("/my/{code}/posts", post(my_post_submit))
+        .route("/my/{code}/complaints", post(my_complaint_submit))
 }
 
 fn value<T: serde::Serialize>(t: &T) -> Json<Value> {
@@ -767,6 +769,24 @@ pub(super) async fn my_post_api(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct MyComplaintBody {
+    /// What is wrong (the household's rooms are not recorded with it).
+    pub summary: String,
+}
+
+/// A household complains about its estate's renovation (after the works too: a leaking pipe,
+/// the lights on the stairs); staff follow it up, and the household's page shows how.
+#[utoipa::path(post, path = "/api/v1/my/complaints", request_body = MyComplaintBody,
+    responses((status = 201, description = "the complaint"), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn my_complaint_api(
+    OwnerCaller(h): OwnerCaller,
+    Json(body): Json<MyComplaintBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let c = h.complain(&body.summary).await?;
+    Ok((StatusCode::CREATED, Json(json!(c))))
+}
+
 // ------------------------------------------------------------------ pages
 
 /// A field of a form, trimmed; empty is absent.
@@ -1178,6 +1198,22 @@ pub(super) async fn my_survey_submit(
             .map_err(ApiError::from),
         Err(e) => Err(e),
     };
+    super::residents::my_after(&state, crate::page::lang_from_headers(&headers), code, done).await
+}
+
+pub(super) async fn my_complaint_submit(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path(code): Path<String>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let h = super::residents::household(&state, &code).await?;
+    let summary = f.get("summary").cloned().unwrap_or_default();
+    let done = h
+        .complain(&summary)
+        .await
+        .map(|_| ())
+        .map_err(ApiError::from);
     super::residents::my_after(&state, crate::page::lang_from_headers(&headers), code, done).await
 }
 
