@@ -476,6 +476,14 @@ pub enum ExportCmd {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// 导出改造项目表（状态、进度、节点、资金、未整改问题）/ export the projects (state,
+    /// progress, milestones, money, open findings)
+    Projects {
+        #[arg(long)]
+        division: Option<String>,
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

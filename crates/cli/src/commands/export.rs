@@ -1,4 +1,5 @@
-//! `anju export estates`: the inventory as Excel or CSV, the rows of the export button.
+//! `anju export estates`: the inventory as Excel or CSV, the rows of the export button;
+//! `anju export projects`: the projects' workbook of the projects page.
 
 use super::*;
 
@@ -34,6 +35,33 @@ pub(super) async fn export_estates(
         match s.lang {
             Lang::Zh => format!("已导出{n}个小区到 {}", path.display()),
             Lang::En => format!("exported {n} estates to {}", path.display()),
+        }
+    );
+    Ok(exit::OK)
+}
+
+pub(super) async fn export_projects(
+    s: &Settings,
+    division: Option<String>,
+    output: Option<PathBuf>,
+) -> anyhow::Result<u8> {
+    let store = open(s).await?;
+    let scope = match division.as_deref().map(parse_division).transpose()? {
+        Some(d) => anju_domain::Scope::Division(d),
+        None => anju_domain::Scope::All,
+    };
+    let data = store.scoped(scope);
+    let a = store.assessor(s.policy.clone(), s.reference_year).await?;
+    let bytes = anju_web::features::projects::projects_workbook(&data, &a, s.lang)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let path = output.unwrap_or_else(|| PathBuf::from("projects.xlsx"));
+    std::fs::write(&path, bytes)?;
+    println!(
+        "{}",
+        match s.lang {
+            Lang::Zh => format!("已导出改造项目到 {}", path.display()),
+            Lang::En => format!("exported the projects to {}", path.display()),
         }
     );
     Ok(exit::OK)

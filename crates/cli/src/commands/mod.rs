@@ -69,6 +69,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<u8> {
             let outcome = outcome.or(eligible.then_some(anju_domain::Outcome::Eligible));
             export::export_estates(&s, format, division, outcome, output).await
         }
+        Command::Export(ExportCmd::Projects { division, output }) => {
+            export::export_projects(&s, division, output).await
+        }
         Command::Summary {
             division,
             json,

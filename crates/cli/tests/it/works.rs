@@ -742,6 +742,33 @@ db_test!(
         assert_eq!(rows[1][5], "35");
         assert_eq!(rows[1][15], "0");
 
+        // The same workbook from the command line, for one county and for the one next door.
+        let out = db.dir.path().join("projects.xlsx");
+        let o = db.anju(&[
+            "export",
+            "projects",
+            "--division",
+            "340104",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let cli_rows = crate::works::xlsx_rows(&std::fs::read(&out).unwrap());
+        assert_eq!(cli_rows, rows);
+        let o = db.anju(&[
+            "export",
+            "projects",
+            "--division",
+            "340103",
+            "--output",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success());
+        assert_eq!(
+            crate::works::xlsx_rows(&std::fs::read(&out).unwrap()).len(),
+            1
+        );
+
         // The department's list and the money page.
         let users = db.store.list_users(&Scope::All).await.unwrap();
         let dept = users

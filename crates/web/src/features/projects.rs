@@ -453,29 +453,38 @@ async fn project_view(
     render(&page, status)
 }
 
-/// The jurisdiction's projects as a workbook: one row each with its state, progress, dates,
-/// money and open findings (what a county sends up in its monthly report).
+/// The jurisdiction's projects as a workbook (the page's download).
 async fn projects_xlsx(State(state): State<AppState>, p: PageCaller) -> Result<Response, ApiError> {
+    let a = state.assessor_for(&p.caller.data, &[]).await?;
+    let bytes = projects_workbook(&p.caller.data, &a, p.chrome.lang()).await?;
+    Ok(crate::page::xlsx_download(bytes, "projects.xlsx"))
+}
+
+/// The projects of a scope as a workbook: one row each with its state, progress, dates, money
+/// and open findings (what a county sends up with its monthly report). The page's download and
+/// `anju export projects`.
+pub async fn projects_workbook(
+    data: &anju_store::scoped::Scoped,
+    a: &anju_store::Assessor,
+    lang: anju_domain::Lang,
+) -> Result<Vec<u8>, ApiError> {
     use anju_io::write::Out;
-    let c = &p.caller;
-    let lang = p.chrome.lang();
-    let a = state.assessor_for(&c.data, &[]).await?;
     let mut items = Vec::new();
     for page in 1.. {
-        let (more, total) = c.data.projects(&a, None, page, 200).await?;
+        let (more, total) = data.projects(a, None, page, 200).await?;
         items.extend(more);
         if items.len() as u64 >= total {
             break;
         }
     }
     let today = anju_store::scoped::today_in_china();
-    let open = c.data.open_findings(today).await?;
+    let open = data.open_findings(today).await?;
     let text = |s: &str| Out::Text(s.to_string());
     let date = |d: Option<chrono::NaiveDate>| d.map_or(Out::Empty, |d| Out::Text(d.to_string()));
     let yuan = |m: Money| Out::Num(m.fen() as f64 / 100.0);
     let mut rows = Vec::with_capacity(items.len());
     for v in &items {
-        let money = c.data.project_money(v.id).await?;
+        let money = data.project_money(v.id).await?;
         let milestone =
             |m: anju_domain::milestones::Milestone| v.milestones.iter().find(|s| s.milestone == m);
         let start = milestone(anju_domain::milestones::Milestone::Start);
@@ -521,9 +530,8 @@ async fn projects_xlsx(State(state): State<AppState>, p: PageCaller) -> Result<R
     .iter()
     .map(|(zh, en)| lang.pick(zh, en))
     .collect();
-    let bytes = anju_io::write::table_xlsx(lang.pick("改造项目", "Projects"), &headers, rows)
-        .map_err(ApiError::internal)?;
-    Ok(crate::page::xlsx_download(bytes, "projects.xlsx"))
+    anju_io::write::table_xlsx(lang.pick("改造项目", "Projects"), &headers, rows)
+        .map_err(ApiError::internal)
 }
 
 /// The new-project form: estate ids (one, or a bundle's, separated by commas or spaces) and a
