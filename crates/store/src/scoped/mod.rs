@@ -46,7 +46,7 @@ pub use planning::{AnnualPlan, EstatePlanning, NeedInput, NeedLine, PlanRequest,
 pub use policies::PolicyChange;
 pub use projects::{
     today_in_china, MilestoneAlert, OverdueProject, ProjectMoney, ProjectPatch, ProjectView,
-    SourceMoney,
+    SourceMoney, MANAGEMENT_MODES,
 };
 pub use residents::{
     published_ballots, ConsultationView, Household, HouseholdView, NewVote, OwnerView, PartView,

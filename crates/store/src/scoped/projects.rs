@@ -199,16 +199,18 @@ fn policy_of<'a>(a: &'a Assessor, estates: &[estate::Model]) -> &'a anju_domain:
         .map_or(&a.policy, |e| a.policy_at(&e.division_code))
 }
 
-/// The modes of management after renovation (DOMAIN §9), by key or Chinese name.
+/// The modes of management after renovation (DOMAIN §9), the professional one first (preferred).
+pub const MANAGEMENT_MODES: [ManagementMode; 3] = [
+    ManagementMode::Professional,
+    ManagementMode::SelfGoverned,
+    ManagementMode::CommunityManaged,
+];
+
+/// A mode of management after renovation, by key or Chinese name.
 fn management_mode(text: &str) -> Result<ManagementMode> {
-    let allowed = [
-        ManagementMode::SelfGoverned,
-        ManagementMode::CommunityManaged,
-        ManagementMode::Professional,
-    ];
     ManagementMode::from_key(text)
         .or_else(|| ManagementMode::from_label(text))
-        .filter(|m| allowed.contains(m))
+        .filter(|m| MANAGEMENT_MODES.contains(m))
         .ok_or_else(|| {
             StoreError::Invalid(format!(
                 "管理模式应为居民自治（SelfGoverned）、社区代管（CommunityManaged）或专业化物业管理（Professional），实为“{text}” / the management mode must be SelfGoverned, CommunityManaged or Professional, got {text:?}"

@@ -368,6 +368,8 @@ struct ProjectPage {
     inspection_kinds: Vec<(&'static str, String)>,
     severities: Vec<(&'static str, String)>,
     sources: Vec<(&'static str, String)>,
+    /// The modes of management after the works (key, name).
+    modes: Vec<(&'static str, String)>,
     /// Each approval: key, name, why it is not needed (none: needed), done.
     approvals: Vec<(&'static str, String, Option<String>, bool)>,
 }
@@ -426,6 +428,13 @@ async fn project_view(
             .map(|k| (k.key(), k.label()))
             .collect()),
         severities: say(Severity::ALL.iter().map(|k| (k.key(), k.label())).collect()),
+        modes: anju_store::scoped::MANAGEMENT_MODES
+            .iter()
+            .map(|m| {
+                let name = if ch.en { m.label_en() } else { m.label_zh() };
+                (m.key(), name.to_string())
+            })
+            .collect(),
         sources: say(FundingSource::ALL
             .iter()
             .map(|k| (k.key(), k.label()))
