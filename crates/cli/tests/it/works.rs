@@ -647,6 +647,29 @@ db_test!(
         assert_eq!(r.status(), StatusCode::CONFLICT);
         let text = r.text().await.unwrap();
         assert!(text.contains("改造方案尚未向居民公示"), "{text}");
+        // The record form as the page fills it in: the estimate's field empty until there is one.
+        let r = form(
+            "record",
+            &[
+                ("approvals", "1"),
+                ("scheme_approval", "蜀建改〔2026〕8号"),
+                ("estimate", ""),
+                ("contractor", ""),
+                ("management_mode", ""),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let p = html(format!("/projects/{id}")).await;
+        assert!(p.contains("蜀建改〔2026〕8号"), "{p}");
+        let r = form("record", &[("approvals", "1"), ("estimate", "3,200,000")])
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(html(format!("/projects/{id}"))
+            .await
+            .contains("value=\"3200000.00\""));
         // A monthly report, a photo, an inspection with a finding, then the finding closed.
         let r = form(
             "progress",

@@ -366,6 +366,7 @@ impl Scoped {
             .one(&txn)
             .await?;
         let version = last.map_or(1, |l| l.version + 1);
+        let now = chrono::Utc::now();
         let doc_id = document::Entity::insert(document::ActiveModel {
             id: NotSet,
             project_id: Set(id),
@@ -378,7 +379,7 @@ impl Scoped {
             version: Set(version),
             caption: Set(caption.trim().to_string()),
             actor: Set(ctx.actor.clone()),
-            created_at: Set(chrono::Utc::now()),
+            created_at: Set(now),
         })
         .exec(&txn)
         .await
@@ -401,8 +402,19 @@ impl Scoped {
         )
         .await?;
         txn.commit().await?;
-        let m = self.document(doc_id).await?.0;
-        Ok(m)
+        Ok(DocumentMeta {
+            id: doc_id,
+            project_id: id,
+            kind,
+            filename,
+            content_type: file_type.key().into(),
+            size_bytes: bytes.len() as i64,
+            sha256: sha,
+            version,
+            caption: caption.trim().to_string(),
+            actor: ctx.actor.clone(),
+            created_at: now,
+        })
     }
 
     /// A project's documents, every version, newest first.

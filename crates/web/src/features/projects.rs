@@ -378,8 +378,9 @@ impl ProjectPage {
     fn yuan(&self, m: &Money) -> String {
         m.yuan_text()
     }
-    fn fen(&self, f: &Option<i64>) -> String {
-        f.map_or_else(|| "—".into(), |f| Money::from_fen(f).yuan_text())
+    /// An amount in yuan, empty when there is none (also for a form's field).
+    fn fen_text(&self, f: &Option<i64>) -> String {
+        f.map_or_else(String::new, |f| Money::from_fen(f).yuan_text())
     }
     fn pct(&self, p: &Option<f64>) -> String {
         p.map(|p| format!("{p:.1}%")).unwrap_or_else(|| "—".into())
