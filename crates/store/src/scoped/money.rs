@@ -18,7 +18,7 @@ use anju_domain::{DivisionCode, Money, Text};
 use anju_planning::allocation::{allocate, Factors};
 use anju_planning::appraisal::appraise;
 use sea_orm::ActiveValue::Set;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// A project's funding plan with its check.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -299,7 +299,7 @@ impl Scoped {
         division: Option<&DivisionCode>,
     ) -> Result<MoneyByDivision> {
         let sum = self.summary(division).await?;
-        let mut q = fund_ledger::Entity::find().order_by_asc(fund_ledger::Column::Id);
+        let mut q = fund_ledger::Entity::find();
         if let Some(code) = &sum.division_code {
             let d = DivisionCode::parse(code)
                 .map_err(|_| StoreError::NotFound(format!("division {code}")))?;
@@ -325,33 +325,52 @@ impl Scoped {
                 )
             })
             .collect();
-        let add = |m: &mut DivisionMoney, e: &fund_ledger::Model, to_self: bool| {
-            let amount = Money::from_fen(e.amount_fen);
-            match EntryKind::from_key(&e.kind) {
+        // Summed in the database by division, kind and whether a project's: as many rows as
+        // divisions with money, however long the ledger.
+        use sea_orm::sea_query::Expr;
+        use sea_orm::QuerySelect;
+        let rows: Vec<(String, String, i32, i64)> = q
+            .select_only()
+            .column(fund_ledger::Column::DivisionCode)
+            .column(fund_ledger::Column::Kind)
+            .column_as(
+                Expr::cust("CASE WHEN project_id IS NULL THEN 0 ELSE 1 END"),
+                "of_project",
+            )
+            .column_as(Expr::cust("CAST(SUM(amount_fen) AS BIGINT)"), "amount")
+            .group_by(fund_ledger::Column::DivisionCode)
+            .group_by(fund_ledger::Column::Kind)
+            .group_by(Expr::cust("CASE WHEN project_id IS NULL THEN 0 ELSE 1 END"))
+            .into_tuple()
+            .all(&self.store.db)
+            .await?;
+        let add = |m: &mut DivisionMoney, kind: &str, of_project: bool, fen: i64, to_self: bool| {
+            let amount = Money::from_fen(fen);
+            match EntryKind::from_key(kind) {
                 // An allocation counts where it was sent, not in the divisions below it.
-                Some(EntryKind::Allocation) if e.project_id.is_none() && to_self => {
-                    m.allocated += amount
-                }
+                Some(EntryKind::Allocation) if !of_project && to_self => m.allocated += amount,
                 Some(EntryKind::Allocation) => {}
                 Some(EntryKind::Receipt) => m.received += amount,
                 Some(EntryKind::Disbursement) => m.disbursed += amount,
                 None => {}
             }
         };
-        for e in q.all(&self.store.db).await? {
-            let code = DivisionCode::parse(&e.division_code).ok();
+        for (code_text, kind, of_project, fen) in rows {
+            let of_project = of_project != 0;
             add(
                 &mut total,
-                &e,
-                sum.division_code.as_deref() == Some(e.division_code.as_str()),
+                &kind,
+                of_project,
+                fen,
+                sum.division_code.as_deref() == Some(code_text.as_str()),
             );
-            if let Some(code) = code {
+            if let Ok(code) = DivisionCode::parse(&code_text) {
                 if let Some((_, m)) = parts
                     .iter_mut()
                     .find(|(d, _)| d.as_ref().is_some_and(|d| d.contains(&code)))
                 {
-                    let to_self = m.division_code == e.division_code;
-                    add(m, &e, to_self);
+                    let to_self = m.division_code == code_text;
+                    add(m, &kind, of_project, fen, to_self);
                 }
             }
         }
