@@ -545,6 +545,12 @@ impl Scoped {
             .collect())
     }
 
+    /// Whether a project is the scope's: `NotFound` otherwise (a handler's first step, before
+    /// it looks at who may do what).
+    pub async fn project_seen(&self, id: i64) -> Result<()> {
+        self.project_in_scope(id).await.map(|_| ())
+    }
+
     /// A project of the scope.
     pub async fn project(&self, a: &Assessor, id: i64) -> Result<ProjectView> {
         let (p, estates) = self.project_in_scope(id).await?;

@@ -254,7 +254,7 @@ pub(super) async fn record_money_api(
     Path(id): Path<i64>,
     Json(body): Json<MoneyBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    c.data.project_money(id).await?;
+    c.data.project_seen(id).await?;
     may_run(&c)?;
     let kind = anju_store::ledger::EntryKind::from_key(body.kind.trim()).ok_or_else(|| {
         ApiError::invalid(format!(

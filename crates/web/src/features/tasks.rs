@@ -109,7 +109,7 @@ pub(super) async fn create_task_api(
     Json(b): Json<TaskBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     if let Some(p) = b.project_id {
-        c.data.progress_reports(p).await?;
+        c.data.project_seen(p).await?;
     }
     may_assign(&c)?;
     let task = NewTask {
@@ -196,7 +196,7 @@ pub(super) async fn utility_share_api(
     Path(id): Path<i64>,
     Json(b): Json<UtilityShareBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    c.data.progress_reports(id).await?;
+    c.data.project_seen(id).await?;
     may_assign(&c)?;
     let utility = keyed(Utility::ALL, Utility::key, &b.utility, "utility")?;
     let works = keyed(UtilityWorks::ALL, UtilityWorks::key, &b.works, "works")?;

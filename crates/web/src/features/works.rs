@@ -110,7 +110,7 @@ pub(super) async fn report_progress_api(
     Path(id): Path<i64>,
     Json(body): Json<ProgressBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    c.data.progress_reports(id).await?;
+    c.data.project_seen(id).await?;
     may_run(&c)?;
     let input = ProgressInput {
         month: body.month.trim().to_string(),
@@ -267,7 +267,7 @@ pub(super) async fn record_inspection_api(
     Path(id): Path<i64>,
     Json(body): Json<Value>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    c.data.progress_reports(id).await?;
+    c.data.project_seen(id).await?;
     may_inspect(&c)?;
     let input: InspectionInput = serde_json::from_value(body)
         .map_err(|e| ApiError::invalid(format!("检查记录有误 / invalid inspection: {e}")))?;
@@ -348,7 +348,7 @@ pub(super) async fn record_complaint_api(
     Path(id): Path<i64>,
     Json(body): Json<ComplaintBody>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    c.data.complaints(id).await?;
+    c.data.project_seen(id).await?;
     may_follow_complaints(&c)?;
     let on = on_or_today(body.received_on.as_deref())?;
     let v = c
