@@ -569,6 +569,8 @@ db_test!(money_rules_allocations_and_rates_by_division, |db| {
     assert_eq!(m["total"]["received"], 40_000_000);
     assert_eq!(m["total"]["disbursed"], 30_000_000);
     assert_eq!(m["total"]["disbursement_rate_pct"], 75.0);
+    // What the plans say, by division.
+    assert_eq!(m["total"]["planned"], estimate);
     let part = m["parts"]
         .as_array()
         .unwrap()
@@ -577,6 +579,7 @@ db_test!(money_rules_allocations_and_rates_by_division, |db| {
         .unwrap()
         .clone();
     assert_eq!(part["allocated"], 100_000_001);
+    assert_eq!(part["planned"], estimate);
     assert_eq!(part["received"], 40_000_000);
     assert_eq!(part["disbursement_rate_pct"], 75.0);
     // The city sees the county's allocation below its own level, none at its own.

@@ -44,6 +44,8 @@ pub struct PlanLine {
 pub struct DivisionMoney {
     pub division_code: String,
     pub division_name: String,
+    /// What its projects' funding plans say all sources are to pay.
+    pub planned: Money,
     pub allocated: Money,
     pub received: Money,
     pub disbursed: Money,
@@ -371,6 +373,46 @@ impl Scoped {
                 {
                     let to_self = m.division_code == code_text;
                     add(m, &kind, of_project, fen, to_self);
+                }
+            }
+        }
+        // The funding plans of the projects there, summed by the project's division.
+        let mut projects = crate::entity::project::Entity::find()
+            .select_only()
+            .column(crate::entity::project::Column::Id)
+            .column(crate::entity::project::Column::DivisionCode);
+        if let Some(code) = &sum.division_code {
+            if let Ok(d) = DivisionCode::parse(code) {
+                let (lo, hi) = d.range();
+                projects =
+                    projects.filter(crate::entity::project::Column::DivisionCode.between(lo, hi));
+            }
+        }
+        let division_of: std::collections::HashMap<i64, String> = projects
+            .into_tuple::<(i64, String)>()
+            .all(&self.store.db)
+            .await?
+            .into_iter()
+            .collect();
+        let plans: Vec<(i64, i64)> = funding_plan::Entity::find()
+            .select_only()
+            .column(funding_plan::Column::ProjectId)
+            .column_as(Expr::cust("CAST(SUM(amount_fen) AS BIGINT)"), "amount")
+            .group_by(funding_plan::Column::ProjectId)
+            .into_tuple()
+            .all(&self.store.db)
+            .await?;
+        for (project, fen) in plans {
+            let Some(code_text) = division_of.get(&project) else {
+                continue;
+            };
+            total.planned += Money::from_fen(fen);
+            if let Ok(code) = DivisionCode::parse(code_text) {
+                if let Some((_, m)) = parts
+                    .iter_mut()
+                    .find(|(d, _)| d.as_ref().is_some_and(|d| d.contains(&code)))
+                {
+                    m.planned += Money::from_fen(fen);
                 }
             }
         }
