@@ -103,6 +103,18 @@ impl ApiError {
         ));
         e
     }
+    /// What a page's form shows of an error: input refused (422) or in conflict (409) is shown
+    /// on the form again, with its reason and status; anything else stays an error.
+    pub fn on_form(self) -> Result<(Vec<String>, StatusCode), ApiError> {
+        if matches!(
+            self.status,
+            StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
+        ) {
+            Ok((vec![self.message], self.status))
+        } else {
+            Err(self)
+        }
+    }
     /// Input refused by rules, each with its reason: 422 `refused` with `reasons`.
     pub fn refused(reasons: &[anju_domain::Text]) -> Self {
         let mut e = Self::new(

@@ -780,16 +780,11 @@ async fn estate_submit(
         match apply_patch(&state, &p.caller, id, &patch, "page").await {
             Ok(_) => return Ok(Redirect::to(&format!("/estates/{id}?saved=1")).into_response()),
             // A value refused or a name taken: shown on the form, with the status that says which.
-            Err(e)
-                if matches!(
-                    e.status,
-                    StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-                ) =>
-            {
-                status = e.status;
-                errors.push(e.message)
+            Err(e) => {
+                let (why, st) = e.on_form()?;
+                status = st;
+                errors.extend(why);
             }
-            Err(e) => return Err(e),
         }
     }
     estate_view(&state, p, id, None, errors, status).await

@@ -955,16 +955,10 @@ pub(super) async fn action_submit(
     may_run_estate(&p.caller, id).await?;
     match act(&p.caller, id, &action, &f).await {
         Ok(to) => Ok(Redirect::to(&to).into_response()),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            let why = e.message.clone();
-            participation_view(&state, p, id, vec![why], e.status).await
+        Err(e) => {
+            let (why, status) = e.on_form()?;
+            participation_view(&state, p, id, why, status).await
         }
-        Err(e) => Err(e),
     }
 }
 

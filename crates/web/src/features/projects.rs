@@ -604,16 +604,10 @@ async fn after(
 ) -> Result<Response, ApiError> {
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{id}")).into_response()),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            let why = e.message.clone();
-            project_view(state, p, id, vec![why], e.status).await
+        Err(e) => {
+            let (why, status) = e.on_form()?;
+            project_view(state, p, id, why, status).await
         }
-        Err(e) => Err(e),
     }
 }
 

@@ -654,16 +654,10 @@ async fn after(
 ) -> Result<Response, ApiError> {
     match done {
         Ok(()) => Ok(Redirect::to(&to).into_response()),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            let why = e.message.clone();
-            residents_view(state, p, id, vec![why], e.status).await
+        Err(e) => {
+            let (why, status) = e.on_form()?;
+            residents_view(state, p, id, why, status).await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -962,16 +956,10 @@ pub(super) async fn ballot_submit(
     };
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/votes/{id}")).into_response()),
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            let why = e.message.clone();
-            vote_view(p, id, vec![why], e.status).await
+        Err(e) => {
+            let (why, status) = e.on_form()?;
+            vote_view(p, id, why, status).await
         }
-        Err(e) => Err(e),
     }
 }
 
@@ -1135,15 +1123,9 @@ pub(super) async fn my_after(
             let saved = lang.pick("已提交", "Saved").to_string();
             my_view(state, lang, code, Some(saved), Vec::new(), StatusCode::OK).await
         }
-        Err(e)
-            if matches!(
-                e.status,
-                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::CONFLICT
-            ) =>
-        {
-            let why = e.message.clone();
-            my_view(state, lang, code, None, vec![why], e.status).await
+        Err(e) => {
+            let (why, status) = e.on_form()?;
+            my_view(state, lang, code, None, why, status).await
         }
-        Err(e) => Err(e),
     }
 }
