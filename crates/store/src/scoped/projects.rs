@@ -233,7 +233,8 @@ impl Scoped {
         let db = &self.store.db;
         let ids: Vec<i64> = estates.iter().map(|e| e.id).collect();
         let rates = latest_rates(db, &ids).await?;
-        let policy = policy_of(a, estates);
+        // A project's own division decides its policy (a bundle's is its estates' common one).
+        let policy = p.map_or_else(|| policy_of(a, estates), |p| a.policy_at(&p.division_code));
         let scheme_published = notice::Entity::find()
             .filter(notice::Column::EstateId.is_in(ids.clone()))
             .filter(notice::Column::Kind.eq("scheme"))
@@ -369,7 +370,7 @@ impl Scoped {
             Some(n) => check_transition(state, n, &facts).err().unwrap_or_default(),
             None => Vec::new(),
         };
-        let policy = policy_of(a, estates);
+        let policy = a.policy_at(&p.division_code);
         Ok(ProjectView {
             milestones: milestones(&p, &policy.calendar, today_in_china()),
             plan_year: p.plan_year,
@@ -788,15 +789,15 @@ impl Scoped {
             q = q.filter(project::Column::DivisionCode.between(lo, hi));
         }
         let mut out = Vec::new();
+        // A project in the scope's range is the scope's (see `projects`); its calendar is the
+        // one in force where it is, so no estate needs reading.
         for p in q
             .order_by_asc(project::Column::Id)
             .all(&self.store.db)
             .await?
         {
-            let Ok((p, estates)) = self.project_in_scope(p.id).await else {
-                continue;
-            };
-            let alerts: Vec<MilestoneAlert> = milestones(&p, &policy_of(a, &estates).calendar, on)
+            let calendar = &a.policy_at(&p.division_code).calendar;
+            let alerts: Vec<MilestoneAlert> = milestones(&p, calendar, on)
                 .into_iter()
                 .filter_map(|s| {
                     s.alert().map(|reason| MilestoneAlert {
