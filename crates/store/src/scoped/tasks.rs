@@ -126,7 +126,8 @@ impl Scoped {
             }
             let dept = self.department(t.department_id, &division).await?;
             let now = chrono::Utc::now();
-            rows.push(task::ActiveModel {
+            let audit = (division.clone(), t.title.trim().to_string());
+            let row = task::ActiveModel {
                 id: NotSet,
                 division_code: Set(division),
                 project_id: Set(t.project_id),
@@ -141,13 +142,12 @@ impl Scoped {
                 note: Set(String::new()),
                 created_at: Set(now),
                 updated_at: Set(now),
-            });
+            };
+            rows.push((row, audit));
         }
         let txn = self.store.begin_write().await?;
         let mut ids = Vec::new();
-        for r in rows {
-            let division = r.division_code.clone().unwrap();
-            let title = r.title.clone().unwrap();
+        for (r, (division, title)) in rows {
             let id = task::Entity::insert(r).exec(&txn).await?.last_insert_id;
             audit_one(&txn, ctx, "create", "task", id, &division, Some(title)).await?;
             ids.push(id);
