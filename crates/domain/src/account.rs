@@ -81,6 +81,18 @@ impl Role {
         self.plans() || self == Role::ImplementingEntity
     }
 
+    /// Whether this role records inspections and closes their findings: those who run projects,
+    /// and the departments that supervise them (DOMAIN §2, 质监站).
+    pub fn inspects(self) -> bool {
+        self.runs_projects() || self == Role::Department
+    }
+
+    /// Whether this role records complaints and follows them up: those who run projects, and
+    /// the street and neighbourhood staff.
+    pub fn follows_complaints(self) -> bool {
+        self.runs_projects() || self == Role::StreetStaff
+    }
+
     /// Whether this role manages accounts inside its scope.
     pub fn manages_accounts(self) -> bool {
         matches!(self, Role::Admin | Role::DivisionAdmin)

@@ -744,6 +744,30 @@ db_test!(
         .unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         assert!(html(format!("/projects/{id}")).await.contains("已设护栏"));
+        // Street staff see the project but neither close findings nor upload documents.
+        let (street, street_csrf) = crate::pages::page_login(&app, "street-340104001").await;
+        let r = street
+            .post(format!("{}/projects/{id}/close_finding", app.base))
+            .form(&[
+                ("csrf", street_csrf.as_str()),
+                ("finding_id", &f),
+                ("closure", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let photo = reqwest::multipart::Form::new()
+            .text("csrf", street_csrf.clone())
+            .text("kind", "photo")
+            .part("file", part(JPEG, "x.jpg"));
+        let r = street
+            .post(format!("{}/projects/{id}/documents", app.base))
+            .multipart(photo)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
         // The photo as stored.
         let r = page
             .get(format!("{}/documents/{}", app.base, 1))

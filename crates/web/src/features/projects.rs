@@ -411,7 +411,7 @@ async fn project_view(
     use anju_domain::works::{DocumentKind, InspectionKind, Severity};
     let page = ProjectPage {
         runs: c.account.role.runs_projects(),
-        inspects: c.account.role.runs_projects() || c.account.role == anju_domain::Role::Department,
+        inspects: c.account.role.inspects(),
         errors,
         money: c.data.project_money(id).await?,
         plan: c.data.funding_plan(&a, id).await?,
@@ -622,6 +622,7 @@ async fn document_submit(
     let c = &p.caller;
     let a = state.assessor_for(&c.data, &[]).await?;
     let view = c.data.project(&a, id).await?;
+    super::works::may_inspect(c)?;
     let max = a.policy_at(&view.division_code).documents.max_bytes();
     let done = c
         .data
@@ -707,10 +708,7 @@ async fn act(
             c.data.report_progress(id, &input, &ctx).await?;
         }
         "inspection" => {
-            if !(c.account.role.runs_projects() || c.account.role == anju_domain::Role::Department)
-            {
-                return Err(ApiError::forbidden("只有实施主体、责任单位和规划工作人员可以记录检查 / only implementing entities, departments and planning staff record inspections"));
-            }
+            super::works::may_inspect(c)?;
             let kind = InspectionKind::from_key(field("kind"))
                 .ok_or_else(|| ApiError::invalid("检查类型有误 / unknown kind of inspection"))?;
             let mut participants = Vec::new();
@@ -752,6 +750,7 @@ async fn act(
             c.data.record_inspection(id, &input, &ctx).await?;
         }
         "close_finding" => {
+            super::works::may_inspect(c)?;
             let finding: i64 = field("finding_id")
                 .parse()
                 .map_err(|_| ApiError::invalid("finding_id"))?;
@@ -771,20 +770,14 @@ async fn act(
                 .await?;
         }
         "complaint" => {
-            if !(c.account.role.runs_projects() || c.account.role == anju_domain::Role::StreetStaff)
-            {
-                return Err(ApiError::forbidden("只有实施主体和街道社区、规划工作人员可以处理投诉 / only implementing entities, street and planning staff follow complaints"));
-            }
+            super::works::may_follow_complaints(c)?;
             let on = super::works::on_or_today(Some(field("received_on")))?;
             c.data
                 .record_complaint(id, on, field("channel"), field("summary"), &ctx)
                 .await?;
         }
         "complaint_step" => {
-            if !(c.account.role.runs_projects() || c.account.role == anju_domain::Role::StreetStaff)
-            {
-                return Err(ApiError::forbidden("只有实施主体和街道社区、规划工作人员可以处理投诉 / only implementing entities, street and planning staff follow complaints"));
-            }
+            super::works::may_follow_complaints(c)?;
             let complaint: i64 = field("complaint_id")
                 .parse()
                 .map_err(|_| ApiError::invalid("complaint_id"))?;

@@ -9,7 +9,6 @@ use crate::extract::{Json, Path, Query};
 use crate::AppState;
 use anju_domain::responsibility::ComplaintStatus;
 use anju_domain::works::{DocumentKind, ItemProgress};
-use anju_domain::Role;
 use anju_store::scoped::{InspectionInput, ProgressInput};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -34,8 +33,8 @@ pub fn api() -> OpenApiRouter<AppState> {
 
 /// Inspections are recorded by those who run projects and by the departments that supervise
 /// them (DOMAIN §2).
-fn may_inspect(c: &Caller) -> Result<(), ApiError> {
-    if c.account.role.runs_projects() || c.account.role == Role::Department {
+pub(super) fn may_inspect(c: &Caller) -> Result<(), ApiError> {
+    if c.account.role.inspects() {
         Ok(())
     } else {
         Err(ApiError::forbidden(
@@ -46,8 +45,8 @@ fn may_inspect(c: &Caller) -> Result<(), ApiError> {
 
 /// Complaints are followed by the staff who run projects and the street and neighbourhood
 /// staff.
-fn may_follow_complaints(c: &Caller) -> Result<(), ApiError> {
-    if c.account.role.runs_projects() || c.account.role == Role::StreetStaff {
+pub(super) fn may_follow_complaints(c: &Caller) -> Result<(), ApiError> {
+    if c.account.role.follows_complaints() {
         Ok(())
     } else {
         Err(ApiError::forbidden(
