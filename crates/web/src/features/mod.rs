@@ -23,6 +23,38 @@ pub mod session;
 pub mod tasks;
 pub mod works;
 
+/// A value given by its key, or a 422 naming the field and every key it takes.
+pub(crate) fn keyed<T>(
+    parse: impl Fn(&str) -> Option<T>,
+    text: &str,
+    what: &str,
+    keys: &[&str],
+) -> Result<T, crate::error::ApiError> {
+    parse(text).ok_or_else(|| {
+        crate::error::ApiError::invalid(format!(
+            "{what}应为 {} 之一，实为“{text}” / {what} must be one of {}, got {text:?}",
+            keys.join("、"),
+            keys.join(", ")
+        ))
+    })
+}
+
+/// One of a keyed enum's values by its key (`ALL` and `key` of the enum), as [`keyed`].
+pub(crate) fn one_of<T: Copy>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    text: &str,
+    what: &str,
+) -> Result<T, crate::error::ApiError> {
+    let keys: Vec<&str> = all.iter().map(|v| key(*v)).collect();
+    keyed(
+        |t| all.iter().copied().find(|v| key(*v) == t.trim()),
+        text,
+        what,
+        &keys,
+    )
+}
+
 /// Every feature's API routes.
 pub fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -26,14 +26,7 @@ pub fn api() -> OpenApiRouter<AppState> {
 }
 
 pub(super) fn source(text: &str) -> Result<FundingSource, ApiError> {
-    FundingSource::from_key(text.trim()).ok_or_else(|| {
-        let keys: Vec<&str> = FundingSource::ALL.iter().map(|k| k.key()).collect();
-        ApiError::invalid(format!(
-            "资金来源应为 {} 之一，实为“{text}” / the source must be one of {}, got {text:?}",
-            keys.join("、"),
-            keys.join(", ")
-        ))
-    })
+    super::one_of(FundingSource::ALL, FundingSource::key, text, "source")
 }
 
 /// A project's funding plan, checked against the estimate of its estates' lists:

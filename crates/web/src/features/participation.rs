@@ -82,20 +82,7 @@ pub(super) fn money(text: &str, what: &str) -> Result<Money, ApiError> {
     })
 }
 
-fn keyed<T>(
-    parse: impl Fn(&str) -> Option<T>,
-    text: &str,
-    what: &str,
-    keys: &[&str],
-) -> Result<T, ApiError> {
-    parse(text).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "{what}应为 {} 之一，实为“{text}” / {what} must be one of {}, got {text:?}",
-            keys.join("、"),
-            keys.join(", ")
-        ))
-    })
-}
+use super::keyed;
 
 // ------------------------------------------------------------------ the actions, typed
 

@@ -43,15 +43,13 @@ pub(super) fn may_run(c: &Caller) -> Result<(), ApiError> {
     }
 }
 
+fn entry_kind(s: &str) -> Result<anju_store::ledger::EntryKind, ApiError> {
+    use anju_store::ledger::EntryKind;
+    super::one_of(EntryKind::ALL, EntryKind::key, s, "kind")
+}
+
 fn state_of(s: &str) -> Result<ProjectState, ApiError> {
-    ProjectState::from_key(s.trim()).ok_or_else(|| {
-        let keys: Vec<&str> = ProjectState::ALL.iter().map(|s| s.key()).collect();
-        ApiError::invalid(format!(
-            "状态应为 {} 之一，实为“{s}” / the state must be one of {}, got {s:?}",
-            keys.join("、"),
-            keys.join(", ")
-        ))
-    })
+    super::one_of(ProjectState::ALL, ProjectState::key, s, "state")
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -256,16 +254,8 @@ pub(super) async fn record_money_api(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     c.data.project_seen(id).await?;
     may_run(&c)?;
-    let kind = anju_store::ledger::EntryKind::from_key(body.kind.trim()).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "kind 应为 allocation、receipt 或 disbursement / kind must be allocation, receipt or disbursement, got {:?}",
-            body.kind
-        ))
-    })?;
-    let source =
-        anju_domain::catalogue::FundingSource::from_key(body.source.trim()).ok_or_else(|| {
-            ApiError::invalid(format!("未知的资金来源 / unknown source {:?}", body.source))
-        })?;
+    let kind = entry_kind(&body.kind)?;
+    let source = super::money::source(&body.source)?;
     let amount = super::participation::money(&body.amount, "金额 / amount")?;
     let m = c
         .data
@@ -709,8 +699,12 @@ async fn act(
         }
         "inspection" => {
             super::works::may_inspect(c)?;
-            let kind = InspectionKind::from_key(field("kind"))
-                .ok_or_else(|| ApiError::invalid("检查类型有误 / unknown kind of inspection"))?;
+            let kind = super::one_of(
+                InspectionKind::ALL,
+                InspectionKind::key,
+                field("kind"),
+                "kind",
+            )?;
             let mut participants = Vec::new();
             if !field("residents").is_empty() {
                 participants.push(anju_store::scoped::Participant {
@@ -761,8 +755,7 @@ async fn act(
         }
         "money" => {
             may_run(c)?;
-            let kind = anju_store::ledger::EntryKind::from_key(field("kind"))
-                .ok_or_else(|| ApiError::invalid("kind"))?;
+            let kind = entry_kind(field("kind"))?;
             let source = super::money::source(field("source"))?;
             let amount = super::participation::money(field("amount"), "金额 / amount")?;
             c.data
@@ -781,8 +774,13 @@ async fn act(
             let complaint: i64 = field("complaint_id")
                 .parse()
                 .map_err(|_| ApiError::invalid("complaint_id"))?;
-            let status = anju_domain::responsibility::ComplaintStatus::from_key(field("status"))
-                .ok_or_else(|| ApiError::invalid("status"))?;
+            use anju_domain::responsibility::ComplaintStatus;
+            let status = super::one_of(
+                ComplaintStatus::ALL,
+                ComplaintStatus::key,
+                field("status"),
+                "status",
+            )?;
             let on = super::works::on_or_today(None)?;
             c.data
                 .follow_complaint(complaint, on, field("text"), status, &ctx)

@@ -2,6 +2,7 @@
 //! departments with deadlines; a department's users see and update their own; a utility's share
 //! of a project becomes its tasks.
 
+use super::one_of;
 use crate::auth::ApiCaller;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{Form, Json, Path, Query};
@@ -27,25 +28,6 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(tasks_api, create_task_api))
         .routes(routes!(update_task_api))
         .routes(routes!(utility_share_api))
-}
-
-fn keyed<T: Copy>(
-    all: &[T],
-    key: fn(T) -> &'static str,
-    text: &str,
-    what: &str,
-) -> Result<T, ApiError> {
-    all.iter()
-        .copied()
-        .find(|v| key(*v) == text.trim())
-        .ok_or_else(|| {
-            let keys: Vec<&str> = all.iter().map(|v| key(*v)).collect();
-            ApiError::invalid(format!(
-                "{what}应为 {} 之一，实为“{text}” / {what} must be one of {}, got {text:?}",
-                keys.join("、"),
-                keys.join(", ")
-            ))
-        })
 }
 
 fn may_assign(c: &crate::auth::Caller) -> Result<(), ApiError> {
@@ -153,7 +135,7 @@ pub(super) async fn update_task_api(
 ) -> Result<Json<Value>, ApiError> {
     let mine = department_of(&c);
     c.data.task(id, mine).await?;
-    let status = keyed(TaskStatus::ALL, TaskStatus::key, &b.status, "status")?;
+    let status = one_of(TaskStatus::ALL, TaskStatus::key, &b.status, "status")?;
     if mine.is_none() && !c.account.role.plans() {
         return Err(ApiError::forbidden(
             "只有责任单位和规划工作人员可以更新任务 / only the department and planning staff update tasks",
@@ -198,8 +180,8 @@ pub(super) async fn utility_share_api(
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     c.data.project_seen(id).await?;
     may_assign(&c)?;
-    let utility = keyed(Utility::ALL, Utility::key, &b.utility, "utility")?;
-    let works = keyed(UtilityWorks::ALL, UtilityWorks::key, &b.works, "works")?;
+    let utility = one_of(Utility::ALL, Utility::key, &b.utility, "utility")?;
+    let works = one_of(UtilityWorks::ALL, UtilityWorks::key, &b.works, "works")?;
     let amount = b
         .amount
         .as_deref()
@@ -283,7 +265,7 @@ async fn task_submit(
     let c = &p.caller;
     c.check_csrf(f.get("csrf").map(String::as_str))?;
     c.data.task(id, department_of(c)).await?;
-    let status = keyed(
+    let status = one_of(
         TaskStatus::ALL,
         TaskStatus::key,
         f.get("status").map_or("", |s| s.as_str()),

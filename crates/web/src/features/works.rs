@@ -162,14 +162,7 @@ pub(super) async fn document_form(
         }
     }
     let kind_text = kind.unwrap_or_else(|| "other".into());
-    let kind = DocumentKind::from_key(kind_text.trim()).ok_or_else(|| {
-        let keys: Vec<&str> = DocumentKind::ALL.iter().map(|k| k.key()).collect();
-        ApiError::invalid(format!(
-            "kind 应为 {} 之一 / kind must be one of {}, got {kind_text:?}",
-            keys.join("、"),
-            keys.join(", ")
-        ))
-    })?;
+    let kind = super::one_of(DocumentKind::ALL, DocumentKind::key, &kind_text, "kind")?;
     let (name, bytes) = file.ok_or_else(|| ApiError::invalid("缺少文件 / no file"))?;
     Ok((csrf, kind, caption, name, bytes))
 }
@@ -377,12 +370,12 @@ pub(super) async fn follow_complaint_api(
 ) -> Result<Json<Value>, ApiError> {
     c.data.complaint(id).await?;
     let on = on_or_today(body.on.as_deref())?;
-    let status = ComplaintStatus::from_key(body.status.trim()).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "status 应为 open、in_progress 或 resolved / status must be open, in_progress or resolved, got {:?}",
-            body.status
-        ))
-    })?;
+    let status = super::one_of(
+        ComplaintStatus::ALL,
+        ComplaintStatus::key,
+        &body.status,
+        "status",
+    )?;
     may_follow_complaints(&c)?;
     Ok(Json(json!(
         c.data
