@@ -973,7 +973,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
                 "a.png",
                 "",
                 b"\x89PNG\r\n\x1a\nrest",
-                1_000_000,
+                &a,
                 &ctx,
             )
             .await

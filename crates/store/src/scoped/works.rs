@@ -327,7 +327,8 @@ impl Scoped {
     }
 
     /// Keeps a document or photo of a project: its type is read from its bytes, its size
-    /// checked against `max_bytes`, its SHA-256 stored. A file of a name already kept becomes
+    /// checked against the `[documents]` limit of the policy in force where the project is, its
+    /// SHA-256 stored. A file of a name already kept becomes
     /// that name's next version; no version is ever replaced.
     #[allow(clippy::too_many_arguments)]
     pub async fn add_document(
@@ -337,10 +338,11 @@ impl Scoped {
         filename: &str,
         caption: &str,
         bytes: &[u8],
-        max_bytes: u64,
+        a: &crate::assess::Assessor,
         ctx: &WriteCtx,
     ) -> Result<DocumentMeta> {
         let (p, _) = self.project_in_scope(id).await?;
+        let max_bytes = a.policy_at(&p.division_code).documents.max_bytes();
         let filename = filename
             .rsplit(['/', '\\'])
             .next()

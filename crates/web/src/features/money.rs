@@ -67,9 +67,9 @@ pub(super) async fn set_funding_plan_api(
     Path(id): Path<i64>,
     Json(body): Json<FundingPlanBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let a = state.assessor_for(&c.data, &[]).await?;
-    c.data.project(&a, id).await?;
+    c.data.project_seen(id).await?;
     may_run(&c)?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     let mut lines = Vec::new();
     for l in &body.lines {
         lines.push(PlanLine {

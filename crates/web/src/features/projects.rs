@@ -155,9 +155,9 @@ pub(super) async fn update_project_api(
     Path(id): Path<i64>,
     Json(body): Json<Value>,
 ) -> Result<Json<Value>, ApiError> {
-    let a = state.assessor_for(&c.data, &[]).await?;
-    c.data.project(&a, id).await?;
+    c.data.project_seen(id).await?;
     may_run(&c)?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     let patch: ProjectPatch = serde_json::from_value(body)
         .map_err(|e| ApiError::invalid(format!("字段有误 / invalid fields: {e}")))?;
     Ok(Json(json!(
@@ -183,9 +183,9 @@ pub(super) async fn transition_api(
     Path(id): Path<i64>,
     Json(body): Json<TransitionBody>,
 ) -> Result<Json<Value>, ApiError> {
-    let a = state.assessor_for(&c.data, &[]).await?;
-    c.data.project(&a, id).await?;
+    c.data.project_seen(id).await?;
     may_run(&c)?;
+    let a = state.assessor_for(&c.data, &[]).await?;
     let to = state_of(&body.to)?;
     match c.data.transition(&a, id, to, &c.write_ctx("api")).await? {
         Ok(p) => Ok(Json(json!(p))),
@@ -610,13 +610,12 @@ async fn document_submit(
     let (csrf, kind, caption, name, bytes) = super::works::document_form(form).await?;
     p.caller.check_csrf(csrf.as_deref())?;
     let c = &p.caller;
-    let a = state.assessor_for(&c.data, &[]).await?;
-    let view = c.data.project(&a, id).await?;
+    c.data.project_seen(id).await?;
     super::works::may_inspect(c)?;
-    let max = a.policy_at(&view.division_code).documents.max_bytes();
+    let a = state.assessor_for(&c.data, &[]).await?;
     let done = c
         .data
-        .add_document(id, kind, &name, &caption, &bytes, max, &c.write_ctx("page"))
+        .add_document(id, kind, &name, &caption, &bytes, &a, &c.write_ctx("page"))
         .await
         .map(|_| ())
         .map_err(ApiError::from);
@@ -630,8 +629,8 @@ async fn action_submit(
     Form(f): Form<HashMap<String, String>>,
 ) -> Result<Response, ApiError> {
     p.caller.check_csrf(f.get("csrf").map(String::as_str))?;
+    p.caller.data.project_seen(id).await?;
     let a = state.assessor_for(&p.caller.data, &[]).await?;
-    p.caller.data.project(&a, id).await?;
     let done = act(&p.caller, &a, id, &action, &f).await;
     after(&state, p, id, done).await
 }

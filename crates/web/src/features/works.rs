@@ -180,14 +180,13 @@ pub(super) async fn upload_document_api(
     Path(id): Path<i64>,
     form: axum::extract::Multipart,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let a = state.assessor_for(&c.data, &[]).await?;
-    let p = c.data.project(&a, id).await?;
+    c.data.project_seen(id).await?;
     may_inspect(&c)?;
     let (_, kind, caption, name, bytes) = document_form(form).await?;
-    let max = a.policy_at(&p.division_code).documents.max_bytes();
+    let a = state.assessor_for(&c.data, &[]).await?;
     let d = c
         .data
-        .add_document(id, kind, &name, &caption, &bytes, max, &c.write_ctx("api"))
+        .add_document(id, kind, &name, &caption, &bytes, &a, &c.write_ctx("api"))
         .await?;
     Ok((StatusCode::CREATED, Json(json!(d))))
 }
