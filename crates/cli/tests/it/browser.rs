@@ -426,26 +426,7 @@ db_test!(a_household_and_the_public_use_their_phones, |db| {
     let estate = app.hefei_estate;
     let all = db.store.scoped(anju_domain::Scope::All);
     let ctx = anju_store::WriteCtx::new("test", None);
-    let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
-        row: 2,
-        building: "1".into(),
-        unit: "1".into(),
-        room: room.into(),
-        area: anju_domain::Area::from_centi_m2(8005),
-        basis: anju_domain::residents::AreaBasis::Registered,
-        name: name.into(),
-        id_number: None,
-        phone: None,
-        delivered: true,
-    };
-    all.import_register(
-        estate,
-        &[line("101", "张三"), line("102", "李四")],
-        &anju_store::IdKey::generate(),
-        &ctx,
-    )
-    .await
-    .unwrap();
+    crate::support::register_two(&db.store, estate, ["张三", "李四"]).await;
     let codes = all.issue_codes(estate, &ctx).await.unwrap();
     let menu = all
         .open_menu(

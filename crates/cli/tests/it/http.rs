@@ -852,27 +852,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
     // A consultation and a vote of that county's estate, with a register of two owners.
     let (luyang_consultation, luyang_vote) = {
         let all = db.store.scoped(Scope::All);
-        let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
-            row: 2,
-            building: "1".into(),
-            unit: "1".into(),
-            room: room.into(),
-            area: anju_domain::Area::from_centi_m2(8000),
-            basis: anju_domain::residents::AreaBasis::Registered,
-            name: name.into(),
-            id_number: None,
-            phone: Some("13900000000".into()),
-            delivered: true,
-        };
-        let key = anju_store::IdKey::generate();
-        all.import_register(
-            county.0,
-            &[line("101", "庐阳甲"), line("102", "庐阳乙")],
-            &key,
-            &ctx,
-        )
-        .await
-        .unwrap();
+        crate::support::register_two(&db.store, county.0, ["庐阳甲", "庐阳乙"]).await;
         let c = all.open_consultation(county.0, "征询", &ctx).await.unwrap();
         let v = all
             .open_vote(
@@ -928,22 +908,7 @@ db_test!(nothing_leaks_to_a_sibling_division, |db| {
     // A project of that county's estate (both its households answered the consultation).
     let luyang_project = {
         let all = db.store.scoped(Scope::All);
-        let forms: Vec<_> = all
-            .register(county.0)
-            .await
-            .unwrap()
-            .iter()
-            .map(|o| {
-                (
-                    o.id,
-                    anju_domain::residents::Answer::Agree,
-                    anju_domain::residents::Channel::Door,
-                )
-            })
-            .collect();
-        all.record_answers(luyang_consultation, &forms, &ctx)
-            .await
-            .unwrap();
+        crate::support::all_agree(&db.store, county.0, luyang_consultation).await;
         all.move_in_pool(&ctx, &a, &[county.0], PoolState::Planned, Some(2026))
             .await
             .unwrap();

@@ -427,26 +427,7 @@ db_test!(notices_the_board_and_the_public_page_over_http, |db| {
     let app = spawn_app(&db).await;
     let estate = app.hefei_estate;
     let all = db.store.scoped(Scope::All);
-    let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
-        row: 2,
-        building: "1".into(),
-        unit: "1".into(),
-        room: room.into(),
-        area: anju_domain::Area::from_centi_m2(8005),
-        basis: anju_domain::residents::AreaBasis::Registered,
-        name: name.into(),
-        id_number: None,
-        phone: Some("13812345678".into()),
-        delivered: true,
-    };
-    all.import_register(
-        estate,
-        &[line("101", "张三"), line("102", "李四")],
-        &anju_store::IdKey::generate(),
-        &ctx(),
-    )
-    .await
-    .unwrap();
+    crate::support::register_two(&db.store, estate, ["张三", "李四"]).await;
     let codes = all.issue_codes(estate, &ctx()).await.unwrap();
     let (county, csrf) = login(&app, "county-340104").await;
     let post = |path: String, body: Value| {

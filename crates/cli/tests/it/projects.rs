@@ -20,26 +20,7 @@ db_test!(
         let estate = app.hefei_estate;
         let ctx = WriteCtx::new("test", None);
         let all = db.store.scoped(Scope::All);
-        let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
-            row: 2,
-            building: "1".into(),
-            unit: "1".into(),
-            room: room.into(),
-            area: anju_domain::Area::from_centi_m2(8005),
-            basis: anju_domain::residents::AreaBasis::Registered,
-            name: name.into(),
-            id_number: None,
-            phone: None,
-            delivered: true,
-        };
-        all.import_register(
-            estate,
-            &[line("101", "张三"), line("102", "李四")],
-            &anju_store::IdKey::generate(),
-            &ctx,
-        )
-        .await
-        .unwrap();
+        crate::support::register_two(&db.store, estate, ["张三", "李四"]).await;
         let (builder, csrf) = login(&app, "builder-340104").await;
         let send = |m: reqwest::Method, path: String, body: Value| {
             builder
@@ -69,18 +50,7 @@ db_test!(
         assert_eq!(reasons(&v), ["in_plan", "consultation"], "{v}");
         // Both households answer: 100 %.
         let c = all.open_consultation(estate, "征询", &ctx).await.unwrap();
-        let owners = all.register(estate).await.unwrap();
-        let forms: Vec<_> = owners
-            .iter()
-            .map(|o| {
-                (
-                    o.id,
-                    anju_domain::residents::Answer::Agree,
-                    anju_domain::residents::Channel::Door,
-                )
-            })
-            .collect();
-        all.record_answers(c, &forms, &ctx).await.unwrap();
+        crate::support::all_agree(&db.store, estate, c).await;
         let v: Value = post("/api/v1/projects".into(), json!({"estates": [estate]}))
             .await
             .unwrap()

@@ -273,3 +273,51 @@ pub async fn stored_state(store: &Store) -> StoredState {
 pub fn code(s: &str) -> anju_domain::DivisionCode {
     anju_domain::DivisionCode::parse(s).unwrap()
 }
+
+/// An owner register of two households for `estate`: rooms 101 and 102 of building 1, unit 1,
+/// 80.05 m² each, owned by `names`.
+pub async fn register_two(store: &Store, estate: i64, names: [&str; 2]) {
+    let line = |room: &str, name: &str| anju_domain::residents::RegisterLine {
+        row: 2,
+        building: "1".into(),
+        unit: "1".into(),
+        room: room.into(),
+        area: anju_domain::Area::from_centi_m2(8005),
+        basis: anju_domain::residents::AreaBasis::Registered,
+        name: name.into(),
+        id_number: None,
+        phone: None,
+        delivered: true,
+    };
+    store
+        .scoped(anju_domain::Scope::All)
+        .import_register(
+            estate,
+            &[line("101", names[0]), line("102", names[1])],
+            &anju_store::IdKey::generate(),
+            &anju_store::WriteCtx::new("test", None),
+        )
+        .await
+        .unwrap();
+}
+
+/// Every household of `estate` agrees, at the door, in consultation `c`.
+pub async fn all_agree(store: &Store, estate: i64, c: i64) {
+    let all = store.scoped(anju_domain::Scope::All);
+    let forms: Vec<_> = all
+        .register(estate)
+        .await
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o.id,
+                anju_domain::residents::Answer::Agree,
+                anju_domain::residents::Channel::Door,
+            )
+        })
+        .collect();
+    all.record_answers(c, &forms, &anju_store::WriteCtx::new("test", None))
+        .await
+        .unwrap();
+}

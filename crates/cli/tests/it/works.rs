@@ -19,41 +19,9 @@ pub async fn planned_project(db: &TestDb, app: &App) -> i64 {
     let estate = app.hefei_estate;
     let ctx = WriteCtx::new("test", None);
     let all = db.store.scoped(Scope::All);
-    let line = |room: &str| anju_domain::residents::RegisterLine {
-        row: 2,
-        building: "1".into(),
-        unit: "1".into(),
-        room: room.into(),
-        area: anju_domain::Area::from_centi_m2(8005),
-        basis: anju_domain::residents::AreaBasis::Registered,
-        name: "某某".into(),
-        id_number: None,
-        phone: None,
-        delivered: true,
-    };
-    all.import_register(
-        estate,
-        &[line("101"), line("102")],
-        &anju_store::IdKey::generate(),
-        &ctx,
-    )
-    .await
-    .unwrap();
+    crate::support::register_two(&db.store, estate, ["某甲", "某乙"]).await;
     let c = all.open_consultation(estate, "征询", &ctx).await.unwrap();
-    let forms: Vec<_> = all
-        .register(estate)
-        .await
-        .unwrap()
-        .iter()
-        .map(|o| {
-            (
-                o.id,
-                anju_domain::residents::Answer::Agree,
-                anju_domain::residents::Channel::Door,
-            )
-        })
-        .collect();
-    all.record_answers(c, &forms, &ctx).await.unwrap();
+    crate::support::all_agree(&db.store, estate, c).await;
     let a = db.store.assessor(Policy::national(), 2026).await.unwrap();
     all.move_in_pool(
         &ctx,
