@@ -301,12 +301,29 @@ impl Scoped {
         division: Option<&DivisionCode>,
     ) -> Result<MoneyByDivision> {
         let sum = self.summary(division).await?;
+        self.money_in(&sum).await
+    }
+
+    /// The money of a summary's division and of each division below it (for a page that has the
+    /// summary already: the dashboard).
+    pub async fn money_in(&self, sum: &anju_domain::Summary) -> Result<MoneyByDivision> {
+        // Only a summary of the scope's own (the whole country only for a country-wide scope).
+        let here = sum.division_code.as_deref().map(DivisionCode::parse);
+        let seen = match &here {
+            Some(Ok(d)) => self.covers(d),
+            Some(Err(_)) => false,
+            None => self.home().is_none(),
+        };
+        let range = here.and_then(|d| d.ok()).map(|d| d.range());
+        if !seen {
+            return Err(StoreError::NotFound(format!(
+                "division {}",
+                sum.division_code.as_deref().unwrap_or("")
+            )));
+        }
         let mut q = fund_ledger::Entity::find();
-        if let Some(code) = &sum.division_code {
-            let d = DivisionCode::parse(code)
-                .map_err(|_| StoreError::NotFound(format!("division {code}")))?;
-            let (lo, hi) = d.range();
-            q = q.filter(fund_ledger::Column::DivisionCode.between(lo, hi));
+        if let Some((lo, hi)) = &range {
+            q = q.filter(fund_ledger::Column::DivisionCode.between(lo.clone(), hi.clone()));
         }
         let mut total = DivisionMoney {
             division_code: sum.division_code.clone().unwrap_or_default(),
@@ -381,12 +398,9 @@ impl Scoped {
             .select_only()
             .column(crate::entity::project::Column::Id)
             .column(crate::entity::project::Column::DivisionCode);
-        if let Some(code) = &sum.division_code {
-            if let Ok(d) = DivisionCode::parse(code) {
-                let (lo, hi) = d.range();
-                projects =
-                    projects.filter(crate::entity::project::Column::DivisionCode.between(lo, hi));
-            }
+        if let Some((lo, hi)) = range {
+            projects =
+                projects.filter(crate::entity::project::Column::DivisionCode.between(lo, hi));
         }
         let division_of: std::collections::HashMap<i64, String> = projects
             .into_tuple::<(i64, String)>()

@@ -317,7 +317,7 @@ async fn dashboard(
                 .iter()
                 .map(|(s, n)| (s.key(), p.chrome.say(&s.label()), *n))
                 .collect(),
-            Some(data.money_by_division(division.as_ref()).await?.total),
+            Some(data.money_in(&summary).await?.total),
         )
     } else {
         (Vec::new(), None)
